@@ -1,0 +1,37 @@
+# Deskmate: `make demo` installs everything and serves the demo; `make test` runs lint, types and tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Extra pip arguments for the torch step, e.g. a CPU-only wheel index on machines without one on disk.
+TORCH_PIP_ARGS ?=
+
+.PHONY: install demo serve test test-fast test-slow lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	@# torch first and pinned (constraints.txt): an unpinned torch pulls several GB of CUDA packages.
+	$(BIN)/python -m pip install -q -c constraints.txt $(TORCH_PIP_ARGS) torch==2.13.0
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	touch $@
+
+demo: install
+	$(BIN)/deskmate demo
+
+serve: install
+	$(BIN)/deskmate serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -m "not slow"
+
+test-slow: install
+	$(BIN)/pytest -m slow
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,78 @@
+"""Helpers shared by the benchmark scripts: start the real server, percentiles, tables."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def running_server(env: dict[str, str], *, timeout: float = 180.0) -> Iterator[str]:
+    """`deskmate serve` in a subprocess on a free loopback port; yields its base URL once /readyz is 200."""
+    port = free_port()
+    full_env = {**os.environ, **env, "DESKMATE_HOST": "127.0.0.1", "DESKMATE_PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "serve"], cwd=REPO_ROOT, env=full_env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not become ready in time")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
+    arr = np.asarray(samples_ms, dtype=float)
+    return {"n": int(arr.size), "p50_ms": float(np.percentile(arr, 50)), "p90_ms": float(np.percentile(arr, 90)),
+            "p99_ms": float(np.percentile(arr, 99)), "mean_ms": float(arr.mean())}
+
+
+def load_demo_tickets(limit: int) -> list[dict[str, Any]]:
+    path = REPO_ROOT / "data" / "demo" / "tickets.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    keep = ("id", "subject", "body", "channel", "language", "customer")
+    return [{k: r[k] for k in keep if k in r} for r in rows[:limit]]
+
+
+def print_table(title: str, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    widths = {c: max(len(c), *(len(_fmt(r.get(c))) for r in rows)) for c in columns}
+    lines = [title, "  ".join(c.ljust(widths[c]) for c in columns)]
+    lines += ["  ".join(_fmt(r.get(c)).ljust(widths[c]) for c in columns) for r in rows]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)

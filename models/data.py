@@ -1,0 +1,125 @@
+"""Reading labelled tickets from CSV or JSONL with a field mapping, and seeded stratified splits."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.errors import InvalidInputError
+from models.text import ticket_text
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMapping:
+    """Where each piece of a training row lives in the input file (dotted paths reach into JSON)."""
+
+    text: str | None = None  # one field holding the whole text; else subject + body
+    subject: str | None = "subject"
+    body: str | None = "body"
+    topic: str = "topic"
+    urgency: str | None = "urgency"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledText:
+    text: str
+    topic: str
+    urgency: str | None
+
+
+def iter_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Rows of a `.csv`, `.jsonl`/`.ndjson` or `.json` (list of objects) file."""
+    if not path.is_file():
+        raise InvalidInputError(f"data file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            yield from csv.DictReader(handle)
+    elif suffix in {".jsonl", ".ndjson"}:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InvalidInputError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
+                if not isinstance(row, dict):
+                    raise InvalidInputError(f"{path}:{number}: expected a JSON object")
+                yield row
+    elif suffix == ".json":
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(rows, list):
+            raise InvalidInputError(f"{path}: expected a JSON list of objects")
+        yield from rows
+    else:
+        raise InvalidInputError(f"unsupported data file type {suffix!r} (use .csv, .jsonl or .json)")
+
+
+def get_field(row: Mapping[str, Any], dotted: str) -> Any:
+    """Value at a dotted path (`customer.tier`), or None when any step is missing."""
+    value: Any = row
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def load_labelled(path: Path, mapping: FieldMapping) -> list[LabelledText]:
+    """Labelled rows of a file; rows with no text or no topic are skipped, a file with none is an error."""
+    rows: list[LabelledText] = []
+    for row in iter_records(path):
+        if mapping.text:
+            text = ticket_text(None, _as_text(get_field(row, mapping.text)))
+        else:
+            subject = _as_text(get_field(row, mapping.subject)) if mapping.subject else ""
+            body = _as_text(get_field(row, mapping.body)) if mapping.body else ""
+            text = ticket_text(subject, body)
+        topic = _as_text(get_field(row, mapping.topic)).strip()
+        urgency = _as_text(get_field(row, mapping.urgency)).strip() if mapping.urgency else ""
+        if text and topic:
+            rows.append(LabelledText(text=text, topic=topic, urgency=urgency or None))
+    if not rows:
+        raise InvalidInputError(
+            f"{path}: no usable rows (check the field mapping: text={mapping.text!r}, "
+            f"subject={mapping.subject!r}, body={mapping.body!r}, topic={mapping.topic!r})"
+        )
+    return rows
+
+
+def stratified_split(
+    labels: Sequence[str], *, test_size: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded stratified split of row indices; classes too small to split stay in the training part."""
+    if not 0.0 < test_size < 1.0:
+        raise InvalidInputError("test_size must be between 0 and 1")
+    rng = np.random.default_rng(seed)
+    by_label: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        by_label.setdefault(label, []).append(i)
+    train: list[int] = []
+    test: list[int] = []
+    for label in sorted(by_label):
+        idx = np.array(by_label[label])
+        rng.shuffle(idx)
+        n_test = int(round(len(idx) * test_size)) if len(idx) >= 2 else 0
+        n_test = min(n_test, len(idx) - 1)
+        test.extend(idx[:n_test].tolist())
+        train.extend(idx[n_test:].tolist())
+    return np.array(sorted(train), dtype=np.int64), np.array(sorted(test), dtype=np.int64)
+
+
+def label_counts(labels: Sequence[str]) -> dict[str, int]:
+    return dict(sorted(Counter(labels).items()))

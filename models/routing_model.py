@@ -1,0 +1,223 @@
+"""A trained routing model: topic head + abstain rule + optional urgency head, saved as a directory.
+
+Layout of a model directory::
+
+    manifest.json      format, version, labels, embedder id/dim, head configs, metrics, data hash, command
+    topic.joblib       topic head (vectorizer + linear model + temperature)
+    urgency.joblib     urgency head, when the training data had urgency labels
+    MODEL_CARD.md      what it was trained on and how well it did
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import numpy.typing as npt
+
+from models.classifier import AbstainRule, ClassifierHead, HeadOutput, LabelScore, Reason
+from models.embedder import Embedder, Matrix, UseEmbedder
+from models.errors import ArtifactError, ArtifactMismatchError
+
+logger = logging.getLogger(__name__)
+
+MODEL_FORMAT = "deskmate-routing-model"
+MODEL_FORMAT_VERSION = 1
+
+
+def package_versions(*names: str) -> dict[str, str]:
+    out = {}
+    for name in ("deskmate", "numpy", "scikit-learn", *names):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def make_aux_embedder(model_id: str) -> Embedder:
+    if model_id == UseEmbedder.MODEL_ID:
+        return UseEmbedder()
+    raise ArtifactError(f"unknown auxiliary embedder {model_id!r}")
+
+
+@dataclass(slots=True)
+class HeadPrediction:
+    label: str
+    confidence: float
+    alternatives: list[LabelScore]
+
+
+@dataclass(slots=True)
+class RoutingPrediction:
+    topic: HeadPrediction
+    abstain_reason: Reason | None
+    urgency: HeadPrediction | None
+
+
+@dataclass(slots=True)
+class RoutingModel:
+    topic: ClassifierHead
+    abstain: AbstainRule
+    urgency: ClassifierHead | None
+    embedder_id: str
+    embedder_dim: int
+    aux_embedders: list[Embedder] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("version", "unsaved"))
+
+    def load_aux(self) -> None:
+        for aux in self.aux_embedders:
+            aux.load()
+
+    def dense_features(self, texts: Sequence[str], primary: Matrix) -> Matrix:
+        """The primary embedding, joined with each auxiliary embedder's vectors for the same texts."""
+        if primary.shape[1] != self.embedder_dim:
+            raise ArtifactMismatchError(
+                f"model expects {self.embedder_dim}-d embeddings from {self.embedder_id}, got {primary.shape[1]}-d"
+            )
+        if not self.aux_embedders:
+            return primary
+        blocks = [primary] + [aux.encode(list(texts)) for aux in self.aux_embedders]
+        return np.ascontiguousarray(np.hstack(blocks), dtype=np.float32)
+
+    def predict_outputs(
+        self, texts: Sequence[str], dense: npt.NDArray[np.float32]
+    ) -> tuple[HeadOutput, HeadOutput | None]:
+        rows = list(texts)
+        topic = self.topic.predict(rows, dense)
+        urgency = self.urgency.predict(rows, dense) if self.urgency is not None else None
+        return topic, urgency
+
+    def predict(self, texts: Sequence[str], primary: Matrix, *, alternatives: int = 3) -> list[RoutingPrediction]:
+        dense = self.dense_features(texts, primary)
+        topic_out, urgency_out = self.predict_outputs(texts, dense)
+        reasons = self.abstain.decide(topic_out)
+        results = []
+        for i in range(len(texts)):
+            ranked = topic_out.top(i, alternatives + 1, self.topic.labels)
+            topic = HeadPrediction(ranked[0].label, ranked[0].probability, ranked[1:])
+            urgency = None
+            if urgency_out is not None and self.urgency is not None:
+                u_ranked = urgency_out.top(i, alternatives + 1, self.urgency.labels)
+                urgency = HeadPrediction(u_ranked[0].label, u_ranked[0].probability, u_ranked[1:])
+            results.append(RoutingPrediction(topic=topic, abstain_reason=reasons[i], urgency=urgency))
+        return results
+
+    # -- persistence ----------------------------------------------------------------------------
+    def save(self, out_dir: Path, *, extra_manifest: dict[str, Any] | None = None) -> Path:
+        """Write the directory atomically (a temp sibling renamed into place); returns out_dir."""
+        out_dir = out_dir.resolve()
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        manifest: dict[str, Any] = {
+            "format": MODEL_FORMAT,
+            "format_version": MODEL_FORMAT_VERSION,
+            "version": self.manifest.get("version") or time.strftime("%Y%m%d-%H%M%S", time.gmtime()),
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "embedder": {"id": self.embedder_id, "dim": self.embedder_dim},
+            "aux_embedders": [{"id": a.model_id, "dim": a.dim} for a in self.aux_embedders],
+            "topic": {"labels": self.topic.labels, "config": self.topic.state()["config"],
+                      "temperature": self.topic.temperature, "abstain": self.abstain.to_dict()},
+            "urgency": None if self.urgency is None else {
+                "labels": self.urgency.labels, "config": self.urgency.state()["config"],
+                "temperature": self.urgency.temperature},
+            "package_versions": package_versions("sentence-transformers", "torch"),
+        }
+        manifest.update(extra_manifest or {})
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        try:
+            joblib.dump(self.topic.state(), tmp / "topic.joblib")
+            if self.urgency is not None:
+                joblib.dump(self.urgency.state(), tmp / "urgency.joblib")
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            (tmp / "MODEL_CARD.md").write_text(model_card(manifest))
+            if out_dir.exists():
+                old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+                out_dir.rename(old)
+                tmp.rename(out_dir)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.rename(out_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self.manifest = manifest
+        return out_dir
+
+    @classmethod
+    def load(cls, model_dir: Path, *, embedder: Embedder | None = None) -> RoutingModel:
+        """Load and check a model directory; refuses one built for another embedder."""
+        manifest = read_manifest(model_dir)
+        emb = manifest.get("embedder") or {}
+        if embedder is not None and (emb.get("id") != embedder.model_id or emb.get("dim") != embedder.dim):
+            raise ArtifactMismatchError(
+                f"model {model_dir} was trained on embeddings of {emb.get('id')} ({emb.get('dim')}-d) but the "
+                f"service embeds with {embedder.model_id} ({embedder.dim}-d); retrain or change the embedder"
+            )
+        try:
+            topic = ClassifierHead.from_state(joblib.load(model_dir / "topic.joblib"))
+            urgency = None
+            if manifest.get("urgency") is not None:
+                urgency = ClassifierHead.from_state(joblib.load(model_dir / "urgency.joblib"))
+        except (OSError, KeyError, ValueError, EOFError) as exc:
+            raise ArtifactError(f"model directory {model_dir} is incomplete or corrupt: {exc}") from exc
+        if topic.labels != list(manifest["topic"]["labels"]):
+            raise ArtifactError(f"model directory {model_dir}: topic labels differ from the manifest")
+        aux = [make_aux_embedder(a["id"]) for a in manifest.get("aux_embedders", [])]
+        return cls(
+            topic=topic, abstain=AbstainRule.from_dict(manifest["topic"].get("abstain", {})), urgency=urgency,
+            embedder_id=str(emb.get("id")), embedder_dim=int(emb.get("dim", 0)), aux_embedders=aux,
+            manifest=manifest,
+        )
+
+
+def read_manifest(model_dir: Path) -> dict[str, Any]:
+    path = model_dir / "manifest.json"
+    if not path.is_file():
+        raise ArtifactError(f"no trained model at {model_dir} (manifest.json missing); run `deskmate train`")
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ArtifactError(f"{path} is not valid JSON: {exc}") from exc
+    if manifest.get("format") != MODEL_FORMAT:
+        raise ArtifactError(f"{model_dir} is not a Deskmate routing model (format={manifest.get('format')!r})")
+    if int(manifest.get("format_version", 0)) > MODEL_FORMAT_VERSION:
+        raise ArtifactError(f"{model_dir} was written by a newer Deskmate (format {manifest['format_version']})")
+    return manifest
+
+
+def model_card(manifest: dict[str, Any]) -> str:
+    metrics = manifest.get("metrics", {})
+    lines = [
+        f"# Deskmate routing model {manifest.get('version')}",
+        "",
+        f"- Created: {manifest.get('created_at')}",
+        f"- Embedder: {manifest['embedder']['id']} ({manifest['embedder']['dim']}-d)"
+        + "".join(f" + {a['id']}" for a in manifest.get("aux_embedders", [])),
+        f"- Topics ({len(manifest['topic']['labels'])}): {', '.join(manifest['topic']['labels'])}",
+    ]
+    if manifest.get("urgency"):
+        lines.append(f"- Urgency levels: {', '.join(manifest['urgency']['labels'])}")
+    data = manifest.get("data", {})
+    if data:
+        lines.append(f"- Data: {data.get('path')} ({data.get('rows')} rows, sha256 {str(data.get('sha256'))[:12]})")
+    if manifest.get("command"):
+        lines.append(f"- Command: `{manifest['command']}`")
+    lines += ["", "## Metrics", "", "```json", json.dumps(metrics, indent=2, sort_keys=True)[:4000], "```", ""]
+    lines += ["Routing decisions are suggestions for a human help desk; review abstentions (needs_human_triage).",
+              ""]
+    return "\n".join(lines)

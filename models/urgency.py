@@ -1,0 +1,104 @@
+"""Explicit urgency signals (wording, sentiment, channel, tier) that can raise the model's urgency."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from models.routing import RoutingPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One signal that fired: what it was, the evidence, and the urgency it asked for."""
+
+    name: str
+    kind: str  # wording | sentiment | channel | tier
+    evidence: str
+    raised_to: str
+
+
+@dataclass(frozen=True, slots=True)
+class UrgencyResult:
+    label: str
+    model_label: str
+    signals: list[Signal]
+    sentiment: float
+
+
+class SentimentScorer:
+    """VADER compound score in [-1, 1] (English lexicon; other languages score near 0)."""
+
+    def __init__(self) -> None:
+        self._analyzer: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        with self._lock:
+            if self._analyzer is None:
+                from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+                self._analyzer = SentimentIntensityAnalyzer()
+
+    def compound(self, text: str) -> float:
+        if self._analyzer is None:
+            self.load()
+        return float(self._analyzer.polarity_scores(text[:5000])["compound"])
+
+
+class UrgencySignals:
+    """Applies the policy's urgency signals to a model prediction."""
+
+    def __init__(self, policy: RoutingPolicy, sentiment: SentimentScorer | None = None) -> None:
+        self.policy = policy
+        self.sentiment = sentiment or SentimentScorer()
+        spec = policy.spec.urgency_signals
+        self._wording = [
+            (signal, [re.compile(p, re.IGNORECASE | re.UNICODE) for p in signal.patterns])
+            for signal in spec.wording
+        ]
+
+    def load(self) -> None:
+        self.sentiment.load()
+
+    def _raise(self, current: str, at_least: str | None, bump: int) -> str:
+        target = current
+        if at_least is not None:
+            target = self.policy.max_urgency(target, at_least)
+        if bump:
+            target = self.policy.max_urgency(target, self.policy.bump(current, bump))
+        return target
+
+    def apply(
+        self, text: str, *, model_label: str, channel: str | None = None, tier: str | None = None
+    ) -> UrgencyResult:
+        spec = self.policy.spec.urgency_signals
+        self.policy.rank(model_label)
+        fired: list[Signal] = []
+        final = model_label
+        for signal, patterns in self._wording:
+            for pattern in patterns:
+                match = pattern.search(text)
+                if match:
+                    wanted = self._raise(model_label, signal.at_least, signal.bump)
+                    fired.append(Signal(signal.name, "wording", match.group(0), wanted))
+                    final = self.policy.max_urgency(final, wanted)
+                    break
+        score = 0.0
+        if spec.sentiment is not None:
+            score = self.sentiment.compound(text)
+            if score <= spec.sentiment.threshold:
+                wanted = self._raise(model_label, spec.sentiment.at_least, spec.sentiment.bump)
+                fired.append(Signal(spec.sentiment.name, "sentiment", f"compound={score:.2f}", wanted))
+                final = self.policy.max_urgency(final, wanted)
+        if channel is not None and channel in spec.channel:
+            wanted = self.policy.max_urgency(model_label, spec.channel[channel])
+            fired.append(Signal(f"channel:{channel}", "channel", channel, wanted))
+            final = self.policy.max_urgency(final, wanted)
+        if tier is not None and tier in spec.tier:
+            wanted = self.policy.max_urgency(model_label, spec.tier[tier])
+            fired.append(Signal(f"tier:{tier}", "tier", tier, wanted))
+            final = self.policy.max_urgency(final, wanted)
+        return UrgencyResult(label=final, model_label=model_label, signals=fired, sentiment=score)

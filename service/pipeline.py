@@ -1,0 +1,134 @@
+"""The routing pipeline, with no HTTP in it: clean text -> embed -> classify -> signals -> rules.
+
+`Engine` holds the loaded components (built once at startup) and routes a batch of tickets in one
+embedding call. The HTTP layer maps its dataclasses to response schemas.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.embedder import Embedder
+from models.errors import ArtifactMismatchError, InvalidInputError
+from models.language import DetectedLanguage, LanguageDetector
+from models.routing import RoutingDecision, RoutingPolicy
+from models.routing_model import HeadPrediction, RoutingModel
+from models.text import ticket_text
+from models.urgency import Signal, UrgencySignals
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketInput:
+    subject: str
+    body: str
+    id: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    tier: str | None = None
+
+
+@dataclass(slots=True)
+class UrgencyDecision:
+    label: str
+    model_label: str
+    confidence: float
+    signals: list[Signal]
+
+
+@dataclass(slots=True)
+class Timings:
+    embed_ms: float
+    classify_ms: float
+    total_ms: float
+
+
+@dataclass(slots=True)
+class RouteResult:
+    id: str | None
+    text: str
+    topic: HeadPrediction
+    urgency: UrgencyDecision
+    decision: RoutingDecision
+    needs_human_triage: bool
+    reason: str | None
+    language: DetectedLanguage
+    language_source: str
+    model_version: str
+    timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0))
+
+
+@dataclass(slots=True)
+class Engine:
+    """Everything a routing request needs, loaded once."""
+
+    embedder: Embedder
+    model: RoutingModel
+    policy: RoutingPolicy
+    signals: UrgencySignals
+    language: LanguageDetector
+    batch_size: int = 64
+
+    @classmethod
+    def load(cls, *, embedder: Embedder, model_dir: Path, policy: RoutingPolicy, batch_size: int = 64) -> Engine:
+        embedder.load()
+        model = RoutingModel.load(model_dir, embedder=embedder)
+        model.load_aux()
+        if model.urgency is not None:
+            unknown = sorted(set(model.urgency.labels) - set(policy.urgency_levels))
+            if unknown:
+                raise ArtifactMismatchError(
+                    f"urgency labels {unknown} of model {model_dir} are not in the routing policy's levels "
+                    f"{policy.urgency_levels}"
+                )
+        signals = UrgencySignals(policy)
+        signals.load()
+        language = LanguageDetector()
+        language.load()
+        engine = cls(embedder=embedder, model=model, policy=policy, signals=signals, language=language,
+                     batch_size=batch_size)
+        engine.route([TicketInput(subject="warm up", body="warm up the models")], desk=next(iter(policy.spec.desks)))
+        return engine
+
+    def route(self, tickets: list[TicketInput], *, desk: str) -> list[RouteResult]:
+        start = time.perf_counter()
+        texts = [ticket_text(t.subject, t.body) for t in tickets]
+        for i, text in enumerate(texts):
+            if not text:
+                raise InvalidInputError(f"ticket {i} has no text: subject and body are empty after removing HTML")
+        vectors = self.embedder.encode(texts, batch_size=self.batch_size)
+        embedded = time.perf_counter()
+        predictions = self.model.predict(texts, vectors)
+        results: list[RouteResult] = []
+        for ticket, text, prediction in zip(tickets, texts, predictions, strict=True):
+            if prediction.urgency is not None:
+                model_urgency, urgency_conf = prediction.urgency.label, prediction.urgency.confidence
+            else:
+                model_urgency, urgency_conf = self.policy.spec.default_urgency, 0.0
+            urgency = self.signals.apply(text, model_label=model_urgency, channel=ticket.channel, tier=ticket.tier)
+            abstained = prediction.abstain_reason is not None
+            decision = self.policy.decide(
+                topic=None if abstained else prediction.topic.label, urgency=urgency.label, desk=desk,
+                tier=ticket.tier, channel=ticket.channel, language=ticket.language,
+            )
+            if ticket.language:
+                language, source = DetectedLanguage(ticket.language.lower(), 1.0), "request"
+            else:
+                language, source = self.language.detect(text), "detected"
+            results.append(RouteResult(
+                id=ticket.id, text=text, topic=prediction.topic,
+                urgency=UrgencyDecision(decision.urgency, model_urgency, urgency_conf, urgency.signals),
+                decision=decision, needs_human_triage=abstained, reason=prediction.abstain_reason,
+                language=language, language_source=source, model_version=self.model.version,
+            ))
+        done = time.perf_counter()
+        per = 1000.0 / len(tickets)
+        for result in results:
+            result.timings = Timings(embed_ms=round((embedded - start) * per, 3),
+                                     classify_ms=round((done - embedded) * per, 3),
+                                     total_ms=round((done - start) * per, 3))
+        return results

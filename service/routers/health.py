@@ -1,0 +1,27 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from service.deps import StateDep
+from service.schemas import HealthOut, ReadyOut
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", response_model=HealthOut, summary="Liveness: the process answers")
+def healthz() -> HealthOut:
+    return HealthOut(status="ok")
+
+
+@router.get("/readyz", response_model=ReadyOut, summary="Readiness: models loaded, with their versions",
+            responses={503: {"model": ReadyOut, "description": "not ready (reason given)"}})
+def readyz(state: StateDep) -> ReadyOut | JSONResponse:
+    engine = state.engine
+    if engine is None:
+        body = ReadyOut(ready=False, reason=state.not_ready_reason)
+        return JSONResponse(status_code=503, content=body.model_dump(mode="json"))
+    return ReadyOut(ready=True, model_version=engine.model.version, embedder=engine.embedder.model_id,
+                    embedder_dim=engine.embedder.dim, topics=list(engine.model.topic.labels))
