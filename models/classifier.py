@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, logsumexp, softmax
+from scipy.special import erf, log_softmax, logsumexp, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
@@ -34,12 +34,17 @@ Features = Any  # numpy array or scipy sparse matrix
 class HeadConfig:
     """How a head is built. The defaults are what measured best on Banking77 (see README, Results)."""
 
-    estimator: Literal["logreg", "linear_svm"] = "logreg"
+    estimator: Literal["logreg", "linear_svm", "mlp"] = "logreg"
     C: float = 10.0
-    tfidf: bool = True
+    tfidf: bool = True  # ignored by the mlp head, which sees the dense embeddings only
     dense_weight: float = 1.0  # scale of the dense block next to the unit-norm TF-IDF block
     max_iter: int = 3000
     seed: int = 13
+    # mlp head: one hidden GELU layer, dropout, AdamW with a one-cycle schedule, label smoothing
+    hidden: int = 1024
+    epochs: int = 60
+    learning_rate: float = 2e-3
+    label_smoothing: float = 0.1
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> HeadConfig:
@@ -71,6 +76,54 @@ class HeadOutput:
         return [LabelScore(labels[i], float(self.probabilities[row, i])) for i in order]
 
 
+class MlpClassifier:
+    """A small torch MLP trained on dense features; inference is plain numpy (no torch at serving time)."""
+
+    def __init__(self, config: HeadConfig) -> None:
+        self.config = config
+        self.weights: list[FloatArray] = []
+
+    def fit(self, X: npt.NDArray[np.float64], y: npt.NDArray[np.int64], n_classes: int) -> MlpClassifier:
+        import torch
+        from tqdm.auto import tqdm
+
+        cfg = self.config
+        torch.manual_seed(cfg.seed)
+        features = torch.tensor(X, dtype=torch.float32)
+        targets = torch.tensor(y, dtype=torch.long)
+        net = torch.nn.Sequential(
+            torch.nn.Dropout(0.1), torch.nn.Linear(features.shape[1], cfg.hidden), torch.nn.GELU(),
+            torch.nn.Dropout(0.3), torch.nn.Linear(cfg.hidden, n_classes),
+        )
+        batch = 64
+        steps = cfg.epochs * ((len(y) + batch - 1) // batch)
+        optimizer = torch.optim.AdamW(net.parameters(), lr=cfg.learning_rate, weight_decay=1e-2)
+        schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, cfg.learning_rate, total_steps=steps)
+        loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
+        generator = torch.Generator().manual_seed(cfg.seed)
+        for _ in tqdm(range(cfg.epochs), desc="mlp epochs", leave=False, disable=None):
+            net.train()
+            order = torch.randperm(len(y), generator=generator)
+            for start in range(0, len(y), batch):
+                idx = order[start:start + batch]
+                optimizer.zero_grad()
+                loss_fn(net(features[idx]), targets[idx]).backward()
+                optimizer.step()
+                schedule.step()
+        net.eval()
+        first, second = net[1], net[4]
+        assert isinstance(first, torch.nn.Linear) and isinstance(second, torch.nn.Linear)
+        self.weights = [t.detach().numpy().astype(np.float64).copy()
+                        for t in (first.weight, first.bias, second.weight, second.bias)]
+        return self
+
+    def decision_function(self, X: Features) -> FloatArray:
+        w1, b1, w2, b2 = self.weights
+        hidden = np.asarray(X, dtype=np.float64) @ w1.T + b1
+        hidden = 0.5 * hidden * (1.0 + erf(hidden / np.sqrt(2.0)))  # exact GELU, as torch's default
+        return np.asarray(hidden @ w2.T + b2, dtype=np.float64)
+
+
 class ClassifierHead:
     """One label set (topic or urgency): features -> linear model -> temperature-scaled softmax."""
 
@@ -79,14 +132,14 @@ class ClassifierHead:
         self.labels: list[str] = []
         self.temperature = 1.0
         self._vectorizer: FeatureUnion | None = None
-        self._estimator: LogisticRegression | LinearSVC | None = None
+        self._estimator: LogisticRegression | LinearSVC | MlpClassifier | None = None
 
     # -- features -------------------------------------------------------------------------------
     def _features(self, texts: list[str], dense: npt.NDArray[np.float32], *, fit: bool) -> Features:
         if len(texts) != dense.shape[0]:
             raise InvalidInputError(f"{len(texts)} texts but {dense.shape[0]} embedding rows")
         block = dense.astype(np.float64) * self.config.dense_weight
-        if not self.config.tfidf:
+        if not self.config.tfidf or self.config.estimator == "mlp":
             return block
         if fit:
             self._vectorizer = _tfidf()
@@ -106,11 +159,15 @@ class ClassifierHead:
         y = np.array([index[label] for label in labels])
         X = self._features(texts, dense, fit=True)
         cfg = self.config
-        if cfg.estimator == "logreg":
-            self._estimator = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, random_state=cfg.seed)
+        if cfg.estimator == "mlp":
+            self._estimator = MlpClassifier(cfg).fit(np.asarray(X), y, len(classes))
         else:
-            self._estimator = LinearSVC(C=cfg.C, max_iter=cfg.max_iter, random_state=cfg.seed)
-        self._estimator.fit(X, y)
+            linear: LogisticRegression | LinearSVC
+            if cfg.estimator == "logreg":
+                linear = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, random_state=cfg.seed)
+            else:
+                linear = LinearSVC(C=cfg.C, max_iter=cfg.max_iter, random_state=cfg.seed)
+            self._estimator = linear.fit(X, y)
         self.temperature = 1.0
         return self
 
@@ -174,29 +231,53 @@ def margins(probabilities: FloatArray) -> FloatArray:
     return np.asarray(top2[:, 1] - top2[:, 0], dtype=np.float64)
 
 
+def knn_similarity(bank: npt.NDArray[np.float32], queries: npt.NDArray[np.float32], *, k: int = 10) -> FloatArray:
+    """In-scope score (higher = more in scope): mean cosine of each query's k nearest training rows."""
+    if bank.shape[0] == 0:
+        return np.zeros(queries.shape[0])
+    k = min(k, bank.shape[0])
+    out = np.empty(queries.shape[0])
+    for start in range(0, queries.shape[0], 512):
+        sims = queries[start:start + 512] @ bank.T
+        out[start:start + 512] = np.partition(sims, -k, axis=1)[:, -k:].mean(axis=1)
+    return out
+
+
+OOS_SCORES = ("energy", "knn")
+
+
 @dataclass(slots=True)
 class AbstainRule:
     """When to hand a ticket to a human instead of routing it automatically.
 
-    - out_of_scope: the energy score is below `min_energy` (tuned so that at most `max_false_reject` of
-      in-scope validation rows are rejected); only set when the training data has out-of-scope rows.
+    - out_of_scope: the in-scope score (`oos_score`: energy = log-sum-exp of the logits, or knn = mean cosine
+      to the 10 nearest training rows) is below `min_in_scope`, tuned so that at most `max_false_reject` of
+      in-scope validation rows are rejected; set only when the training data has out-of-scope rows, with
+      whichever score caught more of them.
     - low_confidence / small_margin: the calibrated top probability or the gap to the runner-up is below
       its threshold (tuned so that the accepted validation rows reach `target_accuracy`).
     """
 
     min_confidence: float = 0.0
     min_margin: float = 0.0
-    min_energy: float | None = None
+    oos_score: str | None = None
+    min_in_scope: float | None = None
     tuning: dict[str, float] = field(default_factory=dict)
 
-    def decide(self, output: HeadOutput) -> list[Reason | None]:
+    def decide(self, output: HeadOutput, knn: FloatArray | None = None) -> list[Reason | None]:
         probs = output.probabilities
         top = probs.max(axis=1)
         gap = margins(probs)
-        scores = energy(output.logits) if self.min_energy is not None else None
+        scores: FloatArray | None = None
+        if self.oos_score == "energy":
+            scores = energy(output.logits)
+        elif self.oos_score == "knn":
+            if knn is None:
+                raise InvalidInputError("this abstain rule needs nearest-neighbour similarities")
+            scores = knn
         reasons: list[Reason | None] = []
         for i in range(probs.shape[0]):
-            if scores is not None and self.min_energy is not None and scores[i] < self.min_energy:
+            if scores is not None and self.min_in_scope is not None and scores[i] < self.min_in_scope:
                 reasons.append("out_of_scope")
             elif top[i] < self.min_confidence:
                 reasons.append("low_confidence")
@@ -213,6 +294,8 @@ class AbstainRule:
         correct: npt.NDArray[np.bool_],
         out_of_scope: HeadOutput | None,
         *,
+        in_knn: FloatArray | None = None,
+        oos_knn: FloatArray | None = None,
         max_false_reject: float = 0.04,
         target_accuracy: float = 0.9,
         max_confidence_reject: float = 0.2,
@@ -224,10 +307,18 @@ class AbstainRule:
         rule = cls()
         accepted = np.ones(n, dtype=bool)
         if out_of_scope is not None and out_of_scope.probabilities.shape[0] > 0:
-            in_energy = energy(in_scope.logits)
-            rule.min_energy = float(np.quantile(in_energy, max_false_reject))
-            accepted = in_energy >= rule.min_energy
-            rule.tuning["oos_recall"] = float((energy(out_of_scope.logits) < rule.min_energy).mean())
+            candidates = {"energy": (energy(in_scope.logits), energy(out_of_scope.logits))}
+            if in_knn is not None and oos_knn is not None:
+                candidates["knn"] = (in_knn, oos_knn)
+            best_recall = -1.0
+            for name, (inside, outside) in candidates.items():
+                threshold = float(np.quantile(inside, max_false_reject))
+                recall = float((outside < threshold).mean())
+                rule.tuning[f"oos_recall_{name}"] = recall
+                if recall > best_recall:
+                    best_recall, rule.oos_score, rule.min_in_scope = recall, name, threshold
+                    accepted = inside >= threshold
+            rule.tuning["oos_recall"] = best_recall
         top = in_scope.probabilities.max(axis=1)
         gap = margins(in_scope.probabilities)
         best = (0.0, 0.0)
@@ -247,8 +338,7 @@ class AbstainRule:
             if best_coverage < 0:  # target unreachable within the reject budget: use the whole budget
                 best = (float(np.quantile(top[base], max_confidence_reject)), 0.0)
         rule.min_confidence, rule.min_margin = best
-        reasons = rule.decide(in_scope)
-        kept = np.array([r is None for r in reasons])
+        kept = accepted & (top >= best[0]) & (gap >= best[1])
         rule.tuning.update({
             "false_reject_rate": float(1.0 - kept.mean()),
             "accepted_accuracy": float(correct[kept].mean()) if kept.any() else 0.0,
@@ -262,7 +352,10 @@ class AbstainRule:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> AbstainRule:
+        oos_score = raw.get("oos_score")
+        if oos_score is not None and oos_score not in OOS_SCORES:
+            raise InvalidInputError(f"unknown out-of-scope score {oos_score!r}")
         return cls(min_confidence=float(raw.get("min_confidence", 0.0)),
-                   min_margin=float(raw.get("min_margin", 0.0)),
-                   min_energy=None if raw.get("min_energy") is None else float(raw["min_energy"]),
+                   min_margin=float(raw.get("min_margin", 0.0)), oos_score=oos_score,
+                   min_in_scope=None if raw.get("min_in_scope") is None else float(raw["min_in_scope"]),
                    tuning=dict(raw.get("tuning", {})))

@@ -40,7 +40,7 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
         raise InvalidInputError(f"data file not found: {path}")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             yield from csv.DictReader(handle)
     elif suffix in {".jsonl", ".ndjson"}:
         with path.open(encoding="utf-8") as handle:
@@ -56,11 +56,11 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
                 yield row
     elif suffix == ".json":
         rows = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(rows, list):
-            raise InvalidInputError(f"{path}: expected a JSON list of objects")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise InvalidInputError(f"{path}: expected a JSON array of objects")
         yield from rows
     else:
-        raise InvalidInputError(f"unsupported data file type {suffix!r} (use .csv, .jsonl or .json)")
+        raise InvalidInputError(f"unsupported input format {suffix!r} for {path} (use .csv, .jsonl or .json)")
 
 
 def get_field(row: Mapping[str, Any], dotted: str) -> Any:
@@ -123,3 +123,58 @@ def stratified_split(
 
 def label_counts(labels: Sequence[str]) -> dict[str, int]:
     return dict(sorted(Counter(labels).items()))
+
+
+def near_duplicate_groups(vectors: np.ndarray, *, threshold: float) -> np.ndarray:
+    """Connected components of rows whose cosine similarity exceeds `threshold` (rows are L2-normalized)."""
+    n = vectors.shape[0]
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
+    sims = vectors @ vectors.T
+    rows, cols = np.nonzero(np.triu(sims > threshold, k=1))
+    for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return np.array([find(i) for i in range(n)])
+
+
+def grouped_stratified_split(
+    labels: Sequence[str], vectors: np.ndarray, *, test_size: float, seed: int, threshold: float = 0.8
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified split that keeps near-paraphrases of the same label on one side.
+
+    A random split puts paraphrases of training rows into the validation part, which then looks easier
+    than new traffic: thresholds tuned on it reject more real tickets than intended. Whole groups of
+    same-label rows with cosine > `threshold` go to one side instead.
+    """
+    if not 0.0 < test_size < 1.0:
+        raise InvalidInputError("test_size must be between 0 and 1")
+    rng = np.random.default_rng(seed)
+    by_label: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        by_label.setdefault(label, []).append(i)
+    test: list[int] = []
+    for label in sorted(by_label):
+        idx = np.array(by_label[label])
+        if len(idx) < 2:
+            continue
+        groups = near_duplicate_groups(vectors[idx], threshold=threshold)
+        target = max(1, round(len(idx) * test_size))
+        chosen: list[int] = []
+        for group in rng.permutation(np.unique(groups)):
+            if len(chosen) >= target:
+                break
+            members = idx[groups == group].tolist()
+            if len(chosen) + len(members) < len(idx):  # any group size, so the part is not biased to loners
+                chosen.extend(members)
+        test.extend(chosen)
+    test_set = set(test)
+    train = [i for i in range(len(labels)) if i not in test_set]
+    return np.array(train, dtype=np.int64), np.array(sorted(test), dtype=np.int64)

@@ -20,7 +20,7 @@ def evaluate_model(
     *,
     model: RoutingModel,
     embedder: Embedder,
-    data: Path,
+    data: Path | list[Path],
     mapping: FieldMapping = FieldMapping(),
     oos_label: str | None = None,
     batch_size: int = 64,
@@ -28,7 +28,8 @@ def evaluate_model(
 ) -> dict[str, Any]:
     """Metrics of `model` on every labelled row of `data`. Rows labelled `oos_label` measure abstention."""
     oos_label = oos_label or str(model.manifest.get("oos_label", "oos"))
-    rows = load_labelled(data, mapping)
+    paths = data if isinstance(data, list) else [data]
+    rows = [row for path in paths for row in load_labelled(path, mapping)]
     texts = [r.text for r in rows]
     primary = embedder.encode(texts, batch_size=batch_size, show_progress=show_progress)
     dense = model.dense_features(texts, primary)
@@ -36,14 +37,14 @@ def evaluate_model(
     labels = model.topic.labels
     pred = [labels[i] for i in topic_out.probabilities.argmax(axis=1)]
     conf = topic_out.probabilities.max(axis=1)
-    abstained = np.array([r is not None for r in model.abstain.decide(topic_out)])
+    abstained = np.array([r is not None for r in model.abstain_reasons(topic_out, dense)])
     is_oos = np.array([r.topic == oos_label for r in rows])
     in_idx = np.flatnonzero(~is_oos)
     truth = [rows[i].topic for i in in_idx]
     in_pred = [pred[i] for i in in_idx]
     correct = np.array([p == t for p, t in zip(in_pred, truth, strict=True)])
     result: dict[str, Any] = {
-        "data": str(data),
+        "data": ", ".join(str(p) for p in paths),
         "model_version": model.version,
         "rows": len(rows),
         "topic": classification_metrics(truth, in_pred, conf[in_idx]),

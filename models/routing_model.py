@@ -26,7 +26,7 @@ import joblib
 import numpy as np
 import numpy.typing as npt
 
-from models.classifier import AbstainRule, ClassifierHead, HeadOutput, LabelScore, Reason
+from models.classifier import AbstainRule, ClassifierHead, HeadOutput, LabelScore, Reason, knn_similarity
 from models.embedder import Embedder, Matrix, UseEmbedder
 from models.errors import ArtifactError, ArtifactMismatchError
 
@@ -75,6 +75,7 @@ class RoutingModel:
     embedder_dim: int
     aux_embedders: list[Embedder] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
+    knn_bank: npt.NDArray[np.float32] | None = None  # normalized training features, for the knn abstain score
 
     @property
     def version(self) -> str:
@@ -103,10 +104,18 @@ class RoutingModel:
         urgency = self.urgency.predict(rows, dense) if self.urgency is not None else None
         return topic, urgency
 
+    def abstain_reasons(self, topic_out: HeadOutput, dense: npt.NDArray[np.float32]) -> list[Reason | None]:
+        knn = None
+        if self.abstain.oos_score == "knn":
+            if self.knn_bank is None:
+                raise ArtifactError("the abstain rule uses nearest neighbours but the model has no knn_bank.npy")
+            knn = knn_similarity(self.knn_bank, normalize_rows(dense))
+        return self.abstain.decide(topic_out, knn)
+
     def predict(self, texts: Sequence[str], primary: Matrix, *, alternatives: int = 3) -> list[RoutingPrediction]:
         dense = self.dense_features(texts, primary)
         topic_out, urgency_out = self.predict_outputs(texts, dense)
-        reasons = self.abstain.decide(topic_out)
+        reasons = self.abstain_reasons(topic_out, dense)
         results = []
         for i in range(len(texts)):
             ranked = topic_out.top(i, alternatives + 1, self.topic.labels)
@@ -143,6 +152,8 @@ class RoutingModel:
             joblib.dump(self.topic.state(), tmp / "topic.joblib")
             if self.urgency is not None:
                 joblib.dump(self.urgency.state(), tmp / "urgency.joblib")
+            if self.abstain.oos_score == "knn" and self.knn_bank is not None:
+                np.save(tmp / "knn_bank.npy", self.knn_bank)
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
             (tmp / "MODEL_CARD.md").write_text(model_card(manifest))
             if out_dir.exists():
@@ -173,6 +184,8 @@ class RoutingModel:
             urgency = None
             if manifest.get("urgency") is not None:
                 urgency = ClassifierHead.from_state(joblib.load(model_dir / "urgency.joblib"))
+            bank_path = model_dir / "knn_bank.npy"
+            knn_bank = np.load(bank_path) if bank_path.is_file() else None
         except (OSError, KeyError, ValueError, EOFError) as exc:
             raise ArtifactError(f"model directory {model_dir} is incomplete or corrupt: {exc}") from exc
         if topic.labels != list(manifest["topic"]["labels"]):
@@ -181,8 +194,14 @@ class RoutingModel:
         return cls(
             topic=topic, abstain=AbstainRule.from_dict(manifest["topic"].get("abstain", {})), urgency=urgency,
             embedder_id=str(emb.get("id")), embedder_dim=int(emb.get("dim", 0)), aux_embedders=aux,
-            manifest=manifest,
+            manifest=manifest, knn_bank=knn_bank,
         )
+
+
+def normalize_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(matrix / norms, dtype=np.float32)
 
 
 def read_manifest(model_dir: Path) -> dict[str, Any]:

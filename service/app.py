@@ -11,12 +11,14 @@ from contextlib import asynccontextmanager
 import anyio
 from fastapi import FastAPI, Request, Response
 
+from index.store import set_faiss_threads
 from models.embedder import make_embedder
 from models.errors import DeskmateError
 from models.routing import RoutingPolicy
 from service.errors import error_response, install_error_handlers
 from service.pipeline import Engine
-from service.routers import health, route
+from service.routers import health, retrieval, route
+from service.routers.retrieval import active_index_dir
 from service.settings import Settings
 from service.state import AppState
 
@@ -37,6 +39,21 @@ def load_engine(settings: Settings) -> Engine:
                              num_threads=settings.embedder.num_threads)
     return Engine.load(embedder=embedder, model_dir=settings.resolved_model_dir, policy=policy,
                        batch_size=settings.embedder.batch_size)
+
+
+def open_index(settings: Settings, state: AppState) -> None:
+    """Open the retrieval index if there is one; routing works without it (retrieval answers 503)."""
+    assert state.engine is not None
+    set_faiss_threads(settings.retrieval.faiss_threads)
+    directory = active_index_dir(settings)
+    try:
+        state.index.swap(directory, embedder=state.engine.embedder)
+    except DeskmateError as exc:
+        state.index_reason = str(exc)
+        logger.warning("retrieval index not loaded", extra={"path": str(directory), "error": str(exc)})
+    else:
+        state.index_reason = None
+        logger.info("index ready", extra={"path": str(directory), "index_version": state.index.version})
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -60,6 +77,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 logger.info("ready", extra={"model_version": loaded.model.version,
                                             "embedder": loaded.embedder.model_id,
                                             "load_seconds": round(time.perf_counter() - started, 2)})
+        if state.engine is not None and not state.index.ready:
+            await anyio.to_thread.run_sync(open_index, settings, state)
         yield
 
     app = FastAPI(title="Deskmate", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
@@ -87,4 +106,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.include_router(health.router)
     app.include_router(route.router)
+    app.include_router(retrieval.router)
     return app

@@ -122,3 +122,105 @@ class ReadyOut(BaseModel):
     embedder: str | None = None
     embedder_dim: int | None = None
     topics: list[str] = Field(default_factory=list)
+    index_ready: bool = False
+    index_version: str | None = None
+    index_reason: str | None = None
+
+
+# -- retrieval ------------------------------------------------------------------------------------------
+SearchMode = Literal["dense", "lexical", "hybrid"]
+
+
+class SearchFiltersIn(RequestModel):
+    """Restrict hits; each filter takes one value or a list meaning "any of". Articles with no language or
+    tenant are shared and match any language/tenant filter; topic and channel filter cases only."""
+
+    language: str | list[str] | None = None
+    topic: str | list[str] | None = None
+    channel: str | list[str] | None = None
+    tenant: str | list[str] | None = None
+
+
+class SimilarIn(TicketIn):
+    k_cases: int | None = Field(default=None, ge=0, le=50, description="Similar resolved cases to return.")
+    k_articles: int | None = Field(default=None, ge=0, le=20, description="Knowledge articles to return.")
+    filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
+    mode: SearchMode | None = Field(default=None, description="dense, lexical or hybrid (default: the index's).")
+
+
+class CaseHitOut(BaseModel):
+    id: str
+    score: float
+    snippet: str
+    resolution_excerpt: str
+    topic: str | None
+    urgency: str | None
+    language: str | None
+    channel: str | None
+    tenant: str | None
+    resolved_at: str | None
+    dense_score: float | None = Field(description="Cosine similarity to the ticket, when the dense ranker found it.")
+
+
+class ArticleHitOut(BaseModel):
+    id: str
+    title: str
+    url: str | None
+    passage: str
+    position: int = Field(description="Index of the best passage within the article.")
+    heading: str | None
+    score: float
+    language: str | None
+
+
+class SimilarOut(BaseModel):
+    id: str | None
+    cases: list[CaseHitOut]
+    articles: list[ArticleHitOut]
+    mode: str
+    index_version: str
+    timings: dict[str, float]
+
+
+class CaseIn(RequestModel):
+    """A resolved case to add to the live index (e.g. from the desk's "ticket solved" webhook)."""
+
+    id: str = Field(min_length=1, max_length=200)
+    subject: str = ""
+    body: str = ""
+    resolution: str = Field(min_length=1, description="The reply that resolved the ticket.")
+    topic: str | None = Field(default=None, max_length=100)
+    urgency: str | None = Field(default=None, max_length=50)
+    language: str | None = Field(default=None, max_length=20)
+    channel: str | None = Field(default=None, max_length=50)
+    tenant: str | None = Field(default=None, max_length=200)
+    resolved_at: str | None = Field(default=None, max_length=40)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class CasesIn(RequestModel):
+    cases: list[CaseIn] = Field(min_length=1, max_length=1000)
+
+
+class CasesAddedOut(BaseModel):
+    added: list[str]
+    replaced: dict[str, str] = Field(description="Older near-duplicate case id -> the new case that replaced it.")
+    skipped_duplicates: dict[str, str] = Field(description="New case id -> the newer existing near-duplicate.")
+    refused_deleted: list[str]
+    index_version: str
+
+
+class CaseDeletedOut(BaseModel):
+    id: str
+    deleted: bool
+    index_version: str
+
+
+class IndexSwapIn(RequestModel):
+    path: str = Field(min_length=1, description="Directory of a rebuilt index (built by `deskmate build-index`).")
+
+
+class IndexSwapOut(BaseModel):
+    previous_version: str | None
+    index_version: str
+    path: str

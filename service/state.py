@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from index.holder import IndexHolder
 from service.pipeline import Engine
 
 
@@ -14,6 +15,8 @@ class AppState:
 
     engine: Engine | None = None
     not_ready_reason: str | None = "starting"
+    index: IndexHolder = field(default_factory=IndexHolder)
+    index_reason: str | None = "starting"
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def set_engine(self, engine: Engine) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from models.data import LabelledText
 from models.embedder import HashingEmbedder
-from models.training import TrainOptions, train_routing_model
 from models.routing_model import RoutingModel
+from models.training import TrainOptions, train_routing_model
 
 TOPIC_WORDS = {
     "billing": ["invoice", "charged twice", "payment failed", "credit card", "VAT number", "billing address"],

@@ -24,4 +24,6 @@ def readyz(state: StateDep) -> ReadyOut | JSONResponse:
         body = ReadyOut(ready=False, reason=state.not_ready_reason)
         return JSONResponse(status_code=503, content=body.model_dump(mode="json"))
     return ReadyOut(ready=True, model_version=engine.model.version, embedder=engine.embedder.model_id,
-                    embedder_dim=engine.embedder.dim, topics=list(engine.model.topic.labels))
+                    embedder_dim=engine.embedder.dim, topics=list(engine.model.topic.labels),
+                    index_ready=state.index.ready, index_version=state.index.version,
+                    index_reason=None if state.index.ready else state.index_reason)

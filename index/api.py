@@ -1,0 +1,229 @@
+"""Plain, keyword-only entry points for the CLI (`deskmate index ...`, `deskmate search`) and scripts."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from index.documents import (
+    Article,
+    ArticleFields,
+    Case,
+    CaseFields,
+    article_from_record,
+    case_from_record,
+)
+from index.manifest import Manifest, hash_inputs, read_manifest
+from index.results import DEFAULT_DENSE_WEIGHT, DEFAULT_MODE, SearchFilters, SearchResults
+from index.search_index import AddReport, SearchIndex
+from models.data import iter_records as read_records
+from models.embedder import Embedder
+from models.errors import InvalidInputError
+
+logger = logging.getLogger(__name__)
+
+
+def _progress(rows: Iterable[dict[str, Any]], *, desc: str, show: bool) -> Iterable[dict[str, Any]]:
+    if not show:
+        return rows
+    from rich.progress import track
+
+    return track(rows, description=desc)
+
+
+def read_cases(path: Path, fields: CaseFields, *, show_progress: bool = False) -> list[Case]:
+    return [
+        case_from_record(row, fields, fallback_id=f"{path.stem}-{n}")
+        for n, row in enumerate(
+            _progress(read_records(path), desc="reading cases", show=show_progress), start=1
+        )
+    ]
+
+
+def read_articles(path: Path, fields: ArticleFields, *, show_progress: bool = False) -> list[Article]:
+    return [
+        article_from_record(row, fields, fallback_id=f"{path.stem}-{n}")
+        for n, row in enumerate(
+            _progress(read_records(path), desc="reading articles", show=show_progress), start=1
+        )
+    ]
+
+
+def build_index(
+    *,
+    cases_path: Path | None,
+    articles_path: Path | None,
+    out_dir: Path,
+    embedder: Embedder,
+    id_field: str = "id",
+    case_text_field: str | None = None,
+    subject_field: str = "subject",
+    body_field: str = "body",
+    resolution_field: str = "resolution",
+    topic_field: str = "topic",
+    urgency_field: str = "urgency",
+    language_field: str = "language",
+    channel_field: str = "channel",
+    tenant_field: str = "tenant",
+    resolved_at_field: str = "resolved_at",
+    article_id_field: str = "id",
+    article_title_field: str = "title",
+    article_body_field: str = "body",
+    article_url_field: str = "url",
+    article_tags_field: str = "tags",
+    index_type: str = "auto",
+    index_params: Mapping[str, int] | None = None,
+    dedup_threshold: float | None = 0.95,
+    passage_chars: int = 800,
+    passage_overlap: int = 120,
+    default_mode: str = DEFAULT_MODE,
+    dense_weight: float = DEFAULT_DENSE_WEIGHT,
+    overwrite: bool = False,
+    show_progress: bool = True,
+    require_resolution: bool = True,
+) -> Manifest:
+    """Read cases and/or articles (CSV, JSONL or JSON), embed, deduplicate and index them, and write the
+    index directory `out_dir` atomically (built beside it, then renamed into place). Returns the manifest.
+
+    `case_text_field` takes the case text from one column; otherwise `subject_field` + `body_field`.
+    `index_type`: auto | flat | hnsw | ivf; `index_params` overrides m / ef_construction / ef_search
+    (hnsw) or nlist / nprobe (ivf). `dedup_threshold=None` keeps near-duplicates. With `require_resolution`
+    (default) rows without a resolution (open tickets) are skipped.
+    """
+    if cases_path is None and articles_path is None:
+        raise InvalidInputError("give cases_path, articles_path or both")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
+        raise InvalidInputError(f"{out_dir} exists and is not empty (pass overwrite=True to replace it)")
+    case_fields = CaseFields(
+        id_field=id_field,
+        text_field=case_text_field,
+        subject_field=subject_field,
+        body_field=body_field,
+        resolution_field=resolution_field,
+        topic_field=topic_field,
+        urgency_field=urgency_field,
+        language_field=language_field,
+        channel_field=channel_field,
+        tenant_field=tenant_field,
+        resolved_at_field=resolved_at_field,
+    )
+    article_fields = ArticleFields(
+        id_field=article_id_field,
+        title_field=article_title_field,
+        body_field=article_body_field,
+        url_field=article_url_field,
+        language_field=language_field,
+        tags_field=article_tags_field,
+        tenant_field=tenant_field,
+    )
+    cases = read_cases(Path(cases_path), case_fields, show_progress=show_progress) if cases_path else []
+    if require_resolution:  # open tickets are not resolved cases: nothing to learn from yet
+        unresolved = sum(1 for c in cases if not c.resolution.strip())
+        cases = [c for c in cases if c.resolution.strip()]
+        if unresolved:
+            logger.info("skipped cases without a resolution", extra={"skipped": unresolved})
+    articles = (
+        read_articles(Path(articles_path), article_fields, show_progress=show_progress)
+        if articles_path
+        else []
+    )
+    options: dict[str, Any] = {
+        "cases_path": str(cases_path) if cases_path else None,
+        "articles_path": str(articles_path) if articles_path else None,
+        "case_fields": {k: getattr(case_fields, k) for k in case_fields.__slots__},
+        "article_fields": {k: getattr(article_fields, k) for k in article_fields.__slots__},
+        "index_type": index_type,
+        "index_params": dict(index_params or {}),
+    }
+    data_hash = hash_inputs(
+        [Path(p) if p else None for p in (cases_path, articles_path)],
+        {
+            **options,
+            "dedup_threshold": dedup_threshold,
+            "passage_chars": passage_chars,
+            "passage_overlap": passage_overlap,
+            "embedder": embedder.model_id,
+        },
+    )
+    index = SearchIndex.build(
+        cases=cases,
+        articles=articles,
+        embedder=embedder,
+        index_type=index_type,
+        index_params=index_params,
+        dedup_threshold=dedup_threshold,
+        passage_chars=passage_chars,
+        passage_overlap=passage_overlap,
+        default_mode=default_mode,
+        dense_weight=dense_weight,
+        data_hash=data_hash,
+        options=options,
+        show_progress=show_progress,
+    )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    try:
+        index.save(staging)
+        if out_dir.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.replace(out_dir, retired / out_dir.name)
+            os.replace(staging, out_dir)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    logger.info("index written", extra={"path": str(out_dir), "version": index.manifest.version})
+    return read_manifest(out_dir)
+
+
+def search(
+    *,
+    index_dir: Path,
+    query: str,
+    embedder: Embedder,
+    k_cases: int = 5,
+    k_articles: int = 3,
+    mode: str | None = None,
+    dense_weight: float | None = None,
+    language: str | None = None,
+    topic: str | None = None,
+    channel: str | None = None,
+    tenant: str | None = None,
+) -> SearchResults:
+    """One-off search of an index directory (loads it, searches, returns); `mode` defaults to the
+    manifest's (dense | lexical | hybrid)."""
+    index = SearchIndex.load(Path(index_dir), embedder=embedder)
+    filters = SearchFilters(language=language, topic=topic, channel=channel, tenant=tenant)
+    return index.search(
+        query, k_cases=k_cases, k_articles=k_articles, filters=filters, mode=mode, dense_weight=dense_weight
+    )
+
+
+def add_cases(
+    *,
+    index_dir: Path,
+    cases_path: Path,
+    embedder: Embedder,
+    fields: CaseFields | None = None,
+) -> AddReport:
+    """Add the cases of a CSV / JSONL file to a saved index in place (persisted before returning)."""
+    index = SearchIndex.load(Path(index_dir), embedder=embedder)
+    return index.add_cases(read_cases(Path(cases_path), fields or CaseFields()), persist=True)
+
+
+def delete_cases(*, index_dir: Path, case_ids: Iterable[str], embedder: Embedder) -> list[str]:
+    """Remove cases from a saved index for good (persisted, erased from disk); returns the ids found."""
+    index = SearchIndex.load(Path(index_dir), embedder=embedder)
+    return index.delete_cases(case_ids, persist=True)
+
+
+def index_info(*, index_dir: Path) -> Manifest:
+    """The manifest of an index directory, without loading vectors or an embedder."""
+    return read_manifest(Path(index_dir))

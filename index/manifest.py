@@ -1,0 +1,185 @@
+"""The index manifest (what built it, from what, how) and atomic file writes for everything persisted."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from models.embedder import Embedder
+from models.errors import ArtifactError, ArtifactMismatchError
+
+MANIFEST_NAME = "manifest.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSpec:
+    """A FAISS index type and its parameters (`m`, `ef_construction`, `ef_search` / `nlist`, `nprobe`)."""
+
+    kind: str  # "flat" | "hnsw" | "ivf"
+    params: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "params": dict(self.params)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IndexSpec:
+        return cls(
+            kind=str(data["kind"]), params={k: int(v) for k, v in dict(data.get("params", {})).items()}
+        )
+
+
+@dataclass(slots=True)
+class Manifest:
+    """Everything needed to trust an index directory: embedder, counts, index types, input hash, version.
+
+    `version` names the build; `revision` counts persisted incremental updates since the build.
+    `deleted_ids` lists case ids removed on request, so a later swap or add never brings them back.
+    """
+
+    version: str
+    embedder_id: str
+    dim: int
+    built_at: str
+    data_hash: str
+    case_index: IndexSpec
+    passage_index: IndexSpec
+    counts: dict[str, int]
+    default_mode: str
+    dense_weight: float
+    rrf_k: int
+    options: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    revision: int = 0
+    updated_at: str = ""
+    deleted_ids: list[str] = field(default_factory=list)
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def full_version(self) -> str:
+        """Build version plus revision, e.g. `20250101T120000Z-1a2b3c4d.r2`."""
+        return f"{self.version}.r{self.revision}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["case_index"] = self.case_index.to_dict()
+        data["passage_index"] = self.passage_index.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        try:
+            payload = dict(data)
+            payload["case_index"] = IndexSpec.from_dict(payload["case_index"])
+            payload["passage_index"] = IndexSpec.from_dict(payload["passage_index"])
+            return cls(**payload)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ArtifactError(f"index manifest is incomplete or malformed: {exc}") from exc
+
+    def check_embedder(self, embedder: Embedder, *, where: str = "the index") -> None:
+        """Refuse an embedder other than the one the index was built with (id or dimension)."""
+        if self.embedder_id != embedder.model_id or self.dim != embedder.dim:
+            raise ArtifactMismatchError(
+                f"{where} was built with embedder {self.embedder_id!r} (dim {self.dim}) but the configured "
+                f"embedder is {embedder.model_id!r} (dim {embedder.dim}); rebuild the index with this "
+                "embedder or configure the one it was built with"
+            )
+
+
+def read_manifest(directory: Path) -> Manifest:
+    """The manifest of an index directory; ArtifactError when missing, unreadable or of another format."""
+    path = directory / MANIFEST_NAME
+    if not path.is_file():
+        raise ArtifactError(f"no index at {directory}: {MANIFEST_NAME} is missing")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ArtifactError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ArtifactError(f"{path} is not a JSON object")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise ArtifactError(
+            f"{path} has format version {data.get('format_version')!r}; this Deskmate reads {FORMAT_VERSION}"
+        )
+    return Manifest.from_dict(data)
+
+
+def write_manifest(directory: Path, manifest: Manifest) -> None:
+    """Atomically replace the manifest; this is the commit point of every save."""
+    atomic_write_text(directory / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2, sort_keys=True))
+
+
+def utc_now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+def make_version(built_at: datetime, data_hash: str) -> str:
+    return f"{built_at.strftime('%Y%m%dT%H%M%SZ')}-{data_hash[:8]}"
+
+
+def hash_inputs(paths: Iterable[Path | None], options: dict[str, Any]) -> str:
+    """SHA-256 over the input files' bytes and the build options that change the result."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(b"\x00file\x00")
+        if path is None:
+            continue
+        digest.update(path.name.encode())
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def hash_records(records: Iterable[dict[str, Any]], options: dict[str, Any]) -> str:
+    """SHA-256 over in-memory documents (builds that do not start from files)."""
+    digest = hashlib.sha256()
+    for record in records:
+        digest.update(json.dumps(record, sort_keys=True, default=str).encode())
+        digest.update(b"\n")
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success fsync it and os.replace it onto `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with tmp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(target: Path, text: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def atomic_write_jsonl(target: Path, rows: Iterable[dict[str, Any] | None]) -> None:
+    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False))
+            handle.write("\n")
+
+
+def read_jsonl(path: Path) -> list[Any]:
+    if not path.is_file():
+        raise ArtifactError(f"index file missing: {path}")
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]

@@ -1,0 +1,720 @@
+"""SearchIndex: resolved cases and article passages in FAISS + BM25, with filters, hybrid ranking,
+incremental add/delete, and crash-safe persistence to a directory with a manifest.
+
+Thread safety: searches hold a shared lock; add/delete/compaction hold it exclusively. Embedding happens
+outside the lock. Saving writes revision-named data files first and the manifest last (the commit point),
+then removes files the new manifest no longer names.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.dedup import collapse_near_duplicates
+from index.documents import Article, Case, Passage, clean_article_body, passage_embedding_text, split_passages
+from index.lexical import LexicalIndex
+from index.locks import RWLock
+from index.manifest import (
+    Manifest,
+    atomic_write_jsonl,
+    hash_records,
+    make_version,
+    read_jsonl,
+    read_manifest,
+    utc_now,
+    write_manifest,
+)
+from index.results import (
+    DEFAULT_DENSE_WEIGHT,
+    DEFAULT_MODE,
+    DEFAULT_RRF_K,
+    ArticleHit,
+    CaseHit,
+    SearchFilters,
+    SearchMode,
+    SearchResults,
+    check_mode,
+    rrf_fuse,
+)
+from index.store import Hits, Mask, Matrix, VectorStore, choose_index_spec
+from models.embedder import Embedder
+from models.errors import ArtifactError, InvalidInputError
+
+logger = logging.getLogger(__name__)
+
+CASE_FILTER_FIELDS = ("language", "topic", "channel", "tenant")
+ARTICLE_FILTER_FIELDS = ("language", "tenant")
+MAX_K = 200
+SNIPPET_CHARS = 240
+RESOLUTION_CHARS = 400
+COMPACT_FRACTION = 0.1  # HNSW/IVF graphs are rebuilt on save once this share of rows is deleted
+_WS = re.compile(r"\s+")
+
+
+def excerpt(text: str, limit: int) -> str:
+    """Whitespace-collapsed prefix of `text`, cut at a word boundary, with an ellipsis when cut."""
+    flat = _WS.sub(" ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(" ", 0, limit)
+    return flat[: cut if cut > limit // 2 else limit].rstrip() + "…"
+
+
+class _Column:
+    """A categorical attribute per row as int codes (-1 = missing), for fast filter masks."""
+
+    def __init__(self, values: Iterable[str | None]) -> None:
+        self.vocab: dict[str, int] = {}
+        self.codes = np.asarray([self._code(v) for v in values], dtype=np.int32)
+
+    def _code(self, value: str | None) -> int:
+        return -1 if value is None else self.vocab.setdefault(value, len(self.vocab))
+
+    def extend(self, values: Iterable[str | None]) -> None:
+        self.codes = np.concatenate([self.codes, np.asarray([self._code(v) for v in values], dtype=np.int32)])
+
+    def mask(self, values: Sequence[str], *, missing_matches: bool) -> Mask:
+        codes = [self.vocab[v] for v in values if v in self.vocab]
+        matched = np.isin(self.codes, np.asarray(codes, dtype=np.int32))
+        if missing_matches:
+            matched |= self.codes == -1
+        return matched
+
+
+@dataclass(slots=True)
+class AddReport:
+    """What `add_cases` did with each submitted case."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: dict[str, str] = field(default_factory=dict)  # old case id -> newer case id that replaced it
+    skipped_duplicates: dict[str, str] = field(default_factory=dict)  # new case id -> newer existing id
+    refused_deleted: list[str] = field(default_factory=list)  # ids removed on request earlier
+    version: str = ""
+
+
+@dataclass(slots=True)
+class _Ranked:
+    rows: list[int]
+    scores: list[float]
+    dense: dict[int, float]
+    lexical: dict[int, float]
+
+
+class SearchIndex:
+    """Cases and article passages, searchable by dense, lexical or hybrid ranking.
+
+    Build with `SearchIndex.build(...)`, persist with `save(dir)`, reopen with `SearchIndex.load(dir, ...)`.
+    """
+
+    def __init__(
+        self,
+        *,
+        manifest: Manifest,
+        embedder: Embedder,
+        cases: list[Case | None],
+        case_store: VectorStore,
+        articles: Mapping[str, Article],
+        passages: list[Passage],
+        passage_store: VectorStore,
+        path: Path | None = None,
+    ) -> None:
+        if len(cases) != case_store.ntotal or len(passages) != passage_store.ntotal:
+            raise ArtifactError("document tables and vector stores differ in length")
+        self.manifest = manifest
+        self.embedder = embedder
+        self.path = path
+        self._cases = cases
+        self._case_store = case_store
+        self._articles = dict(articles)
+        self._passages = passages
+        self._passage_store = passage_store
+        self._lock = RWLock()
+        self._save_lock = threading.Lock()
+        self._saved_revision: int | None = manifest.revision if path is not None else None
+        self._reindex_cases()
+        passage_articles = [self._articles[p.article_id] for p in passages]
+        self._passage_columns = {
+            name: _Column(getattr(a, name) for a in passage_articles) for name in ARTICLE_FILTER_FIELDS
+        }
+        self._passage_lexical = LexicalIndex(
+            [passage_embedding_text(a, p) for a, p in zip(passage_articles, passages, strict=True)],
+            np.arange(len(passages), dtype=np.int64),
+        )
+
+    def _reindex_cases(self) -> None:
+        """Recompute everything derived from the case table (ids, alive mask, columns, BM25)."""
+        self._alive = np.asarray([c is not None for c in self._cases], dtype=bool)
+        self._id_to_row = {c.id: row for row, c in enumerate(self._cases) if c is not None}
+        self._case_columns = {
+            name: _Column(getattr(c, name) if c is not None else None for c in self._cases)
+            for name in CASE_FILTER_FIELDS
+        }
+        self._rebuild_case_lexical()
+
+    def _rebuild_case_lexical(self) -> None:
+        rows = np.flatnonzero(self._alive).astype(np.int64)
+        texts = [c.text for c in (self._cases[r] for r in rows.tolist()) if c is not None]
+        self._case_lexical = LexicalIndex(texts, rows)
+
+    # ------------------------------------------------------------------------------------------ build
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        cases: Sequence[Case],
+        articles: Sequence[Article],
+        embedder: Embedder,
+        index_type: str = "auto",
+        index_params: Mapping[str, int] | None = None,
+        passage_index_type: str = "auto",
+        dedup_threshold: float | None = 0.95,
+        passage_chars: int = 800,
+        passage_overlap: int = 120,
+        default_mode: str = DEFAULT_MODE,
+        dense_weight: float = DEFAULT_DENSE_WEIGHT,
+        rrf_k: int = DEFAULT_RRF_K,
+        case_vectors: Matrix | None = None,
+        data_hash: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        show_progress: bool = False,
+    ) -> SearchIndex:
+        """Embed, deduplicate and index documents in memory (call `save` to persist).
+
+        `case_vectors` (rows aligned with `cases`) skips embedding the cases, e.g. in evaluations.
+        """
+        check_mode(default_mode)
+        if not 0.0 <= dense_weight <= 1.0:
+            raise InvalidInputError("dense_weight must be within [0, 1]")
+        if dedup_threshold is not None and not 0.0 < dedup_threshold <= 1.0:
+            raise InvalidInputError("dedup_threshold must be within (0, 1] or None")
+        embedder.load()
+        dim = embedder.dim
+        built_at = utc_now()
+        if case_vectors is None:
+            logger.info("embedding cases", extra={"count": len(cases)})
+            case_vectors = embedder.encode([c.text for c in cases], show_progress=show_progress)
+        elif case_vectors.shape != (len(cases), dim):
+            raise InvalidInputError(f"case_vectors must have shape ({len(cases)}, {dim})")
+        dedup = collapse_near_duplicates(cases, case_vectors, threshold=dedup_threshold)
+        kept_cases: list[Case | None] = [cases[i] for i in dedup.keep.tolist()]
+        case_spec = choose_index_spec(len(kept_cases), index_type=index_type, **dict(index_params or {}))
+        case_store = VectorStore.build(case_vectors[dedup.keep], case_spec, dim=dim)
+
+        unique_articles: dict[str, Article] = {}
+        for article in articles:
+            if article.id in unique_articles:
+                logger.warning("duplicate article id, keeping the last", extra={"article_id": article.id})
+            unique_articles[article.id] = article
+        passages: list[Passage] = []
+        for article in unique_articles.values():
+            passages.extend(
+                split_passages(
+                    clean_article_body(article.body) or article.title,
+                    max_chars=passage_chars,
+                    overlap_chars=passage_overlap,
+                    article_id=article.id,
+                )
+            )
+        logger.info("embedding passages", extra={"articles": len(unique_articles), "passages": len(passages)})
+        passage_vectors = embedder.encode(
+            [passage_embedding_text(unique_articles[p.article_id], p) for p in passages],
+            show_progress=show_progress,
+        )
+        passage_spec = choose_index_spec(len(passages), index_type=passage_index_type)
+        passage_store = VectorStore.build(passage_vectors, passage_spec, dim=dim)
+
+        all_options = {
+            "dedup_threshold": dedup_threshold,
+            "passage_chars": passage_chars,
+            "passage_overlap": passage_overlap,
+            **dict(options or {}),
+        }
+        if data_hash is None:
+            data_hash = hash_records(
+                [c.to_dict() for c in cases] + [a.to_dict() for a in unique_articles.values()], all_options
+            )
+        manifest = Manifest(
+            version=make_version(built_at, data_hash),
+            embedder_id=embedder.model_id,
+            dim=dim,
+            built_at=built_at.isoformat(),
+            updated_at=built_at.isoformat(),
+            data_hash=data_hash,
+            case_index=case_spec,
+            passage_index=passage_spec,
+            counts={
+                "cases": len(kept_cases),
+                "cases_input": len(cases),
+                "duplicates_removed": len(dedup.dropped),
+                "articles": len(unique_articles),
+                "passages": len(passages),
+                "deleted": 0,
+            },
+            default_mode=default_mode,
+            dense_weight=dense_weight,
+            rrf_k=rrf_k,
+            options=all_options,
+        )
+        logger.info(
+            "built index",
+            extra={
+                "version": manifest.version,
+                "cases": len(kept_cases),
+                "case_index": case_spec.kind,
+                "passages": len(passages),
+            },
+        )
+        return cls(
+            manifest=manifest,
+            embedder=embedder,
+            cases=kept_cases,
+            case_store=case_store,
+            articles=unique_articles,
+            passages=passages,
+            passage_store=passage_store,
+        )
+
+    # ------------------------------------------------------------------------------------------ info
+
+    @property
+    def version(self) -> str:
+        """Build version plus revision (changes with every add/delete); what /readyz reports."""
+        return self.manifest.full_version
+
+    @property
+    def deleted_ids(self) -> frozenset[str]:
+        return frozenset(self.manifest.deleted_ids)
+
+    def __contains__(self, case_id: object) -> bool:
+        return case_id in self._id_to_row
+
+    def case(self, case_id: str) -> Case | None:
+        with self._lock.read():
+            row = self._id_to_row.get(case_id)
+            return None if row is None else self._cases[row]
+
+    def stats(self) -> dict[str, Any]:
+        """Small JSON-able summary for health / readiness endpoints."""
+        with self._lock.read():
+            return {
+                "version": self.version,
+                "embedder_id": self.manifest.embedder_id,
+                "dim": self.manifest.dim,
+                "cases": len(self._id_to_row),
+                "articles": len(self._articles),
+                "passages": len(self._passages),
+                "case_index": self._case_store.spec.kind,
+                "passage_index": self._passage_store.spec.kind,
+                "default_mode": self.manifest.default_mode,
+                "path": str(self.path) if self.path else None,
+            }
+
+    # ------------------------------------------------------------------------------------------ search
+
+    def search(
+        self,
+        query: str,
+        *,
+        k_cases: int = 5,
+        k_articles: int = 3,
+        filters: SearchFilters | None = None,
+        mode: str | None = None,
+        dense_weight: float | None = None,
+        query_vector: Matrix | None = None,
+    ) -> SearchResults:
+        """Similar cases and articles for a query text, all from one consistent index state.
+
+        `query_vector` (an L2-normalized embedding of `query` by the same embedder) skips re-embedding.
+        """
+        query = query.strip()
+        if not query:
+            raise InvalidInputError("query text is empty")
+        for name, k in (("k_cases", k_cases), ("k_articles", k_articles)):
+            if not 0 <= k <= MAX_K:
+                raise InvalidInputError(f"{name} must be within [0, {MAX_K}]")
+        chosen: SearchMode = check_mode(mode or self.manifest.default_mode)
+        weight = self.manifest.dense_weight if dense_weight is None else dense_weight
+        if not 0.0 <= weight <= 1.0:
+            raise InvalidInputError("dense_weight must be within [0, 1]")
+        vector: Matrix | None = None
+        if chosen != "lexical":
+            vector = (
+                self.embedder.encode([query])[0]
+                if query_vector is None
+                else np.asarray(query_vector, dtype=np.float32).reshape(-1)
+            )
+            if vector.shape != (self.manifest.dim,):
+                raise InvalidInputError(f"query_vector must have {self.manifest.dim} values")
+        active = (filters or SearchFilters()).active()
+        with self._lock.read():
+            case_hits = self._search_cases(query, vector, k_cases, active, chosen, weight) if k_cases else []
+            article_hits = (
+                self._search_articles(query, vector, k_articles, active, chosen, weight) if k_articles else []
+            )
+            version = self.version
+        return SearchResults(
+            query=query, mode=chosen, index_version=version, cases=case_hits, articles=article_hits
+        )
+
+    def _rank(
+        self,
+        store: VectorStore,
+        lexical: LexicalIndex,
+        query: str,
+        vector: Matrix | None,
+        k: int,
+        allowed: Mask | None,
+        mode: SearchMode,
+        weight: float,
+    ) -> _Ranked:
+        if mode == "dense":
+            assert vector is not None
+            hits = store.search(vector, k, allowed=allowed)
+            return _Ranked(hits.rows.tolist(), hits.scores.tolist(), _scores(hits), {})
+        if mode == "lexical":
+            hits = lexical.search(query, k, allowed=allowed)
+            return _Ranked(hits.rows.tolist(), hits.scores.tolist(), {}, _scores(hits))
+        assert vector is not None
+        depth = max(50, 4 * k)
+        dense = store.search(vector, depth, allowed=allowed)
+        lex = lexical.search(query, depth, allowed=allowed)
+        fused = rrf_fuse(dense, lex, dense_weight=weight, rrf_k=self.manifest.rrf_k)
+        return _Ranked(fused.rows[:k], fused.scores[:k], fused.dense, fused.lexical)
+
+    def _case_mask(self, active: Mapping[str, tuple[str, ...]]) -> Mask | None:
+        mask: Mask | None = None if self._alive.all() else self._alive.copy()
+        for name, values in active.items():
+            matched = self._case_columns[name].mask(values, missing_matches=False)
+            mask = matched if mask is None else mask & matched
+        return mask
+
+    def _search_cases(
+        self,
+        query: str,
+        vector: Matrix | None,
+        k: int,
+        active: Mapping[str, tuple[str, ...]],
+        mode: SearchMode,
+        weight: float,
+    ) -> list[CaseHit]:
+        allowed = self._case_mask(active)
+        ranked = self._rank(self._case_store, self._case_lexical, query, vector, k, allowed, mode, weight)
+        hits: list[CaseHit] = []
+        for row, score in zip(ranked.rows, ranked.scores, strict=True):
+            case = self._cases[row]
+            if case is None or not self._alive[row]:  # defensive: deleted rows are masked out already
+                continue
+            hits.append(
+                CaseHit(
+                    id=case.id,
+                    score=float(score),
+                    snippet=excerpt(case.text, SNIPPET_CHARS),
+                    resolution_excerpt=excerpt(case.resolution, RESOLUTION_CHARS),
+                    topic=case.topic,
+                    urgency=case.urgency,
+                    language=case.language,
+                    channel=case.channel,
+                    tenant=case.tenant,
+                    resolved_at=case.resolved_at,
+                    dense_score=ranked.dense.get(row),
+                    lexical_score=ranked.lexical.get(row),
+                    metadata=case.metadata,
+                )
+            )
+        return hits
+
+    def _search_articles(
+        self,
+        query: str,
+        vector: Matrix | None,
+        k: int,
+        active: Mapping[str, tuple[str, ...]],
+        mode: SearchMode,
+        weight: float,
+    ) -> list[ArticleHit]:
+        allowed: Mask | None = None
+        for name, values in active.items():
+            if name in ARTICLE_FILTER_FIELDS:
+                matched = self._passage_columns[name].mask(values, missing_matches=True)
+                allowed = matched if allowed is None else allowed & matched
+        total = len(self._passages) if allowed is None else int(allowed.sum())
+        depth = min(total, max(4 * k, 20))
+        while True:  # widen until k distinct articles are found or every passage was ranked
+            ranked = self._rank(
+                self._passage_store, self._passage_lexical, query, vector, depth, allowed, mode, weight
+            )
+            best: dict[str, tuple[int, float]] = {}
+            for row, score in zip(ranked.rows, ranked.scores, strict=True):
+                best.setdefault(self._passages[row].article_id, (row, score))
+            if len(best) >= k or depth >= total or len(ranked.rows) < depth:
+                break
+            depth = min(total, depth * 4)
+        hits: list[ArticleHit] = []
+        for article_id, (row, score) in list(best.items())[:k]:
+            article, passage = self._articles[article_id], self._passages[row]
+            hits.append(
+                ArticleHit(
+                    id=article.id,
+                    title=article.title,
+                    url=article.url,
+                    passage=passage.text,
+                    position=passage.position,
+                    start=passage.start,
+                    end=passage.end,
+                    heading=passage.heading,
+                    score=float(score),
+                    language=article.language,
+                    tags=article.tags,
+                )
+            )
+        return hits
+
+    # ------------------------------------------------------------------------------------------ updates
+
+    def add_cases(
+        self, cases: Sequence[Case], *, vectors: Matrix | None = None, persist: bool = True
+    ) -> AddReport:
+        """Add resolved cases to the live index without a rebuild.
+
+        A case whose id exists replaces it; a near-duplicate (manifest dedup threshold) of an existing case
+        keeps the newer of the two; ids deleted on request earlier are refused. With `persist` the index is
+        saved to its directory before returning (needs `path`).
+        """
+        if persist and self.path is None:
+            raise ArtifactError("this index has no directory yet: save(dir) it first or pass persist=False")
+        report = AddReport()
+        if not cases:
+            report.version = self.version
+            return report
+        batch = list(cases)
+        if vectors is None:
+            vectors = self.embedder.encode([c.text for c in batch])
+        elif vectors.shape != (len(batch), self.manifest.dim):
+            raise InvalidInputError(f"vectors must have shape ({len(batch)}, {self.manifest.dim})")
+        threshold = self.manifest.options.get("dedup_threshold")
+        within = collapse_near_duplicates(batch, vectors, threshold=threshold)
+        for dropped, kept in within.dropped.items():
+            report.skipped_duplicates[dropped] = kept
+        with self._lock.write():
+            deleted = set(self.manifest.deleted_ids)
+            take: list[int] = []
+            retire: list[int] = []
+            for i in within.keep.tolist():
+                case = batch[i]
+                if case.id in deleted:
+                    report.refused_deleted.append(case.id)
+                    continue
+                if case.id in self._id_to_row:
+                    retire.append(self._id_to_row[case.id])
+                    report.replaced[case.id] = case.id
+                elif threshold is not None and self._alive.any():
+                    hits = self._case_store.search(vectors[i], 1, allowed=self._alive_excluding(retire))
+                    if len(hits.rows) and hits.scores[0] >= threshold:
+                        row = int(hits.rows[0])
+                        existing = self._cases[row]
+                        assert existing is not None
+                        if (existing.resolved_at or "") > (case.resolved_at or ""):
+                            report.skipped_duplicates[case.id] = existing.id
+                            continue
+                        retire.append(row)
+                        report.replaced[existing.id] = case.id
+                take.append(i)
+            if retire:
+                self._retire_rows(retire)
+            if take:
+                new_cases = [batch[i] for i in take]
+                rows = self._case_store.add(vectors[take])
+                self._cases.extend(new_cases)
+                self._alive = np.concatenate([self._alive, np.ones(len(rows), dtype=bool)])
+                for row, case in zip(rows.tolist(), new_cases, strict=True):
+                    self._id_to_row[case.id] = row
+                for name in CASE_FILTER_FIELDS:
+                    self._case_columns[name].extend(getattr(c, name) for c in new_cases)
+                report.added = [c.id for c in new_cases]
+            if take or retire:
+                self._rebuild_case_lexical()
+                self._touch()
+            report.version = self.version
+        logger.info(
+            "added cases",
+            extra={
+                "added": len(report.added),
+                "replaced": len(report.replaced),
+                "skipped": len(report.skipped_duplicates),
+                "version": report.version,
+            },
+        )
+        if persist:
+            self.save()
+        return report
+
+    def _alive_excluding(self, rows: Sequence[int]) -> Mask:
+        if not rows:
+            return self._alive
+        mask = self._alive.copy()
+        mask[list(rows)] = False
+        return mask
+
+    def _retire_rows(self, rows: Sequence[int]) -> None:
+        """Under the write lock: forget rows, erase their vectors; callers rebuild BM25 afterwards."""
+        array = np.asarray(sorted(set(rows)), dtype=np.int64)
+        for row in array.tolist():
+            case = self._cases[row]
+            if case is not None and self._id_to_row.get(case.id) == row:
+                del self._id_to_row[case.id]
+            self._cases[row] = None
+        self._alive[array] = False
+        for column in self._case_columns.values():
+            column.codes[array] = -1
+        self._case_store.scrub(array)
+
+    def delete_cases(self, case_ids: Iterable[str], *, persist: bool = True) -> list[str]:
+        """Remove cases for good (privacy requests): never returned again by any ranker, erased from memory
+        at once and from disk by the save that follows; the ids are remembered so that an add or a hot swap
+        cannot bring them back. Returns the ids that were present.
+        """
+        if persist and self.path is None:
+            raise ArtifactError("this index has no directory yet: save(dir) it first or pass persist=False")
+        ids = list(dict.fromkeys(str(i) for i in case_ids))
+        with self._lock.write():
+            present = [i for i in ids if i in self._id_to_row]
+            rows = [self._id_to_row[i] for i in present]
+            known = set(self.manifest.deleted_ids)
+            self.manifest.deleted_ids.extend(i for i in ids if i not in known)
+            if rows:
+                self._retire_rows(rows)
+                self._rebuild_case_lexical()
+            self.manifest.counts["deleted"] = self.manifest.counts.get("deleted", 0) + len(present)
+            if ids:
+                self._touch()
+        logger.info("deleted cases", extra={"requested": len(ids), "present": len(present)})
+        if persist:
+            self.save()
+        return present
+
+    def _touch(self) -> None:
+        self.manifest.revision += 1
+        self.manifest.updated_at = utc_now().isoformat()
+        self.manifest.counts["cases"] = len(self._id_to_row)
+
+    def compact(self) -> None:
+        """Drop deleted rows for good: rebuild the case vector store and tables with live rows only."""
+        with self._lock.write():
+            if self._alive.all():
+                return
+            keep = np.flatnonzero(self._alive).astype(np.int64)
+            self._case_store = self._case_store.compacted(keep)
+            self.manifest.case_index = self._case_store.spec
+            self._cases = [self._cases[r] for r in keep.tolist()]
+            self._reindex_cases()
+            logger.info("compacted case index", extra={"rows": len(keep)})
+
+    # ------------------------------------------------------------------------------------------ disk
+
+    def save(self, directory: Path | None = None) -> Path:
+        """Persist to `directory` (default: where it was loaded from / last saved). Crash-safe: data files
+        are named by revision and the manifest is replaced last; stale files are removed after it.
+        """
+        target = Path(directory) if directory is not None else self.path
+        if target is None:
+            raise ArtifactError("no directory to save the index to")
+        with self._save_lock:
+            if target.exists() and (target / "manifest.json").exists():
+                on_disk = read_manifest(target)
+                if on_disk.version != self.manifest.version:
+                    raise ArtifactError(
+                        f"{target} holds another index build ({on_disk.version}); "
+                        "save into an empty directory"
+                    )
+            deleted = int((~self._alive).sum())
+            if deleted and (
+                self._case_store.spec.kind == "flat" or deleted >= COMPACT_FRACTION * len(self._alive)
+            ):
+                self.compact()
+            target.mkdir(parents=True, exist_ok=True)
+            with self._lock.read():
+                manifest = Manifest.from_dict(self.manifest.to_dict())
+                rev = manifest.revision
+                files = {
+                    "case_vectors": f"cases-r{rev}.faiss",
+                    "case_docs": f"cases-r{rev}.jsonl",
+                    "passage_vectors": "passages.faiss",
+                    "passage_docs": "passages.jsonl",
+                    "articles": "articles.jsonl",
+                }
+                self._case_store.save(target / files["case_vectors"])
+                atomic_write_jsonl(
+                    target / files["case_docs"], (c.to_dict() if c is not None else None for c in self._cases)
+                )
+                if target != self.path or not (target / files["passage_vectors"]).exists():
+                    self._passage_store.save(target / files["passage_vectors"])
+                    atomic_write_jsonl(target / files["passage_docs"], (p.to_dict() for p in self._passages))
+                    atomic_write_jsonl(
+                        target / files["articles"], (a.to_dict() for a in self._articles.values())
+                    )
+                manifest.files = files
+                write_manifest(target, manifest)
+                self.manifest.files = files
+            for stale in target.iterdir():
+                if stale.name.startswith("cases-r") and stale.name not in files.values():
+                    stale.unlink(missing_ok=True)
+            self.path = target
+            self._saved_revision = rev
+        logger.info("saved index", extra={"path": str(target), "version": manifest.full_version})
+        return target
+
+    @classmethod
+    def load(cls, directory: Path, *, embedder: Embedder) -> SearchIndex:
+        """Open a saved index; ArtifactMismatchError if it was built with another embedder (id or dim)."""
+        directory = Path(directory)
+        manifest = read_manifest(directory)
+        manifest.check_embedder(embedder, where=f"index at {directory}")
+        files = manifest.files
+        try:
+            case_rows = read_jsonl(directory / files["case_docs"])
+            passage_rows = read_jsonl(directory / files["passage_docs"])
+            article_rows = read_jsonl(directory / files["articles"])
+            cases: list[Case | None] = [Case.from_dict(r) if r is not None else None for r in case_rows]
+            passages = [Passage.from_dict(r) for r in passage_rows]
+            articles = {a.id: a for a in (Article.from_dict(r) for r in article_rows)}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ArtifactError(f"index at {directory} is incomplete or corrupt: {exc!r}") from exc
+        case_store = VectorStore.load(
+            directory / files["case_vectors"], manifest.case_index, dim=manifest.dim, n_rows=len(cases)
+        )
+        passage_store = VectorStore.load(
+            directory / files["passage_vectors"],
+            manifest.passage_index,
+            dim=manifest.dim,
+            n_rows=len(passages),
+        )
+        index = cls(
+            manifest=manifest,
+            embedder=embedder,
+            cases=cases,
+            case_store=case_store,
+            articles=articles,
+            passages=passages,
+            passage_store=passage_store,
+            path=directory,
+        )
+        logger.info("loaded index", extra={"path": str(directory), "version": index.version})
+        return index
+
+    @staticmethod
+    def read_manifest(directory: Path) -> Manifest:
+        """The manifest alone (no embedder or vectors needed), e.g. for `deskmate index info`."""
+        return read_manifest(Path(directory))
+
+
+def _scores(hits: Hits) -> dict[int, float]:
+    return dict(zip(hits.rows.tolist(), hits.scores.tolist(), strict=True))
