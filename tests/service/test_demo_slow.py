@@ -1,0 +1,61 @@
+"""End to end on the shipped demo data with the real packaged MiniLM embedder (slow: run with -m slow)."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from models.embedder import SentenceTransformerEmbedder
+from models.training import TrainOptions, train_from_file
+from service.app import create_app
+from service.settings import REPO_ROOT, Settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("demo") / "current"
+    _, metrics = train_from_file(data=REPO_ROOT / "data" / "demo" / "tickets.jsonl", out_dir=out,
+                                 embedder=SentenceTransformerEmbedder(), options=TrainOptions(test_size=0.2))
+    return out, metrics
+
+
+@pytest.fixture(scope="module")
+def client(demo_model: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[TestClient]:
+    settings = Settings(model_dir=demo_model[0], data_dir=tmp_path_factory.mktemp("var"))
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def test_demo_model_generalizes_to_held_out_tickets(demo_model: tuple[Path, dict[str, Any]]) -> None:
+    metrics = demo_model[1]
+    test = metrics["test"]
+    assert test["topic"]["accuracy"] >= 0.8
+    assert test["abstain"]["oos_recall"] >= 0.5
+    assert test["abstain"]["false_reject_rate"] <= 0.25
+
+
+@pytest.mark.parametrize(("subject", "body", "channel", "topic", "urgency"), [
+    ("Invoice question", "Hi, we were billed twice for November on our Visa card. Can you check invoice "
+     "INV-20931?", "email", {"billing", "refunds"}, {"low", "normal", "high"}),
+    ("Alles down", "Seit 9 Uhr ist Orbitly für unser ganzes Team nicht erreichbar, nur 503 Fehler. Totaler Ausfall!",
+     "email", {"outage"}, {"urgent"}),
+    ("SSO", "After switching our Okta tenant nobody can log in with SAML anymore, we get an invalid assertion error.",
+     "chat", {"login_access"}, {"normal", "high", "urgent"}),
+])
+def test_routes_realistic_tickets(client: TestClient, subject: str, body: str, channel: str, topic: set[str],
+                                  urgency: set[str]) -> None:
+    out = client.post("/v1/route", json={"subject": subject, "body": body, "channel": channel}).json()
+    assert out["topic"]["label"] in topic, out
+    assert out["urgency"]["label"] in urgency, out
+    assert out["needs_human_triage"] is False, out
+
+
+def test_unrelated_message_goes_to_a_human(client: TestClient) -> None:
+    out = client.post("/v1/route", json={"subject": "Lunch", "body": "Does anyone know a good sushi place near "
+                                         "the central station? Asking for a birthday dinner on Friday."}).json()
+    assert out["needs_human_triage"] is True and out["queue"] == "triage", out
