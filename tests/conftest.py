@@ -46,7 +46,7 @@ def embedder() -> HashingEmbedder:
 @pytest.fixture(scope="session")
 def trained_model_dir(tmp_path_factory: pytest.TempPathFactory, embedder: HashingEmbedder) -> Path:
     model, metrics = train_routing_model(rows=synthetic_rows(), embedder=embedder,
-                                         options=TrainOptions(val_size=0.25, seed=3))
+                                         options=TrainOptions(val_size=0.25, seed=3, aux_embedders=()))
     out = tmp_path_factory.mktemp("models") / "current"
     model.save(out, extra_manifest={"metrics": metrics, "oos_label": "oos"})
     return out

@@ -33,7 +33,8 @@ def test_train_then_evaluate_with_field_mapping(tmp_path: Path) -> None:
     write_csv(test_csv, seed=12)
     out = tmp_path / "model"
     result = runner.invoke(app, ["train", "--data", str(train_csv), "--text-field", "message", "--topic-field",
-                                 "label", "--urgency-field", "prio", "--out", str(out), "--test-size", "0.2"])
+                                 "label", "--urgency-field", "prio", "--out", str(out), "--test-size", "0.2",
+                                 "--aux-embedder", "none"])
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["topic"]["labels"] == ["billing", "feature_request", "login_access", "outage"]

@@ -34,9 +34,10 @@ def client(demo_model: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.Tem
 def test_demo_model_generalizes_to_held_out_tickets(demo_model: tuple[Path, dict[str, Any]]) -> None:
     metrics = demo_model[1]
     test = metrics["test"]
-    assert test["topic"]["accuracy"] >= 0.8
-    assert test["abstain"]["oos_recall"] >= 0.5
-    assert test["abstain"]["false_reject_rate"] <= 0.25
+    # measured with seed 13: accuracy 0.91, oos recall 0.50 (of 18), false rejects 0.02
+    assert test["topic"]["accuracy"] >= 0.85
+    assert test["abstain"]["oos_recall"] >= 0.3
+    assert test["abstain"]["false_reject_rate"] <= 0.1
 
 
 @pytest.mark.parametrize(("subject", "body", "channel", "topic", "urgency"), [
