@@ -43,7 +43,9 @@ class TrainOptions:
     urgency_head: HeadConfig = HeadConfig(C=3.0)
     # Joined to the primary embedding as features (multilingual USE by default: +1.1 points on Banking77).
     aux_embedders: tuple[str, ...] = (DEFAULT_AUX_EMBEDDER,)
-    max_false_reject: float = 0.04
+    # Budget of in-scope rows the out-of-scope threshold may reject on validation data. Validation underestimates
+    # the live rate (CLINC150: 4 % on validation became 5.9 % on unseen val), so 3 % aims at <= 5 % live.
+    max_false_reject: float = 0.03
     target_accuracy: float = 0.9
     max_confidence_reject: float = 0.2
     group_threshold: float = 0.9  # cosine above which same-label rows stay on one side of the validation split

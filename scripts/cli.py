@@ -103,7 +103,7 @@ def train(
     tfidf: Annotated[bool, typer.Option(help="Join TF-IDF word/char n-grams to the embeddings.")] = True,
     aux_embedder: Annotated[list[str] | None, typer.Option(
         help="Extra embedder joined to the features (repeatable); default: multilingual USE; 'none' for none.")] = None,
-    max_false_reject: Annotated[float, typer.Option(help="Out-of-scope threshold's in-scope reject budget.")] = 0.04,
+    max_false_reject: Annotated[float, typer.Option(help="Out-of-scope threshold's in-scope reject budget.")] = 0.03,
     target_accuracy: Annotated[float, typer.Option(help="Accuracy accepted rows must reach.")] = 0.9,
     cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings of identical inputs across runs.")] = None,
     refit: Annotated[bool, typer.Option(help="Refit heads on train+validation after tuning.")] = True,
