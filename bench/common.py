@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -31,14 +32,16 @@ def running_server(env: dict[str, str], *, timeout: float = 180.0) -> Iterator[s
     """`deskmate serve` in a subprocess on a free loopback port; yields its base URL once /readyz is 200."""
     port = free_port()
     full_env = {**os.environ, **env, "DESKMATE_HOST": "127.0.0.1", "DESKMATE_PORT": str(port)}
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-benchmark.
+    log = tempfile.NamedTemporaryFile(prefix="deskmate-bench-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "serve"], cwd=REPO_ROOT, env=full_env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+                raise RuntimeError(f"server exited: {Path(log.name).read_text()[-2000:]}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
                     break
@@ -52,6 +55,8 @@ def running_server(env: dict[str, str], *, timeout: float = 180.0) -> Iterator[s
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
 
 
 def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:

@@ -17,7 +17,9 @@ class EmbedderSettings(BaseModel):
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
     device: str = "cpu"
     max_seq_length: int = Field(default=256, ge=8, le=8192)
-    num_threads: int | None = Field(default=None, ge=1, le=256)
+    # Torch intra-op threads. 1 by default: on a small shared machine 2 threads made a single-ticket encode
+    # up to 20x slower (thread spinning), and concurrent requests already use the cores.
+    num_threads: int | None = Field(default=1, ge=1, le=256)
     batch_size: int = Field(default=64, ge=1, le=4096)
 
 
@@ -43,6 +45,39 @@ class RetrievalSettings(BaseModel):
     faiss_threads: int = Field(default=1, ge=1, le=256)
 
 
+class DraftingSettings(BaseModel):
+    # default (phrase-book composer, offline), llm (OpenAI-compatible server) or local (transformers model).
+    backend: Literal["default", "llm", "local"] = "default"
+    # Reviewed phrase book: greetings, acknowledgements, sign-offs by tier, channel lines, placeholders.
+    phrasebook: Path = REPO_ROOT / "config" / "phrasebook.yaml"
+    # Name used in sign-offs; unset = the phrase book's "[agent name]" placeholder for the agent to fill in.
+    agent_name: str | None = Field(default=None, max_length=100)
+    # Drafts whose best source scores below this get a "low retrieval confidence" warning.
+    min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    # OpenAI-compatible base URL (vLLM, Ollama, llama.cpp server, hosted APIs), model name and key.
+    llm_url: str = "http://127.0.0.1:8081/v1"
+    llm_model: str = "local"
+    llm_api_key: SecretStr | None = None
+    # Seconds for the whole LLM call; on timeout or error the default drafter answers instead.
+    llm_timeout: float = Field(default=20.0, gt=0.0, le=600.0)
+    llm_max_tokens: int = Field(default=400, ge=16, le=8192)
+    # Model directory or .gguf file for backend=local (loaded with transformers).
+    local_model_path: Path | None = None
+
+    @field_validator("llm_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("llm_url must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _local_needs_path(self) -> DraftingSettings:
+        if self.backend == "local" and self.local_model_path is None:
+            raise ValueError("drafting backend 'local' needs local_model_path")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKMATE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -59,6 +94,7 @@ class Settings(BaseSettings):
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    drafting: DraftingSettings = Field(default_factory=DraftingSettings)
     # Bearer token for /v1/admin/* endpoints; admin endpoints are disabled while it is unset.
     admin_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
