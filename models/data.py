@@ -99,16 +99,21 @@ def load_labelled(path: Path, mapping: FieldMapping) -> list[LabelledText]:
     return rows
 
 
+def _rows_by_label(labels: Sequence[str], test_size: float) -> dict[str, list[int]]:
+    if not 0.0 < test_size < 1.0:
+        raise InvalidInputError("test_size must be between 0 and 1")
+    by_label: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        by_label.setdefault(label, []).append(i)
+    return by_label
+
+
 def stratified_split(
     labels: Sequence[str], *, test_size: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Seeded stratified split of row indices; classes too small to split stay in the training part."""
-    if not 0.0 < test_size < 1.0:
-        raise InvalidInputError("test_size must be between 0 and 1")
+    by_label = _rows_by_label(labels, test_size)
     rng = np.random.default_rng(seed)
-    by_label: dict[str, list[int]] = {}
-    for i, label in enumerate(labels):
-        by_label.setdefault(label, []).append(i)
     train: list[int] = []
     test: list[int] = []
     for label in sorted(by_label):
@@ -154,12 +159,8 @@ def grouped_stratified_split(
     than new traffic: thresholds tuned on it reject more real tickets than intended. Whole groups of
     same-label rows with cosine > `threshold` go to one side instead.
     """
-    if not 0.0 < test_size < 1.0:
-        raise InvalidInputError("test_size must be between 0 and 1")
+    by_label = _rows_by_label(labels, test_size)
     rng = np.random.default_rng(seed)
-    by_label: dict[str, list[int]] = {}
-    for i, label in enumerate(labels):
-        by_label.setdefault(label, []).append(i)
     test: list[int] = []
     for label in sorted(by_label):
         idx = np.array(by_label[label])
