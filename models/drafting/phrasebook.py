@@ -1,0 +1,119 @@
+"""The reviewed phrase book (config/phrasebook.yaml): every fixed sentence the default drafter may write.
+
+`PhraseBook.render(language, key, **fields)` returns the text for a dotted key such as
+`acknowledgement.negative.urgent`; `matches(language, key, text)` tells whether a text is a rendering of a
+key (tests use it to prove every sentence is traceable).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from models.errors import ArtifactError
+
+REQUIRED_KEYS = ("greeting.email", "greeting.chat", "greeting.social", "acknowledgement.neutral.default",
+                 "acknowledgement_short.neutral", "history", "article_link", "social_private",
+                 "sign_off.email.default", "sign_off.chat.default", "sign_off.social.default", "placeholders.agent",
+                 "placeholders.email", "placeholders.order_number", "placeholders.date", "strip.greeting")
+PLACEHOLDER_KINDS = ("email", "order_number", "date", "amount", "phone")
+
+
+@dataclass(frozen=True, slots=True)
+class StripRules:
+    greeting: re.Pattern[str]
+    sentences: tuple[re.Pattern[str], ...]
+
+
+class PhraseBook:
+    """Loaded once; lookups are plain dictionary walks."""
+
+    def __init__(self, data: dict[str, Any], *, path: Path | None = None) -> None:
+        self.path = path
+        languages = data.get("languages")
+        if not isinstance(languages, dict) or not languages:
+            raise ArtifactError(f"phrase book {path}: no languages")
+        self._languages: dict[str, dict[str, Any]] = languages
+        self.default_language: str = str(data.get("default_language", "en"))
+        if self.default_language not in languages:
+            raise ArtifactError(f"phrase book {path}: default language {self.default_language!r} has no phrases")
+        self.version = str(data.get("version", "1"))
+        self._strip: dict[str, StripRules] = {}
+        for code, phrases in languages.items():
+            missing = [k for k in REQUIRED_KEYS if self._lookup(phrases, k) is None]
+            if missing:
+                raise ArtifactError(f"phrase book {path}: language {code!r} lacks {missing}")
+            strip = phrases["strip"]
+            self._strip[code] = StripRules(
+                # the greeting words, then up to three name words and the punctuation that ends the greeting
+                greeting=re.compile(rf"^(?:{strip['greeting']})\b(?:[\s,]+[\w'’-]+){{0,3}}\s*[,:!]\s*",
+                                    re.IGNORECASE),
+                sentences=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("sentences", ())),
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> PhraseBook:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ArtifactError(f"cannot read phrase book {path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ArtifactError(f"phrase book {path} is not a mapping")
+        return cls(data, path=path)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self._languages)
+
+    def supports(self, language: str) -> bool:
+        return language in self._languages
+
+    @staticmethod
+    def _lookup(phrases: dict[str, Any], key: str) -> Any:
+        node: Any = phrases
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def has(self, language: str, key: str) -> bool:
+        return isinstance(self._lookup(self._languages.get(language, {}), key), str)
+
+    def template(self, language: str, key: str) -> str:
+        value = self._lookup(self._languages.get(language, {}), key)
+        if not isinstance(value, str):
+            value = self._lookup(self._languages[self.default_language], key)
+        if not isinstance(value, str):
+            raise KeyError(f"phrase {key!r} is not in the phrase book")
+        return value
+
+    def first(self, language: str, *keys: str) -> str:
+        """The first of `keys` the language has (e.g. a tier-specific sign-off, then the default)."""
+        for key in keys:
+            if self.has(language, key):
+                return key
+        return keys[-1]
+
+    def render(self, language: str, key: str, **fields: str) -> str:
+        return self.template(language, key).format(**fields)
+
+    def placeholder(self, language: str, kind: str) -> str:
+        return self.template(language, f"placeholders.{kind}")
+
+    def strip_rules(self, language: str) -> StripRules:
+        return self._strip.get(language) or self._strip[self.default_language]
+
+    def matches(self, language: str, key: str, text: str) -> bool:
+        """Whether `text` is a rendering of phrase `key` (any field values)."""
+        pattern = ""
+        for literal, field, _, _ in string.Formatter().parse(self.template(language, key)):
+            pattern += re.escape(literal)
+            if field is not None:
+                pattern += ".+?"
+        return re.fullmatch(pattern, text, flags=re.DOTALL) is not None

@@ -1,0 +1,102 @@
+"""What a drafter takes and returns, and the `Drafter` protocol every backend implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol
+
+from models.errors import DeskmateError
+
+SourceKind = Literal["case", "article", "history"]
+
+
+class DraftingError(DeskmateError):
+    """A drafter could not produce a draft (the service answers without one, with this reason)."""
+
+    code = "drafting_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A piece of evidence a draft may use: a resolved case's reply, an article passage, a past ticket."""
+
+    id: str
+    kind: SourceKind
+    text: str  # the resolution, the passage, or the history summary
+    score: float = 0.0  # retrieval score (cosine for cases when known)
+    language: str | None = None
+    topic: str | None = None
+    title: str | None = None  # article title
+    url: str | None = None  # article link
+    customer_name: str | None = None  # the name the case's reply was addressed to (never copied)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRequest:
+    """One ticket to answer, with its routing decision and the retrieved sources (best first)."""
+
+    text: str
+    language: str
+    channel: str = "email"
+    customer_name: str | None = None
+    tier: str | None = None
+    urgency: str = "normal"
+    topic: str | None = None
+    cases: tuple[Source, ...] = ()
+    articles: tuple[Source, ...] = ()
+    history: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a draft and where it comes from: sources it restates, or a phrase-book key."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+    phrase: str | None = None  # phrase-book key, e.g. "greeting.email"
+    quote: str | None = None  # the source's own words this sentence adapts (before placeholders)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source used by the draft and the sentences (0-based, into `Draft.sentences`) it supports."""
+
+    source_id: str
+    kind: SourceKind
+    sentences: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class Draft:
+    text: str
+    sentences: list[Sentence]
+    citations: list[Citation]
+    language: str
+    tone: str  # e.g. "empathetic", "neutral", "friendly"
+    drafter: str
+    confidence: float
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def citations_for(sentences: list[Sentence], kinds: dict[str, SourceKind]) -> list[Citation]:
+    """Group sentence indices by the source they cite, in order of first use."""
+    used: dict[str, list[int]] = {}
+    for i, sentence in enumerate(sentences):
+        for source_id in sentence.sources:
+            used.setdefault(source_id, []).append(i)
+    return [Citation(source_id=s, kind=kinds[s], sentences=tuple(idx)) for s, idx in used.items()]
+
+
+class Drafter(Protocol):
+    """Turns a `DraftRequest` into a `Draft`; `stream` yields text pieces and ends with the final `Draft`."""
+
+    @property
+    def name(self) -> str: ...
+
+    def draft(self, request: DraftRequest) -> Draft: ...
+
+    def stream(self, request: DraftRequest) -> Iterator[str | Draft]: ...

@@ -1,0 +1,243 @@
+"""The suggestion pipeline, with no HTTP in it: route -> retrieve -> draft -> record.
+
+`Suggester` holds the drafter and the suggestion sink (built once in the lifespan). `prepare` routes and
+retrieves; `finish` drafts (failures degrade to no draft plus the reason) and records the suggestion, so the
+streaming route can send routing and retrieval before the draft.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from index.holder import IndexHolder
+from index.results import SearchFilters, SearchResults
+from models.drafting.composer import ComposerDrafter
+from models.drafting.phrasebook import PhraseBook
+from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, Source
+from models.errors import DeskmateError
+from models.urgency import SentimentScorer
+from service.pipeline import Engine, RouteResult, TicketInput
+from service.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_suggestion_id() -> str:
+    """`sug_` + a ULID: 48-bit millisecond time then 80 random bits, Crockford base32 (sorts by time)."""
+    value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "sug_" + "".join(reversed(chars))
+
+
+class SuggestionSink(Protocol):
+    """Where suggestions go for the feedback loop (a JSON-lines file now; a database later)."""
+
+    def record(self, suggestion: Mapping[str, Any]) -> None: ...
+
+
+class JsonlSuggestionSink:
+    """Appends one JSON object per line; a thread lock plus an exclusive file lock keep lines whole."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def record(self, suggestion: Mapping[str, Any]) -> None:
+        line = (json.dumps(suggestion, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("ab") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    handle.write(line)
+                    handle.flush()
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestInput:
+    ticket: TicketInput
+    desk: str
+    customer_name: str | None = None
+    history: tuple[Source, ...] = ()
+    k_cases: int = 5
+    k_articles: int = 3
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    mode: str | None = None
+
+
+@dataclass(slots=True)
+class Suggestion:
+    suggestion_id: str
+    route: RouteResult
+    search: SearchResults | None
+    request: DraftRequest
+    draft: Draft | None = None
+    draft_error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _case_sources(results: SearchResults, holder: IndexHolder) -> list[Source]:
+    index = holder.index
+    sources = []
+    for hit in results.cases:
+        case = index.case(hit.id)
+        customer = case.metadata.get("customer") if case is not None else None
+        name = customer.get("name") if isinstance(customer, Mapping) else None
+        sources.append(Source(id=hit.id, kind="case", text=case.resolution if case else hit.resolution_excerpt,
+                              score=hit.dense_score or 0.0, language=hit.language, topic=hit.topic,
+                              customer_name=name if isinstance(name, str) else None))
+    return sources
+
+
+def _article_sources(results: SearchResults) -> list[Source]:
+    return [Source(id=a.id, kind="article", text=a.passage, score=min(1.0, a.score), language=a.language,
+                   title=a.title, url=a.url) for a in results.articles]
+
+
+class Suggester:
+    """The drafter (or why there is none) and the sink."""
+
+    def __init__(self, drafter: Drafter | None, sink: SuggestionSink, *, reason: str | None = None) -> None:
+        self.drafter = drafter
+        self.sink = sink
+        self.reason = reason
+
+    def _search(self, holder: IndexHolder, text: str, vector: Any, inp: SuggestInput,
+                language: str) -> SearchResults:
+        """Cases in the ticket's language when it has any (so a same-language reply is found when one exists),
+        else the best cases in any language; articles by relevance."""
+        filters = inp.filters
+        results = holder.search(text, k_cases=inp.k_cases, k_articles=inp.k_articles, filters=filters,
+                                mode=inp.mode, query_vector=vector)
+        if filters.language is None and inp.k_cases and any(c.language != language for c in results.cases):
+            localized = SearchFilters(language=language, topic=filters.topic, channel=filters.channel,
+                                      tenant=filters.tenant)
+            cases = holder.search(text, k_cases=inp.k_cases, k_articles=0, filters=localized, mode=inp.mode,
+                                  query_vector=vector).cases
+            if cases:  # articles stay ranked by relevance alone: few exist in every language
+                return replace(results, cases=cases)
+        return results
+
+    def prepare(self, *, engine: Engine, holder: IndexHolder | None, inp: SuggestInput,
+                index_reason: str | None = None) -> Suggestion:
+        started = time.perf_counter()
+        (route,) = engine.route([inp.ticket], desk=inp.desk)
+        routed = time.perf_counter()
+        warnings: list[str] = []
+        search: SearchResults | None = None
+        cases: list[Source] = []
+        articles: list[Source] = []
+        if holder is not None and holder.ready:
+            vector = engine.embedder.encode([route.text])
+            search = self._search(holder, route.text, vector, inp, route.language.code)
+            cases, articles = _case_sources(search, holder), _article_sources(search)
+        else:
+            warnings.append(f"retrieval index not loaded: {index_reason or 'unknown reason'}")
+        retrieved = time.perf_counter()
+        request = DraftRequest(
+            text=route.text, language=route.language.code, channel=inp.ticket.channel or "email",
+            customer_name=inp.customer_name, tier=inp.ticket.tier, urgency=route.urgency.label,
+            topic=None if route.needs_human_triage else route.topic.label, cases=tuple(cases),
+            articles=tuple(articles), history=inp.history)
+        return Suggestion(suggestion_id=new_suggestion_id(), route=route, search=search, request=request,
+                          warnings=warnings,
+                          timings={"route_ms": round((routed - started) * 1000, 3),
+                                   "retrieve_ms": round((retrieved - routed) * 1000, 3)})
+
+    def draft_stream(self, suggestion: Suggestion) -> Iterator[str]:
+        """Text pieces of the draft while it is written; afterwards `suggestion` holds the draft or the error."""
+        started = time.perf_counter()
+        try:
+            if self.drafter is None:
+                raise DraftingError(f"no drafter is loaded: {self.reason}")
+            for item in self.drafter.stream(suggestion.request):
+                if isinstance(item, Draft):
+                    suggestion.draft = item
+                else:
+                    yield item
+            if suggestion.draft is None:
+                raise DraftingError("the drafter returned no draft")
+        except DeskmateError as exc:
+            suggestion.draft_error = str(exc)
+        except Exception as exc:  # drafting is optional: routing and retrieval still answer
+            logger.exception("drafting failed")
+            suggestion.draft_error = f"internal drafting error ({type(exc).__name__})"
+        if suggestion.draft is not None:
+            suggestion.warnings += suggestion.draft.warnings
+        suggestion.timings["draft_ms"] = round((time.perf_counter() - started) * 1000, 3)
+
+    def finish(self, suggestion: Suggestion) -> Suggestion:
+        for _ in self.draft_stream(suggestion):
+            pass
+        self.record(suggestion)
+        return suggestion
+
+    def record(self, suggestion: Suggestion) -> None:
+        route, draft = suggestion.route, suggestion.draft
+        try:
+            self.sink.record({
+                "suggestion_id": suggestion.suggestion_id,
+                "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "ticket_id": route.id, "channel": suggestion.request.channel, "language": route.language.code,
+                "topic": route.topic.label, "queue": route.decision.queue, "model_version": route.model_version,
+                "index_version": suggestion.search.index_version if suggestion.search else None,
+                "case_ids": [c.id for c in suggestion.request.cases],
+                "article_ids": [a.id for a in suggestion.request.articles],
+                "history_ids": [h.id for h in suggestion.request.history],
+                "draft": draft.to_dict() if draft is not None else None,
+                "draft_error": suggestion.draft_error, "warnings": suggestion.warnings,
+            })
+        except OSError as exc:  # the suggestion is still answered; the feedback loop loses this one
+            logger.error("could not record suggestion", extra={"error": str(exc)})
+            suggestion.warnings.append("suggestion was not stored")
+
+
+def build_drafter(settings: Settings) -> Drafter:
+    """The configured drafter; the LLM and local backends fall back to the default composer."""
+    cfg = settings.drafting
+    sentiment = SentimentScorer()
+    sentiment.load()
+    composer = ComposerDrafter(PhraseBook.load(cfg.phrasebook), sentiment=sentiment, agent_name=cfg.agent_name,
+                               min_confidence=cfg.min_confidence)
+    if cfg.backend == "default":
+        return composer
+    from models.drafting.llm import LLMDrafter, OpenAIChatClient
+
+    if cfg.backend == "llm":
+        key = cfg.llm_api_key.get_secret_value() if cfg.llm_api_key else None
+        backend: Any = OpenAIChatClient(cfg.llm_url, cfg.llm_model, api_key=key, timeout=cfg.llm_timeout)
+    else:
+        from models.drafting.local import TransformersChat
+
+        assert cfg.local_model_path is not None
+        backend = TransformersChat(cfg.local_model_path, threads=settings.embedder.num_threads)
+        backend.load()
+    return LLMDrafter(backend, fallback=composer, max_tokens=cfg.llm_max_tokens)
+
+
+def load_suggester(settings: Settings) -> Suggester:
+    """Called by the lifespan: a suggester whose drafter failed to load still routes and retrieves."""
+    sink = JsonlSuggestionSink(settings.data_dir / "suggestions.jsonl")
+    try:
+        return Suggester(build_drafter(settings), sink)
+    except DeskmateError as exc:
+        logger.error("drafter not loaded", extra={"error": str(exc)})
+        return Suggester(None, sink, reason=str(exc))
