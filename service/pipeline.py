@@ -11,7 +11,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.embedder import Embedder
+import numpy as np
+
+from models.embedder import Embedder, Matrix
 from models.errors import ArtifactMismatchError, InvalidInputError
 from models.language import DetectedLanguage, LanguageDetector
 from models.routing import RoutingDecision, RoutingPolicy
@@ -59,6 +61,7 @@ class RouteResult:
     language: DetectedLanguage
     language_source: str
     model_version: str
+    vector: Matrix = field(default_factory=lambda: np.zeros((1, 0), dtype=np.float32))  # (1, dim) ticket embedding
     timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0))
 
 
@@ -104,7 +107,7 @@ class Engine:
         embedded = time.perf_counter()
         predictions = self.model.predict(texts, vectors)
         results: list[RouteResult] = []
-        for ticket, text, prediction in zip(tickets, texts, predictions, strict=True):
+        for row, (ticket, text, prediction) in enumerate(zip(tickets, texts, predictions, strict=True)):
             if prediction.urgency is not None:
                 model_urgency, urgency_conf = prediction.urgency.label, prediction.urgency.confidence
             else:
@@ -124,6 +127,7 @@ class Engine:
                 urgency=UrgencyDecision(decision.urgency, model_urgency, urgency_conf, urgency.signals),
                 decision=decision, needs_human_triage=abstained, reason=prediction.abstain_reason,
                 language=language, language_source=source, model_version=self.model.version,
+                vector=vectors[row:row + 1],
             ))
         done = time.perf_counter()
         per = 1000.0 / len(tickets)

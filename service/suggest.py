@@ -146,8 +146,7 @@ class Suggester:
         cases: list[Source] = []
         articles: list[Source] = []
         if holder is not None and holder.ready:
-            vector = engine.embedder.encode([route.text])
-            search = self._search(holder, route.text, vector, inp, route.language.code)
+            search = self._search(holder, route.text, route.vector, inp, route.language.code)
             cases, articles = _case_sources(search, holder), _article_sources(search)
         else:
             warnings.append(f"retrieval index not loaded: {index_reason or 'unknown reason'}")
