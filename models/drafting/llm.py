@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import httpx
@@ -68,11 +69,11 @@ class OpenAIChatClient:
         return {"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0.0,
                 "stream": stream}
 
-    def complete(self, messages: list[dict[str, str]], *, max_tokens: int) -> str:
+    @contextmanager
+    def _errors(self, malformed: str) -> Iterator[None]:
+        """Every transport or format failure becomes one LLMError (the caller falls back on it)."""
         try:
-            response = self._client.post("/chat/completions", json=self._body(messages, max_tokens, False))
-            response.raise_for_status()
-            content = response.json()["choices"][0]["message"]["content"]
+            yield
         except httpx.TimeoutException as exc:
             raise LLMError(f"timeout after {self.timeout:g}s") from exc
         except httpx.HTTPStatusError as exc:
@@ -80,39 +81,37 @@ class OpenAIChatClient:
         except httpx.HTTPError as exc:
             raise LLMError(f"request failed: {type(exc).__name__}") from exc
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise LLMError("the answer is not a chat completion") from exc
+            raise LLMError(malformed) from exc
+
+    def complete(self, messages: list[dict[str, str]], *, max_tokens: int) -> str:
+        with self._errors("the answer is not a chat completion"):
+            response = self._client.post("/chat/completions", json=self._body(messages, max_tokens, False))
+            response.raise_for_status()
+            content = response.json()["choices"][0]["message"]["content"]
         if not isinstance(content, str):
             raise LLMError("the answer has no text content")
         return content
 
     def stream(self, messages: list[dict[str, str]], *, max_tokens: int) -> Iterator[str]:
         deadline = time.monotonic() + self.timeout
-        try:
-            with self._client.stream("POST", "/chat/completions",
-                                     json=self._body(messages, max_tokens, True)) as response:
-                response.raise_for_status()
-                for line in response.iter_lines():
-                    if time.monotonic() > deadline:
-                        raise LLMError(f"timeout after {self.timeout:g}s")
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if data == "[DONE]":
-                        return
-                    chunk = json.loads(data)
-                    if "error" in chunk:
-                        raise LLMError(f"server error: {chunk['error']}")
-                    delta = chunk["choices"][0].get("delta", {}).get("content")
-                    if delta:
-                        yield delta
-        except httpx.TimeoutException as exc:
-            raise LLMError(f"timeout after {self.timeout:g}s") from exc
-        except httpx.HTTPStatusError as exc:
-            raise LLMError(f"server answered {exc.response.status_code}") from exc
-        except httpx.HTTPError as exc:
-            raise LLMError(f"request failed: {type(exc).__name__}") from exc
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise LLMError("the stream is not chat-completion chunks") from exc
+        body = self._body(messages, max_tokens, True)
+        with (self._errors("the stream is not chat-completion chunks"),
+              self._client.stream("POST", "/chat/completions", json=body) as response):
+            response.raise_for_status()
+            for line in response.iter_lines():
+                if time.monotonic() > deadline:
+                    raise LLMError(f"timeout after {self.timeout:g}s")
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    return
+                chunk = json.loads(data)
+                if "error" in chunk:
+                    raise LLMError(f"server error: {chunk['error']}")
+                delta = chunk["choices"][0].get("delta", {}).get("content")
+                if delta:
+                    yield delta
 
 
 def check_citations(text: str, sources: list[Source]) -> tuple[list[Sentence], list[str]]:
