@@ -78,10 +78,12 @@ class Article:
     tags: tuple[str, ...] = ()
     tenant: str | None = None  # None = shared by every tenant / brand
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    topic: str | None = None  # None = general, fits any ticket topic
 
     def to_dict(self) -> JsonDict:
         return {
             "id": self.id,
+            "topic": self.topic,
             "title": self.title,
             "body": self.body,
             "url": self.url,
@@ -102,6 +104,7 @@ class Article:
             tags=tuple(data.get("tags") or ()),
             tenant=data.get("tenant"),
             metadata=dict(data.get("metadata") or {}),
+            topic=data.get("topic"),
         )
 
 
@@ -288,6 +291,7 @@ class ArticleFields:
     language_field: str = "language"
     tags_field: str = "tags"
     tenant_field: str = "tenant"
+    topic_field: str = "topic"
 
 
 def _opt_str(value: Any) -> str | None:
@@ -385,6 +389,7 @@ def article_from_record(record: Mapping[str, Any], fields: ArticleFields, *, fal
         language=_opt_str(record.get(fields.language_field)),
         tags=tags,
         tenant=_opt_str(record.get(fields.tenant_field)),
+        topic=_opt_str(record.get(fields.topic_field)),
     )
 
 

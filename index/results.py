@@ -91,6 +91,7 @@ class ArticleHit:
     score: float
     language: str | None = None
     tags: tuple[str, ...] = ()
+    topic: str | None = None  # the article's topic; None = general
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -474,6 +474,7 @@ class SearchIndex:
                     score=float(score),
                     language=article.language,
                     tags=article.tags,
+                    topic=article.topic,
                 )
             )
         return hits

@@ -171,6 +171,7 @@ class ArticleHitOut(BaseModel):
     heading: str | None
     score: float
     language: str | None
+    topic: str | None = Field(default=None, description="The article's topic; null = general.")
 
 
 class SimilarOut(BaseModel):

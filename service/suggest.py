@@ -109,7 +109,7 @@ def _case_sources(results: SearchResults, holder: IndexHolder) -> list[Source]:
 
 def _article_sources(results: SearchResults) -> list[Source]:
     return [Source(id=a.id, kind="article", text=a.passage, score=min(1.0, a.score), language=a.language,
-                   title=a.title, url=a.url) for a in results.articles]
+                   topic=a.topic, title=a.title, url=a.url) for a in results.articles]
 
 
 class Suggester:

@@ -131,8 +131,14 @@ def article_steps(passage: str) -> list[str]:
     return [m.group(1).strip() for line in passage.splitlines() if (m := _STEP.match(line))][:MAX_STEPS]
 
 
-def pick_article(articles: list[Source], language: str) -> Source | None:
-    """The most relevant article; one in the draft's language instead when it ranks nearly as well."""
+def pick_article(articles: list[Source], language: str, topic: str | None = None) -> Source | None:
+    """The most relevant article; one in the draft's language instead when it ranks nearly as well.
+
+    With a known ticket topic, only articles of that topic or general ones (no topic) qualify: a link to an
+    article about something else misleads the customer more than no link.
+    """
+    if topic is not None:
+        articles = [a for a in articles if a.topic in (None, topic)]
     if not articles:
         return None
     top = articles[0]
@@ -226,7 +232,7 @@ class ComposerDrafter:
                     continue  # public reply: nothing account-specific
                 body.append(Sentence(text=part.text, sources=(best.id,), quote=part.quote))
             body = body[:MAX_SOURCE_SENTENCES[style]]
-        article = pick_article(articles, lang)
+        article = pick_article(articles, lang, request.topic)
         if article is not None and not body:
             for sentence in split_sentences(article.text):
                 if not _STEP.match(sentence) and not sentence.startswith("#"):

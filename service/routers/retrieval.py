@@ -76,7 +76,7 @@ def similar(request: SimilarIn, engine: EngineDep, index: IndexDep, settings: Se
                           dense_score=None if h.dense_score is None else round(h.dense_score, 5))
                for h in results.cases],
         articles=[ArticleHitOut(id=a.id, title=a.title, url=a.url, passage=a.passage, position=a.position,
-                                heading=a.heading, score=round(a.score, 5), language=a.language)
+                                heading=a.heading, score=round(a.score, 5), language=a.language, topic=a.topic)
                   for a in results.articles],
         mode=results.mode, index_version=results.index_version,
         timings={"embed_ms": round((embedded - start) * 1000, 3), "search_ms": round((done - embedded) * 1000, 3),

@@ -108,3 +108,12 @@ def test_bad_inputs_are_refused(tmp_path: Path) -> None:
         load_cases(empty)
     with pytest.raises(InvalidInputError, match="timestamp"):
         parse_timestamp("yesterday-ish")
+
+
+def test_article_topic_is_read_and_round_trips() -> None:
+    from index.documents import Article, ArticleFields, article_from_record
+
+    article = article_from_record({"id": "KB-7", "title": "Export", "body": "## Steps\n1. Go", "topic": "data_export"},
+                                  ArticleFields(), fallback_id="x")
+    assert article.topic == "data_export"
+    assert Article.from_dict(article.to_dict()) == article

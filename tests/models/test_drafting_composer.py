@@ -152,3 +152,19 @@ def test_customer_stated_order_number_fills_the_placeholder_except_on_social(dra
     assert "#48213" in email.text and "[order number]" not in email.text and "INV-20931" not in email.text
     social = drafter.draft(request(text=ticket, channel="social", articles=()))
     assert "48213" not in social.text
+
+
+def test_article_of_another_topic_is_not_linked(drafter: ComposerDrafter) -> None:
+    billing_article = Source(id="KB-1", kind="article", score=0.4, language="en", topic="billing",
+                             title=ARTICLE.title, url=ARTICLE.url, text=ARTICLE.text)
+    password_article = Source(id="KB-9", kind="article", score=0.5, language="en", topic="login_access",
+                              title="Reset your password", url="https://help.example/password",
+                              text="## Reset\n1. Click Forgot password.")
+    linked = drafter.draft(request(topic="billing", articles=(password_article, billing_article)))
+    assert "https://help.example/refunds" in linked.text and "help.example/password" not in linked.text
+    unlinked = drafter.draft(request(topic="billing", articles=(password_article,)))
+    assert "help.example" not in unlinked.text
+    assert {c.source_id for c in unlinked.citations} == {"c1"}
+    general = Source(id="KB-0", kind="article", score=0.3, language="en", title="Contact support",
+                     url="https://help.example/contact", text="Write to us any time.")
+    assert "https://help.example/contact" in drafter.draft(request(topic="billing", articles=(general,))).text
