@@ -11,47 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from index.documents import (
-    Article,
     ArticleFields,
-    Case,
     CaseFields,
-    article_from_record,
-    case_from_record,
+    load_articles,
+    load_cases,
 )
 from index.manifest import Manifest, hash_inputs, read_manifest
 from index.results import DEFAULT_DENSE_WEIGHT, DEFAULT_MODE, SearchFilters, SearchResults
 from index.search_index import AddReport, SearchIndex
-from models.data import iter_records as read_records
 from models.embedder import Embedder
 from models.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)
-
-
-def _progress(rows: Iterable[dict[str, Any]], *, desc: str, show: bool) -> Iterable[dict[str, Any]]:
-    if not show:
-        return rows
-    from rich.progress import track
-
-    return track(rows, description=desc)
-
-
-def read_cases(path: Path, fields: CaseFields, *, show_progress: bool = False) -> list[Case]:
-    return [
-        case_from_record(row, fields, fallback_id=f"{path.stem}-{n}")
-        for n, row in enumerate(
-            _progress(read_records(path), desc="reading cases", show=show_progress), start=1
-        )
-    ]
-
-
-def read_articles(path: Path, fields: ArticleFields, *, show_progress: bool = False) -> list[Article]:
-    return [
-        article_from_record(row, fields, fallback_id=f"{path.stem}-{n}")
-        for n, row in enumerate(
-            _progress(read_records(path), desc="reading articles", show=show_progress), start=1
-        )
-    ]
 
 
 def build_index(
@@ -122,14 +93,14 @@ def build_index(
         tags_field=article_tags_field,
         tenant_field=tenant_field,
     )
-    cases = read_cases(Path(cases_path), case_fields, show_progress=show_progress) if cases_path else []
+    cases = load_cases(Path(cases_path), case_fields, show_progress=show_progress) if cases_path else []
     if require_resolution:  # open tickets are not resolved cases: nothing to learn from yet
         unresolved = sum(1 for c in cases if not c.resolution.strip())
         cases = [c for c in cases if c.resolution.strip()]
         if unresolved:
             logger.info("skipped cases without a resolution", extra={"skipped": unresolved})
     articles = (
-        read_articles(Path(articles_path), article_fields, show_progress=show_progress)
+        load_articles(Path(articles_path), article_fields, show_progress=show_progress)
         if articles_path
         else []
     )
@@ -215,7 +186,7 @@ def add_cases(
 ) -> AddReport:
     """Add the cases of a CSV / JSONL file to a saved index in place (persisted before returning)."""
     index = SearchIndex.load(Path(index_dir), embedder=embedder)
-    return index.add_cases(read_cases(Path(cases_path), fields or CaseFields()), persist=True)
+    return index.add_cases(load_cases(Path(cases_path), fields), persist=True)
 
 
 def delete_cases(*, index_dir: Path, case_ids: Iterable[str], embedder: Embedder) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -393,23 +393,28 @@ def article_from_record(record: Mapping[str, Any], fields: ArticleFields, *, fal
     )
 
 
-def load_cases(path: Path, fields: CaseFields | None = None) -> list[Case]:
+def _progress(rows: Iterable[JsonDict], *, desc: str, show: bool) -> Iterable[JsonDict]:
+    if not show:
+        return rows
+    from rich.progress import track
+
+    return track(rows, description=desc)
+
+
+def load_cases(path: Path, fields: CaseFields | None = None, *, show_progress: bool = False) -> list[Case]:
     """Every case in a CSV / JSONL / JSON file; rows without an id get `<file stem>-<row number>`."""
     fields = fields or CaseFields()
-    cases = [
-        case_from_record(row, fields, fallback_id=f"{path.stem}-{n}")
-        for n, row in enumerate(read_records(path), start=1)
-    ]
+    rows = _progress(read_records(path), desc="reading cases", show=show_progress)
+    cases = [case_from_record(row, fields, fallback_id=f"{path.stem}-{n}") for n, row in enumerate(rows, start=1)]
     logger.info("read cases", extra={"path": str(path), "count": len(cases)})
     return cases
 
 
-def load_articles(path: Path, fields: ArticleFields | None = None) -> list[Article]:
+def load_articles(path: Path, fields: ArticleFields | None = None, *, show_progress: bool = False) -> list[Article]:
     """Every article in a CSV / JSONL / JSON file."""
     fields = fields or ArticleFields()
-    articles = [
-        article_from_record(row, fields, fallback_id=f"{path.stem}-{n}")
-        for n, row in enumerate(read_records(path), start=1)
-    ]
+    rows = _progress(read_records(path), desc="reading articles", show=show_progress)
+    articles = [article_from_record(row, fields, fallback_id=f"{path.stem}-{n}")
+                for n, row in enumerate(rows, start=1)]
     logger.info("read articles", extra={"path": str(path), "count": len(articles)})
     return articles

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from models.data import get_field
 from models.errors import ArtifactError
 
 REQUIRED_KEYS = ("greeting.email", "greeting.chat", "greeting.social", "acknowledgement.neutral.default",
@@ -45,7 +46,7 @@ class PhraseBook:
         self.version = str(data.get("version", "1"))
         self._strip: dict[str, StripRules] = {}
         for code, phrases in languages.items():
-            missing = [k for k in REQUIRED_KEYS if self._lookup(phrases, k) is None]
+            missing = [k for k in REQUIRED_KEYS if get_field(phrases, k) is None]
             if missing:
                 raise ArtifactError(f"phrase book {path}: language {code!r} lacks {missing}")
             strip = phrases["strip"]
@@ -73,22 +74,13 @@ class PhraseBook:
     def supports(self, language: str) -> bool:
         return language in self._languages
 
-    @staticmethod
-    def _lookup(phrases: dict[str, Any], key: str) -> Any:
-        node: Any = phrases
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
-
     def has(self, language: str, key: str) -> bool:
-        return isinstance(self._lookup(self._languages.get(language, {}), key), str)
+        return isinstance(get_field(self._languages.get(language, {}), key), str)
 
     def template(self, language: str, key: str) -> str:
-        value = self._lookup(self._languages.get(language, {}), key)
+        value = get_field(self._languages.get(language, {}), key)
         if not isinstance(value, str):
-            value = self._lookup(self._languages[self.default_language], key)
+            value = get_field(self._languages[self.default_language], key)
         if not isinstance(value, str):
             raise KeyError(f"phrase {key!r} is not in the phrase book")
         return value
