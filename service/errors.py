@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.errors import ArtifactError, DeskmateError, InvalidInputError
+from service.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,8 @@ class NotReady(ApiError):
         super().__init__(503, "not_ready", message)
 
 
-_STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+_STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+                 413: "payload_too_large",
                  415: "unsupported_media_type", 422: "validation_error", 429: "too_many_requests",
                  503: "not_ready"}
 
@@ -102,6 +104,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _artifact(request: Request, exc: ArtifactError) -> JSONResponse:
         logger.error("artifact error", extra={"error": str(exc)})
         return error_response(request, 503, exc.code, str(exc))
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, exc: StoreError) -> JSONResponse:
+        if exc.status >= 500:
+            logger.error("store error", extra={"error": str(exc)})
+        return error_response(request, exc.status, exc.code, str(exc))
 
     @app.exception_handler(DeskmateError)
     async def _domain(request: Request, exc: DeskmateError) -> JSONResponse:

@@ -125,6 +125,9 @@ class ReadyOut(BaseModel):
     index_ready: bool = False
     index_version: str | None = None
     index_reason: str | None = None
+    store_ready: bool = False
+    store_backend: str | None = None
+    store_reason: str | None = None
 
 
 # -- retrieval ------------------------------------------------------------------------------------------

@@ -7,17 +7,14 @@ streaming route can send routing and retrieval before the draft.
 
 from __future__ import annotations
 
-import fcntl
-import json
 import logging
 import os
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from index.holder import IndexHolder
 from index.results import SearchFilters, SearchResults
@@ -27,7 +24,10 @@ from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, S
 from models.errors import DeskmateError
 from models.urgency import SentimentScorer
 from service.pipeline import Engine, RouteResult, TicketInput
+from service.recording import route_record
 from service.settings import Settings
+from service.store.errors import StoreError
+from service.store.repository import RouteRecord, new_ticket_id
 
 logger = logging.getLogger(__name__)
 
@@ -45,29 +45,9 @@ def new_suggestion_id() -> str:
 
 
 class SuggestionSink(Protocol):
-    """Where suggestions go for the feedback loop (a JSON-lines file now; a database later)."""
+    """Where suggestions go for the feedback loop (the feedback store, service/store)."""
 
-    def record(self, suggestion: Mapping[str, Any]) -> None: ...
-
-
-class JsonlSuggestionSink:
-    """Appends one JSON object per line; a thread lock plus an exclusive file lock keep lines whole."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    def record(self, suggestion: Mapping[str, Any]) -> None:
-        line = (json.dumps(suggestion, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("ab") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    handle.write(line)
-                    handle.flush()
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+    def record_suggestion(self, route: RouteRecord, suggestion: Mapping[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +95,12 @@ def _article_sources(results: SearchResults) -> list[Source]:
 class Suggester:
     """The drafter (or why there is none) and the sink."""
 
-    def __init__(self, drafter: Drafter | None, sink: SuggestionSink, *, reason: str | None = None) -> None:
+    def __init__(self, drafter: Drafter | None, sink: SuggestionSink | None, *, reason: str | None = None,
+                 sink_reason: str | None = None) -> None:
         self.drafter = drafter
         self.sink = sink
         self.reason = reason
+        self.sink_reason = sink_reason
 
     def _search(self, holder: IndexHolder, text: str, vector: Any, inp: SuggestInput,
                 language: str) -> SearchResults:
@@ -183,30 +165,35 @@ class Suggester:
             suggestion.warnings += suggestion.draft.warnings
         suggestion.timings["draft_ms"] = round((time.perf_counter() - started) * 1000, 3)
 
-    def finish(self, suggestion: Suggestion) -> Suggestion:
+    def finish(self, suggestion: Suggestion, ticket: TicketInput) -> Suggestion:
         for _ in self.draft_stream(suggestion):
             pass
-        self.record(suggestion)
+        self.record(suggestion, ticket)
         return suggestion
 
-    def record(self, suggestion: Suggestion) -> None:
-        route, draft = suggestion.route, suggestion.draft
+    def record(self, suggestion: Suggestion, ticket: TicketInput, customer_name: str | None = None) -> None:
+        """Store the suggestion with its routing decision; if that fails the answer still goes out, flagged."""
+        if self.sink is None:
+            suggestion.warnings.append(f"suggestion was not stored ({self.sink_reason}): feedback on it will fail")
+            return
+        route, draft, request = suggestion.route, suggestion.draft, suggestion.request
+        record = route_record(route, ticket, ticket_id=route.id or new_ticket_id(),
+                              suggestion_id=suggestion.suggestion_id,
+                              customer_name=customer_name or suggestion.request.customer_name)
         try:
-            self.sink.record({
+            self.sink.record_suggestion(record, {
                 "suggestion_id": suggestion.suggestion_id,
-                "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                "ticket_id": route.id, "channel": suggestion.request.channel, "language": route.language.code,
-                "topic": route.topic.label, "queue": route.decision.queue, "model_version": route.model_version,
                 "index_version": suggestion.search.index_version if suggestion.search else None,
-                "case_ids": [c.id for c in suggestion.request.cases],
-                "article_ids": [a.id for a in suggestion.request.articles],
-                "history_ids": [h.id for h in suggestion.request.history],
+                "sources": {"case_ids": [c.id for c in request.cases], "article_ids": [a.id for a in request.articles],
+                            "history_ids": [h.id for h in request.history]},
                 "draft": draft.to_dict() if draft is not None else None,
-                "draft_error": suggestion.draft_error, "warnings": suggestion.warnings,
+                "draft_error": suggestion.draft_error, "warnings": list(suggestion.warnings),
+                "latency_ms": round(sum(suggestion.timings.values()), 3),
             })
-        except OSError as exc:  # the suggestion is still answered; the feedback loop loses this one
-            logger.error("could not record suggestion", extra={"error": str(exc)})
-            suggestion.warnings.append("suggestion was not stored")
+        except (StoreError, SQLAlchemyError, OSError) as exc:
+            logger.error("could not store suggestion", extra={"error": str(exc),
+                                                              "suggestion_id": suggestion.suggestion_id})
+            suggestion.warnings.append("suggestion was not stored: feedback on it will fail")
 
 
 def build_drafter(settings: Settings) -> Drafter:
@@ -232,11 +219,10 @@ def build_drafter(settings: Settings) -> Drafter:
     return LLMDrafter(backend, fallback=composer, max_tokens=cfg.llm_max_tokens)
 
 
-def load_suggester(settings: Settings) -> Suggester:
+def load_suggester(settings: Settings, sink: SuggestionSink | None, sink_reason: str | None = None) -> Suggester:
     """Called by the lifespan: a suggester whose drafter failed to load still routes and retrieves."""
-    sink = JsonlSuggestionSink(settings.data_dir / "suggestions.jsonl")
     try:
-        return Suggester(build_drafter(settings), sink)
+        return Suggester(build_drafter(settings), sink, sink_reason=sink_reason)
     except DeskmateError as exc:
         logger.error("drafter not loaded", extra={"error": str(exc)})
-        return Suggester(None, sink, reason=str(exc))
+        return Suggester(None, sink, reason=str(exc), sink_reason=sink_reason)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from models.errors import InvalidInputError
 from service.deps import EngineDep, SettingsDep
 from service.errors import ERROR_RESPONSES, ApiError, PayloadTooLarge
 from service.pipeline import Engine, RouteResult, TicketInput
+from service.recording import route_record
 from service.schemas import (
     LabelScoreOut,
     LanguageOut,
@@ -66,17 +67,27 @@ def _desk(engine: Engine, requested: str | None, settings: Settings) -> str:
     return desk
 
 
+def _record(request: Request, results: list[RouteResult], inputs: list[TicketInput], tickets: list[TicketIn]) -> None:
+    """Queue the decisions of tickets that carry an id (only those can be joined with later feedback)."""
+    recorder = request.app.state.recorder
+    if recorder is not None:
+        recorder.submit([route_record(r, i, ticket_id=i.id, customer_name=t.customer.name)
+                         for r, i, t in zip(results, inputs, tickets, strict=True) if i.id])
+
+
 @router.post("/route", response_model=RouteOut, responses=ERROR_RESPONSES,
              summary="Route one ticket: topic, urgency, queue, priority, SLA, needs-a-human")
-def route(ticket: TicketIn, engine: EngineDep, settings: SettingsDep) -> RouteOut:
+def route(ticket: TicketIn, engine: EngineDep, settings: SettingsDep, request: Request) -> RouteOut:
     desk = _desk(engine, ticket.desk, settings)
-    (result,) = engine.route([to_input(ticket, settings)], desk=desk)
+    inp = to_input(ticket, settings)
+    (result,) = engine.route([inp], desk=desk)
+    _record(request, [result], [inp], [ticket])
     return to_out(result)
 
 
 @router.post("/route/batch", response_model=RouteBatchOut, responses=ERROR_RESPONSES,
              summary="Route up to DESKMATE_API__MAX_BATCH tickets in one embedding batch")
-def route_batch(batch: RouteBatchIn, engine: EngineDep, settings: SettingsDep) -> RouteBatchOut:
+def route_batch(batch: RouteBatchIn, engine: EngineDep, settings: SettingsDep, request: Request) -> RouteBatchOut:
     if len(batch.tickets) > settings.api.max_batch:
         raise PayloadTooLarge(f"{len(batch.tickets)} tickets in one batch; the limit is {settings.api.max_batch}")
     inputs = [to_input(t, settings, i) for i, t in enumerate(batch.tickets)]
@@ -86,4 +97,5 @@ def route_batch(batch: RouteBatchIn, engine: EngineDep, settings: SettingsDep) -
     else:
         results = [engine.route([inp], desk=_desk(engine, t.desk or batch.desk, settings))[0]
                    for inp, t in zip(inputs, batch.tickets, strict=True)]
+    _record(request, results, inputs, batch.tickets)
     return RouteBatchOut(results=[to_out(r) for r in results], model_version=engine.model.version)

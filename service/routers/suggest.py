@@ -71,16 +71,17 @@ def to_suggest_out(suggestion: Suggestion, ticket_id: str | None) -> SuggestOut:
                       index_version=None if search is None else search.index_version, timings=timings)
 
 
-def _prepare(body: SuggestIn, engine: Any, state: Any, settings: Settings, suggester: Suggester) -> Suggestion:
-    return suggester.prepare(engine=engine, holder=state.index if state.index.ready else None,
-                             inp=_input(body, engine, settings), index_reason=state.index_reason)
+def _prepare(inp: SuggestInput, engine: Any, state: Any, suggester: Suggester) -> Suggestion:
+    return suggester.prepare(engine=engine, holder=state.index if state.index.ready else None, inp=inp,
+                             index_reason=state.index_reason)
 
 
 @router.post("/suggest", response_model=SuggestOut, responses=ERROR_RESPONSES,
              summary="Route, retrieve and draft a reply; drafting failures come back as draft_error")
 def suggest(body: SuggestIn, engine: EngineDep, state: StateDep, settings: SettingsDep,
             suggester: SuggesterDep) -> SuggestOut:
-    suggestion = suggester.finish(_prepare(body, engine, state, settings, suggester))
+    inp = _input(body, engine, settings)
+    suggestion = suggester.finish(_prepare(inp, engine, state, suggester), inp.ticket)
     return to_suggest_out(suggestion, body.id)
 
 
@@ -96,14 +97,15 @@ def suggest_stream(body: SuggestIn, engine: EngineDep, state: StateDep, settings
     """Events: `suggestion` (id, routing, cases, articles), `delta` ({"text"}) while the draft is written,
     `draft` (the checked draft, or null with `draft_error`, and all warnings; it replaces the deltas),
     then `done` ({"suggestion_id"})."""
-    suggestion = _prepare(body, engine, state, settings, suggester)  # validation errors answer before streaming
+    inp = _input(body, engine, settings)
+    suggestion = _prepare(inp, engine, state, suggester)  # validation errors answer before streaming
 
     def events() -> Iterator[str]:
         first = to_suggest_out(suggestion, body.id).model_dump(mode="json", exclude={"draft", "draft_error"})
         yield sse("suggestion", first)
         for piece in suggester.draft_stream(suggestion):
             yield sse("delta", {"text": piece})
-        suggester.record(suggestion)
+        suggester.record(suggestion, inp.ticket)
         out = to_suggest_out(suggestion, body.id)
         yield sse("draft", {"draft": None if out.draft is None else out.draft.model_dump(mode="json"),
                             "draft_error": out.draft_error, "warnings": out.warnings, "timings": out.timings})

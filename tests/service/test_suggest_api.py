@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import DraftingSettings
-from service.suggest import JsonlSuggestionSink, new_suggestion_id
+from service.store.tables import Suggestion
+from service.suggest import new_suggestion_id
 from tests.service.test_retrieval_api import index_dir, make_settings  # noqa: F401
 
 TICKET = {"id": "ZD-1", "subject": "Charged twice", "body": "my credit card invoice was charged twice this month",
@@ -38,10 +39,14 @@ def test_suggest_routes_retrieves_drafts_and_stores(client: TestClient, tmp_path
     assert all(s["phrase"] or s["sources"] for s in draft["sentences"])
     assert out["draft_error"] is None and out["timings"]["draft_ms"] >= 0
     second = suggest(client)
-    lines = (tmp_path / "var" / "suggestions.jsonl").read_text().splitlines()
-    stored = [json.loads(line) for line in lines]
-    assert [s["suggestion_id"] for s in stored] == [out["suggestion_id"], second["suggestion_id"]]
-    assert stored[0]["draft"]["text"] == draft["text"] and stored[0]["history_ids"] == ["ZD-0"]
+    store = client.app.state.store  # type: ignore[attr-defined]
+    with store.session() as session:
+        stored = {s.suggestion_id: s for s in session.query(Suggestion).all()}
+    assert set(stored) == {out["suggestion_id"], second["suggestion_id"]}
+    first = stored[out["suggestion_id"]]
+    assert first.draft_text == draft["text"].replace("Ana", "[NAME]")  # the customer's name is not kept
+    assert first.sources["history_ids"] == ["ZD-0"]
+    assert first.ticket_id == "ZD-1" and first.model_version == out["route"]["model_version"]
 
 
 def test_german_ticket_is_answered_from_the_german_case(client: TestClient) -> None:
@@ -83,10 +88,7 @@ def test_validation_errors_use_the_one_shape(client: TestClient) -> None:
     assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"
 
 
-def test_suggestion_ids_are_unique_and_time_ordered(tmp_path: Path) -> None:
+def test_suggestion_ids_are_unique_and_time_ordered() -> None:
     ids = [new_suggestion_id() for _ in range(2000)]
     assert len(set(ids)) == 2000 and all(len(i) == 30 for i in ids)
     assert [i[:14] for i in ids] == sorted(i[:14] for i in ids)
-    sink = JsonlSuggestionSink(tmp_path / "s.jsonl")
-    sink.record({"suggestion_id": ids[0], "text": "a\nb"})
-    assert json.loads((tmp_path / "s.jsonl").read_text())["text"] == "a\nb"

@@ -1,0 +1,137 @@
+"""The feedback loop's endpoints: agents' verdicts on suggestions, resolutions, quality metrics."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+
+from index.documents import Case
+from models.errors import DeskmateError
+from models.text import ticket_text
+from service.deps import StateDep
+from service.errors import ERROR_RESPONSES, ApiError, NotReady
+from service.schemas_feedback import (
+    CorrectionIn,
+    FeedbackIn,
+    FeedbackOut,
+    QualityOut,
+    ResolutionIn,
+    ResolutionOut,
+)
+from service.store import quality
+from service.store import repository as repo
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1", tags=["feedback"])
+
+ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,200}$"
+
+
+def get_store(request: Request) -> repo.FeedbackStore:
+    store: repo.FeedbackStore | None = getattr(request.app.state, "store", None)
+    if store is None:
+        reason = getattr(request.app.state, "store_reason", None) or "starting"
+        raise NotReady(f"the feedback store is not available: {reason}")
+    return store
+
+
+StoreDep = Annotated[repo.FeedbackStore, Depends(get_store)]
+
+
+def _check_urgency(state: StateDep, urgency: str | None) -> None:
+    engine = state.engine
+    if urgency is not None and engine is not None and urgency not in engine.policy.urgency_levels:
+        raise ApiError(422, "invalid_input", f"unknown urgency {urgency!r}; expected one of "
+                                             f"{list(engine.policy.urgency_levels)}")
+
+
+@router.post("/suggestions/{suggestion_id}/feedback", response_model=FeedbackOut, status_code=201,
+             responses={**ERROR_RESPONSES, 200: {"model": FeedbackOut, "description": "replayed (same key)"},
+                        404: {"description": "unknown suggestion"}, 409: {"description": "key reused"}},
+             summary="Record an agent's accept / edit / reject of a suggestion (Idempotency-Key supported)")
+def post_feedback(
+    body: FeedbackIn, store: StoreDep, state: StateDep, response: Response,
+    suggestion_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> FeedbackOut:
+    corrected = body.corrected or CorrectionIn()
+    _check_urgency(state, corrected.urgency)
+    record = store.add_feedback(repo.FeedbackIn(
+        suggestion_id=suggestion_id, action=body.action, agent_id=body.agent_id, final_text=body.final_text,
+        reason_code=body.reason_code, reason_text=body.reason, corrected_topic=corrected.topic,
+        corrected_urgency=corrected.urgency, corrected_queue=corrected.queue,
+        idempotency_key=idempotency_key or None))
+    if record.replayed:
+        response.status_code = 200
+        response.headers["idempotent-replayed"] = "true"
+    has_correction = record.corrected_topic or record.corrected_urgency or record.corrected_queue
+    return FeedbackOut(feedback_id=record.id, suggestion_id=record.suggestion_id, action=body.action,
+                       agent_id=record.agent_id, edit_distance=record.edit_distance,
+                       corrected=CorrectionIn(topic=record.corrected_topic, urgency=record.corrected_urgency,
+                                              queue=record.corrected_queue) if has_correction else None,
+                       created_at=record.created_at, replayed=record.replayed)
+
+
+@router.post("/tickets/{ticket_id}/resolution", response_model=ResolutionOut, responses=ERROR_RESPONSES,
+             summary="Record how a ticket was resolved; it becomes a resolved case in the live index")
+def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep,
+                    ticket_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> ResolutionOut:
+    _check_urgency(state, body.urgency)
+    if (body.subject is not None or body.body is not None) and not ticket_text(body.subject or "", body.body or ""):
+        raise ApiError(422, "empty_text", "subject and body are empty after removing HTML")
+    stored = store.record_resolution(repo.ResolutionIn(
+        ticket_id=ticket_id, topic=body.topic, reply=body.reply, urgency=body.urgency, queue=body.queue,
+        subject=body.subject, body=body.body, channel=body.channel, language=body.language, tenant=body.tenant,
+        agent_id=body.agent_id, suggestion_id=body.suggestion_id))
+    warnings: list[str] = []
+    if not state.index.ready:
+        warnings.append(f"stored, but not indexed: the retrieval index is not loaded ({state.index_reason})")
+        return ResolutionOut(ticket_id=ticket_id, stored=True, replaced=stored.replaced, indexed=False,
+                             index_version=None, warnings=warnings)
+    case = Case(id=ticket_id, text=ticket_text(stored.subject, stored.body), resolution=stored.reply,
+                topic=stored.topic, urgency=stored.urgency, language=stored.language, channel=stored.channel,
+                tenant=stored.tenant, resolved_at=stored.resolved_at.isoformat(timespec="seconds"))
+    try:
+        report = state.index.add_cases([case], persist=True)
+    except DeskmateError as exc:
+        logger.error("resolution stored but not indexed", extra={"ticket_id": ticket_id, "error": str(exc)})
+        warnings.append(f"stored, but not indexed: {exc}")
+        return ResolutionOut(ticket_id=ticket_id, stored=True, replaced=stored.replaced, indexed=False,
+                             index_version=state.index.version, warnings=warnings)
+    if not report.added and case.id not in report.replaced.values():
+        reason = "a near-duplicate case is already indexed" if report.skipped_duplicates else \
+            "the case was deleted from the index earlier (privacy request)"
+        warnings.append(f"stored, not indexed: {reason}")
+        return ResolutionOut(ticket_id=ticket_id, stored=True, replaced=stored.replaced, indexed=False,
+                             index_version=report.version, warnings=warnings)
+    store.mark_indexed(ticket_id, report.version)
+    return ResolutionOut(ticket_id=ticket_id, stored=True, replaced=stored.replaced, indexed=True,
+                         index_version=report.version, warnings=warnings)
+
+
+def _instant(value: datetime | date | None, *, default: datetime) -> datetime:
+    if value is None:
+        return default
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+@router.get("/metrics/quality", response_model=QualityOut, responses=ERROR_RESPONSES,
+            summary="Acceptance, edits, rejections, routing overrides and top-1/top-3 topic match, by day")
+def get_quality(
+    store: StoreDep,
+    since: Annotated[datetime | date | None, Query(description="Start (ISO date or datetime, UTC); "
+                                                               "default: 30 days before `until`.")] = None,
+    until: Annotated[datetime | date | None, Query(description="End, exclusive; default: now.")] = None,
+) -> QualityOut:
+    end = _instant(until, default=datetime.now(UTC))
+    start = _instant(since, default=end - timedelta(days=30))
+    if start >= end:
+        raise ApiError(422, "invalid_input", f"since ({start.isoformat()}) must be before until ({end.isoformat()})")
+    if end - start > timedelta(days=366):
+        raise ApiError(422, "invalid_input", "the window is longer than 366 days; ask for less")
+    return QualityOut.model_validate(quality.quality_metrics(store, since=start, until=end))

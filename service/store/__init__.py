@@ -1,0 +1,1 @@
+"""Persistence for the feedback loop: tickets (redacted), routing decisions, suggestions, feedback, resolutions."""

@@ -1,0 +1,102 @@
+"""Engines for the feedback store: SQLite (WAL, the embedded default) or a server database by URL.
+
+`open_engine` connects and fails loudly (`StoreUnavailable`) when the database cannot be reached;
+`upgrade` applies the Alembic migrations shipped in `service/store/migrations`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from service.store.errors import StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers don't block the writer. synchronous=FULL: an acknowledged commit survives a crash of the
+    # process and of the machine. busy_timeout: concurrent writers wait instead of failing.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def open_engine(url: str, *, pool_size: int = 5, connect_args: dict[str, Any] | None = None) -> Engine:
+    """An engine for `url`, checked with one round trip. SQLite files get their directory and WAL mode."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreUnavailable(f"invalid store URL: {exc}") from exc
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "connect_args": dict(connect_args or {})}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"].setdefault("check_same_thread", False)
+    else:
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+    engine = create_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreUnavailable(
+            f"cannot reach the store at {parsed.render_as_string(hide_password=True)}: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}") from exc
+    return engine
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_script_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _script_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        revision: str | None = MigrationContext.configure(connection).get_current_revision()
+        return revision
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to `revision` (idempotent)."""
+    command.upgrade(alembic_config(engine), revision)
+    logger.info("store schema at %s", current_revision(engine))
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to run on a database whose schema is not the code's (when migrations are not applied at start)."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise StoreUnavailable(f"store schema is at {current or 'nothing'}, the code needs {head}: run "
+                               "`deskmate db-upgrade` (or set DESKMATE_STORE__MIGRATE_ON_START=true)")
