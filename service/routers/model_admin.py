@@ -1,0 +1,40 @@
+"""Admin: reload the routing model now (the background watcher does the same every few seconds)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from service.deps import AdminDep, EngineDep
+from service.errors import ERROR_RESPONSES, ApiError
+from service.reload import ModelReloader
+
+router = APIRouter(prefix="/v1/admin/model", tags=["admin"])
+
+
+class ModelReloadOut(BaseModel):
+    changed: bool = Field(description="True when a new model version was loaded and swapped in.")
+    previous_version: str | None = Field(description="Model version served before the check.")
+    model_version: str | None = Field(description="Model version served now.")
+    model_dir: str | None = Field(description="Directory of the model the settings point at.")
+
+
+def get_reloader(request: Request) -> ModelReloader:
+    reloader: ModelReloader = request.app.state.model_reloader
+    return reloader
+
+
+@router.post("/reload", response_model=ModelReloadOut, responses={
+    **ERROR_RESPONSES, 409: {"description": "the promoted model could not be loaded; the old one keeps serving"}},
+    summary="Load the promoted routing model now and swap it in without downtime (admin token)")
+def reload_model(_: AdminDep, __: EngineDep,
+                 reloader: Annotated[ModelReloader, Depends(get_reloader)]) -> ModelReloadOut:
+    outcome = reloader.check(force=True)
+    if outcome.error is not None:
+        raise ApiError(409, "model_reload_failed", f"kept model {outcome.version}: {outcome.error}",
+                       [{"model_dir": outcome.model_dir, "model_version": outcome.version}])
+    return ModelReloadOut(changed=outcome.changed, previous_version=outcome.previous_version,
+                          model_version=outcome.version, model_dir=outcome.model_dir)
+
