@@ -1,0 +1,203 @@
+"""Throughput and latency of POST /v1/route under concurrent clients, against a naive baseline in the same run.
+
+Three servers run side by side on loopback (uvicorn subprocesses) and are measured in turn at each concurrency
+level, so a change in background load hits all of them alike:
+
+- `deskmate-batched`: `deskmate serve` with micro-batching on (DESKMATE_BATCHING__ENABLED=true);
+- `deskmate-unbatched`: the same service and model with batching off;
+- `naive`: `bench/naive_app.py`, one `SentenceTransformer.encode` per request plus a logistic-regression head.
+
+Each level is a closed loop: N client threads send the same fixed set of demo tickets (mixed lengths, no ids,
+so nothing is recorded) back to back, first for a warm-up period, then for the measured period. Usage:
+
+    python -m bench.route_throughput --clients 1 8 32 --duration 15 --out var/bench/route_throughput.json
+
+It needs the demo model (`deskmate demo`, or `deskmate train --data data/demo/tickets.jsonl --out
+var/models/current`); `--model-dir` points elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from bench.common import REPO_ROOT, load_demo_tickets, percentiles, running_server
+from service.settings import Settings
+
+TARGETS = ("deskmate-batched", "deskmate-unbatched", "naive")
+BASELINE = "naive"
+console = Console()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    name: str
+    env: dict[str, str]
+    argv: list[str] | None  # None: `deskmate serve`
+
+
+def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_ms: float, max_batch_size: int,
+                 naive_train_rows: int) -> list[Target]:
+    deskmate = {"DESKMATE_DATA_DIR": str(data_dir), "DESKMATE_MODEL_DIR": str(model_dir),
+                "DESKMATE_BATCHING__MAX_WAIT_MS": str(max_wait_ms),
+                "DESKMATE_BATCHING__MAX_BATCH_SIZE": str(max_batch_size)}
+    naive_argv = [sys.executable, "-m", "uvicorn", "bench.naive_app:create_app", "--factory", "--host", "127.0.0.1",
+                  "--port", "{port}", "--no-access-log", "--log-level", "warning"]
+    every = {
+        "deskmate-batched": Target("deskmate-batched", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true"}, None),
+        "deskmate-unbatched": Target("deskmate-unbatched", {**deskmate, "DESKMATE_BATCHING__ENABLED": "false"}, None),
+        "naive": Target("naive", {"NAIVE_TRAIN_ROWS": str(naive_train_rows)}, naive_argv),
+    }
+    return [every[name] for name in names]
+
+
+def closed_loop(base: str, tickets: list[dict[str, Any]], *, clients: int, warmup: float,
+                duration: float) -> dict[str, float]:
+    """`clients` threads post tickets back to back; requests started in the measured window are counted."""
+    spans: list[list[tuple[float, float]]] = [[] for _ in range(clients)]
+    failures: list[str] = []
+    barrier = threading.Barrier(clients + 1)
+    window: list[float] = []
+
+    def client_loop(i: int) -> None:
+        with httpx.Client(base_url=base, timeout=120) as client:
+            position = i * 37  # clients start at different tickets of the fixed set
+            barrier.wait()
+            measure_from, stop = window
+            while (started := time.perf_counter()) < stop:
+                response = client.post("/v1/route", json=tickets[position % len(tickets)])
+                position += 1
+                if response.status_code != 200:
+                    failures.append(f"{response.status_code}: {response.text[:200]}")
+                    return
+                if started >= measure_from:
+                    spans[i].append((started, time.perf_counter()))
+
+    threads = [threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    now = time.perf_counter()
+    window.extend([now + warmup, now + warmup + duration])
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
+    done = [span for per_client in spans for span in per_client]
+    if not done:
+        raise RuntimeError("no request completed in the measured window; raise --duration")
+    elapsed = max(end for _, end in done) - window[0]
+    stats = percentiles([(end - start) * 1000 for start, end in done])
+    return {"clients": clients, "throughput_rps": len(done) / elapsed, **stats}
+
+
+def sequential_warmup(base: str, tickets: list[dict[str, Any]], requests: int) -> None:
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for i in range(requests):
+            client.post("/v1/route", json=tickets[i % len(tickets)]).raise_for_status()
+
+
+def ratios(results: dict[str, dict[int, dict[str, float]]]) -> dict[str, dict[str, Any]]:
+    """Throughput against the baseline at each level, and each target's p99 at most clients over its p99 alone."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, levels in results.items():
+        lowest, highest = min(levels), max(levels)
+        entry: dict[str, Any] = {
+            f"p99_{highest}_over_p99_{lowest}": levels[highest]["p99_ms"] / levels[lowest]["p99_ms"]}
+        if BASELINE in results:
+            entry["throughput_vs_naive"] = {
+                str(c): levels[c]["throughput_rps"] / results[BASELINE][c]["throughput_rps"]
+                for c in levels if c in results[BASELINE]}
+        out[name] = entry
+    return out
+
+
+def show(results: dict[str, dict[int, dict[str, float]]], summary: dict[str, dict[str, Any]]) -> None:
+    table = Table(title="POST /v1/route under concurrent clients (closed loop, real HTTP)")
+    for column in ("server", "clients", "req/s", "p50 ms", "p99 ms", "req/s vs naive", "p99 vs own 1-client p99"):
+        table.add_column(column, justify="left" if column == "server" else "right")
+    for name, levels in results.items():
+        lowest = min(levels)
+        for clients, row in sorted(levels.items()):
+            versus = summary[name].get("throughput_vs_naive", {}).get(str(clients))
+            table.add_row(name, str(clients), f"{row['throughput_rps']:.1f}", f"{row['p50_ms']:.1f}",
+                          f"{row['p99_ms']:.1f}", "-" if versus is None else f"{versus:.2f}x",
+                          f"{row['p99_ms'] / levels[lowest]['p99_ms']:.2f}x")
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--duration", type=float, default=15.0, help="measured seconds per server and level")
+    parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each measurement")
+    parser.add_argument("--tickets", type=int, default=200, help="fixed demo tickets sent in turn")
+    parser.add_argument("--targets", nargs="+", choices=TARGETS, default=list(TARGETS))
+    parser.add_argument("--max-wait-ms", type=float, default=None, help="batching linger (default: settings)")
+    parser.add_argument("--max-batch-size", type=int, default=None, help="batch bound (default: settings)")
+    parser.add_argument("--model-dir", type=Path, default=None, help="routing model (default: settings)")
+    parser.add_argument("--naive-train-rows", type=int, default=480)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench" / "route_throughput.json")
+    args = parser.parse_args()
+
+    settings = Settings()
+    model_dir = (args.model_dir or settings.resolved_model_dir).resolve()
+    if not (model_dir / "manifest.json").is_file():
+        parser.error(f"no routing model at {model_dir}; run `deskmate demo` or `deskmate train` first (see --help)")
+    max_wait_ms = settings.batching.max_wait_ms if args.max_wait_ms is None else args.max_wait_ms
+    max_batch_size = settings.batching.max_batch_size if args.max_batch_size is None else args.max_batch_size
+    tickets = [{k: v for k, v in t.items() if k != "id"} for t in load_demo_tickets(args.tickets)]
+    levels = sorted(set(args.clients))
+    started_load = os.getloadavg()
+
+    results: dict[str, dict[int, dict[str, float]]] = {name: {} for name in args.targets}
+    with tempfile.TemporaryDirectory(prefix="deskmate-throughput-") as data_dir, contextlib.ExitStack() as stack:
+        targets = make_targets(args.targets, model_dir=model_dir, data_dir=Path(data_dir), max_wait_ms=max_wait_ms,
+                               max_batch_size=max_batch_size, naive_train_rows=args.naive_train_rows)
+        bases: dict[str, str] = {}
+        for target in targets:
+            with console.status(f"starting {target.name}…"):
+                bases[target.name] = stack.enter_context(running_server(target.env, argv=target.argv, timeout=600))
+                sequential_warmup(bases[target.name], tickets, 20)
+        for clients in levels:
+            for target in targets:
+                with console.status(f"{target.name}: {clients} clients ({args.warmup:g} s warm-up, "
+                                    f"{args.duration:g} s measured)…"):
+                    row = closed_loop(bases[target.name], tickets, clients=clients, warmup=args.warmup,
+                                      duration=args.duration)
+                results[target.name][clients] = row
+                console.print(f"{target.name:>18} {clients:>3} clients: {row['throughput_rps']:.1f} req/s, "
+                              f"p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
+
+    summary = ratios(results)
+    show(results, summary)
+    report = {
+        "command": " ".join(["python -m bench.route_throughput", *sys.argv[1:]]),
+        "config": {"clients": levels, "duration_s": args.duration, "warmup_s": args.warmup, "tickets": len(tickets),
+                   "model_dir": str(model_dir), "max_wait_ms": max_wait_ms, "max_batch_size": max_batch_size,
+                   "naive_train_rows": args.naive_train_rows},
+        "machine": {"cpus": os.cpu_count(), "loadavg_start": started_load, "loadavg_end": os.getloadavg()},
+        "results": {name: {str(c): row for c, row in levels_.items()} for name, levels_ in results.items()},
+        "summary": summary,
+        "targets": {"throughput_vs_naive_at_max_clients_ge": 3.0, "p99_max_clients_over_p99_1_client_le": 2.0},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    console.print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
