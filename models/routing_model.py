@@ -77,9 +77,22 @@ class RoutingModel:
     manifest: dict[str, Any] = field(default_factory=dict)
     knn_bank: npt.NDArray[np.float32] | None = None  # normalized training features, for the knn abstain score
 
+    def __post_init__(self) -> None:
+        self.share_text_features()
+
     @property
     def version(self) -> str:
         return str(self.manifest.get("version", "unsaved"))
+
+    def share_text_features(self) -> bool:
+        """Let the urgency head reuse the topic head's TF-IDF block when their fitted vectorizers are identical.
+
+        Both heads are usually fitted on the same texts with the same settings, so one transform per request
+        serves both; the outputs are bit-identical to transforming twice. Returns whether they share.
+        """
+        shared = self.urgency is not None and self.topic.share_vectorizer(self.urgency)
+        logger.debug("tf-idf features shared between heads" if shared else "tf-idf features per head")
+        return shared
 
     def load_aux(self) -> None:
         for aux in self.aux_embedders:
@@ -100,8 +113,11 @@ class RoutingModel:
         self, texts: Sequence[str], dense: npt.NDArray[np.float32]
     ) -> tuple[HeadOutput, HeadOutput | None]:
         rows = list(texts)
-        topic = self.topic.predict(rows, dense)
-        urgency = self.urgency.predict(rows, dense) if self.urgency is not None else None
+        features = self.topic.text_features(rows)  # reused by the urgency head when it shares the vectorizer
+        topic = self.topic.predict(rows, dense, text_features=features)
+        urgency = None
+        if self.urgency is not None:
+            urgency = self.urgency.predict(rows, dense, text_features=features)
         return topic, urgency
 
     def abstain_reasons(self, topic_out: HeadOutput, dense: npt.NDArray[np.float32]) -> list[Reason | None]:
