@@ -1,20 +1,25 @@
 """The default drafter: offline, deterministic and fast.
 
-It adapts the closest resolved reply (its greeting, pleasantries and sign-off removed, facts specific to
-another customer replaced by placeholders), adds the best article's link and steps, and wraps them in
-phrase-book sentences chosen by channel, sentiment, urgency and tier. Every sentence it writes is either
+It adapts the resolved reply the retrieved cases agree on (of the topic most top cases share, the one whose
+wording the other top cases support most, weighted by retrieval score: what worked most often beats the single
+nearest case), with its greeting, pleasantries and sign-off removed and facts specific to another customer
+replaced by placeholders; adds the best article's link and steps; and wraps them in phrase-book sentences chosen
+by channel, sentiment, urgency and tier (no phrase-book acknowledgement where the adapted reply already opens
+with one and the ticket needs no extra empathy). Every sentence it writes is either
 adapted from a cited source (`Sentence.sources`, with the source's words kept) or a phrase-book key
 (`Sentence.phrase`), so a reviewer can trace each one.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from models.drafting.phrasebook import PhraseBook
+from models.drafting.phrasebook import PhraseBook, StripRules
 from models.drafting.types import Draft, DraftingError, DraftRequest, Sentence, Source, SourceKind, citations_for
 
 NAME = "composer"
@@ -25,9 +30,15 @@ LOW_CONFIDENCE_WARNING = "low retrieval confidence: review carefully"
 STYLE_BY_CHANNEL = {"email": "email", "phone": "email", "web": "email", "other": "email", "chat": "chat",
                     "app": "chat", "social": "social"}
 MAX_SOURCE_SENTENCES = {"email": 20, "chat": 3, "social": 2}
-# Placeholder kinds filled with the customer's own value when the ticket states exactly one (never on social).
-FILLABLE = ("order_number",)
+# Placeholder kinds filled with the customer's own value when the ticket states exactly one and the adapted reply
+# mentions exactly one (so it is clear which value was the other customer's); never on social.
+FILLABLE = ("order_number", "amount")
 MAX_STEPS = 4
+# Consensus among the retrieved cases (tuned on a validation split carved from the indexed Bitext cases, never on
+# the evaluation queries): how many top cases vote, and how strongly retrieval score weighs a case's support.
+CONSENSUS_K = 5
+SCORE_POWER = 2.0
+SELF_WEIGHT = 2.0
 
 _MONTHS = (r"jan(uary|uar|vier)?|feb(ruary|ruar)?|f[ée]vr(ier)?|mar(ch)?|m[äa]rz|mars|apr(il)?|avr(il)?|may|mai"
            r"|june?|juni|juin|july?|juli|juil(let)?|aug(ust)?|ao[ûu]t|sep(t|tember|tembre)?|oct(ober|obre)?|okt(ober)?"
@@ -36,8 +47,9 @@ _MONTHS = (r"jan(uary|uar|vier)?|feb(ruary|ruar)?|f[ée]vr(ier)?|mar(ch)?|m[äa]
 # Facts that belong to the other customer's case: replaced by the phrase book's placeholders, in this order.
 _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("email", re.compile(r"\b(?!no-?reply@|support@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.IGNORECASE)),
-    ("amount", re.compile(r"(?:[$€£]\s?\d[\d.,]*\d|\b\d[\d.,]*\s?(?:€|EUR|USD|GBP|\$|£))", re.IGNORECASE)),
-    ("date", re.compile(rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?"
+    ("amount", re.compile(r"(?:[$€£]\s?\d(?:[\d.,]*\d)?|\b\d[\d.,]*\s?(?:€|EUR\b|USD\b|GBP\b|\$|£|dollars?\b"
+                          r"|euros?\b))", re.IGNORECASE)),
+    ("date", re.compile(rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|(?!24/7\b)\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?"
                         rf"|(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
                         rf"|\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of |de )?(?:{_MONTHS})\b(?: \d{{4}})?)\b",
                         re.IGNORECASE)),
@@ -46,6 +58,9 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 _STEP = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(.+)$")
+_LIST_MARKER = re.compile(r"^(?:\d+[.)]|[-*•])\s+")
+_WORD = re.compile(r"\w+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _PLACEHOLDER_OR_ID = re.compile(r"\[[^\]]+\]|\{\{[^}]+\}\}|@|\d{4,}")
 _SIGN_OFF_LINE = re.compile(r"^[^.!?:]{1,40}[,]?$|.*\|.*")
 
@@ -59,15 +74,23 @@ class Adapted:
     text: str
     quote: str  # the source's own words before placeholders
     replaced: bool  # whether facts were replaced by placeholders
+    paragraph: int = 0  # the source paragraph (blank-line separated) it comes from, for the layout
 
 
 def split_sentences(text: str) -> list[str]:
-    """Lines first (list items, paragraphs), then sentence ends; URLs stay whole."""
+    """Lines first (list items, paragraphs), then sentence ends; URLs stay whole, and a list item's marker
+    ("1.", "-") stays with the item's first sentence."""
     out: list[str] = []
     for line in text.splitlines():
         line = line.strip()
-        if line:
-            out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+        if not line:
+            continue
+        marker = _LIST_MARKER.match(line)
+        head = marker.group(0) if marker else ""
+        parts = [p.strip() for p in _SENTENCE_END.split(line[len(head):]) if p.strip()]
+        if parts:
+            parts[0] = head + parts[0]
+        out.extend(parts or [line])
     return out
 
 
@@ -104,27 +127,51 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
     placeholders, or the value this customer stated in the ticket (`facts`), never an invented one."""
     rules = book.strip_rules(language)
     body = rules.greeting.sub("", _drop_sign_off(source.text).lstrip(), count=1)
+    patterns = dict(_FACTS)
+    facts = {kind: value for kind, value in (facts or {}).items()
+             if len({m.group(0) for m in patterns[kind].finditer(body)}) == 1}
     old_name = (source.customer_name or "").split()[0] if source.customer_name else None
-    sentences = split_sentences(body)
+    sentences = [(i, sentence) for i, paragraph in enumerate(_PARAGRAPH_BREAK.split(body))
+                 for sentence in split_sentences(paragraph)]
     # pleasantries only where they open or close the reply (the phrase book provides ours)
-    while sentences and any(p.search(sentences[0]) for p in rules.sentences):
+    while sentences and any(p.search(sentences[0][1]) for p in rules.sentences):
         sentences.pop(0)
-    while sentences and any(p.search(sentences[-1]) for p in rules.sentences):
+    while sentences and any(p.search(sentences[-1][1]) for p in rules.sentences):
         sentences.pop()
     out: list[Adapted] = []
-    for sentence in sentences:
+    for paragraph, sentence in sentences:
         quote = sentence
         if old_name and re.search(rf"\b{re.escape(old_name)}\b", sentence):
             if not customer_name:
                 continue
             sentence = re.sub(rf"\b{re.escape(old_name)}\b", customer_name, sentence)
         text, replaced = replace_facts(sentence, book, language)
-        for kind, value in (facts or {}).items():
+        for kind, value in facts.items():
             text = text.replace(book.placeholder(language, kind), value)
         if text[:1].islower() and not text.startswith(("http://", "https://")):
             text = text[0].upper() + text[1:]
-        out.append(Adapted(text=text, quote=quote, replaced=replaced))
+        out.append(Adapted(text=text, quote=quote, replaced=replaced, paragraph=paragraph))
     return out
+
+
+def _paragraphs(adapted: list[tuple[int, Sentence]]) -> list[list[Sentence]]:
+    """Adapted sentences grouped into the source reply's paragraphs (consecutive sentences of one paragraph)."""
+    blocks: list[list[Sentence]] = []
+    previous: int | None = None
+    for paragraph, sentence in adapted:
+        if not blocks or paragraph != previous:
+            blocks.append([])
+        blocks[-1].append(sentence)
+        previous = paragraph
+    return blocks
+
+
+def leading_acknowledgements(body: list[Sentence], rules: StripRules) -> int:
+    """How many sentences at the start of an adapted reply acknowledge the request (phrase-book patterns)."""
+    n = 0
+    while n < len(body) and any(p.search(body[n].quote or body[n].text) for p in rules.acknowledgements):
+        n += 1
+    return n
 
 
 def article_steps(passage: str) -> list[str]:
@@ -150,26 +197,60 @@ def sentiment_bucket(score: float) -> str:
     return "negative" if score <= -0.35 else "positive" if score >= 0.5 else "neutral"
 
 
-def pick_case(cases: list[Source], topic: str | None) -> Source:
-    """The best case of the topic most of the top cases agree on (rank-weighted, routing topic as a vote)."""
+def _content_words(text: str) -> Counter[str]:
+    """Word counts without the short function words of most languages (a cheap, language-agnostic bag)."""
+    return Counter(w for w in _WORD.findall(text.lower()) if len(w) > 3)
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(n * b[w] for w, n in a.items() if w in b)
+    norm = math.sqrt(sum(n * n for n in a.values()) * sum(n * n for n in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def pick_case(cases: list[Source], topic: str | None, *, k: int = CONSENSUS_K, score_power: float = SCORE_POWER,
+              self_weight: float = SELF_WEIGHT) -> Source:
+    """The consensus case: the topic most of the top `k` cases agree on (rank-weighted, the routing topic as a
+    vote), then, among that topic's top cases, the one whose reply the others support most.
+
+    A case's support is its own retrieval weight (`self_weight` x score^`score_power`) plus every other
+    candidate's weight times the lexical cosine of their replies, so a reply worded like the other good matches
+    wins over an outlier that happens to rank first. With one candidate this is the nearest case of the topic.
+    """
+    if not cases:
+        raise DraftingError("no case to pick from")
+    top = cases[:max(1, k)]
     votes: dict[str | None, float] = {}
-    for rank, case in enumerate(cases[:5]):
+    for rank, case in enumerate(top):
         votes[case.topic] = votes.get(case.topic, 0.0) + 1.0 / (rank + 1)
     if topic is not None and topic in votes:
         votes[topic] += 0.5
     winner = max(votes, key=lambda t: votes[t])
-    return next(c for c in cases if c.topic == winner)
+    candidates = [c for c in top if c.topic == winner]
+    if len(candidates) == 1:
+        return candidates[0]
+    weights = [max(c.score, 1e-3) ** score_power for c in candidates]
+    bags = [_content_words(c.text) for c in candidates]
+    support = [self_weight * weights[i] + sum(weights[j] * _cosine(bags[i], bags[j])
+                                              for j in range(len(candidates)) if j != i)
+               for i in range(len(candidates))]
+    return candidates[max(range(len(candidates)), key=lambda i: (support[i], -i))]
 
 
 class ComposerDrafter:
     """The default drafter. Cheap to build; `draft` runs in well under a millisecond per source."""
 
     def __init__(self, book: PhraseBook, *, sentiment: SentimentScore, agent_name: str | None = None,
-                 min_confidence: float = 0.5) -> None:
+                 min_confidence: float = 0.5, consensus_k: int = CONSENSUS_K) -> None:
+        if consensus_k < 1:
+            raise ValueError("consensus_k must be at least 1")
         self.book = book
         self.sentiment = sentiment
         self.agent_name = agent_name
         self.min_confidence = min_confidence
+        self.consensus_k = consensus_k  # 1: always the nearest case of the agreed topic
 
     @property
     def name(self) -> str:
@@ -207,13 +288,42 @@ class ComposerDrafter:
         def phrase(key: str, *sources: str, **fields: str) -> Sentence:
             return Sentence(text=book.render(lang, key, **fields), sources=sources, phrase=key)
 
+        adapted: list[tuple[int, Sentence]] = []  # (source paragraph, sentence): the layout keeps the paragraphs
+        best: Source | None = None
+        if cases:
+            best = pick_case(cases, request.topic, k=self.consensus_k)
+            facts = ticket_facts(request.text) if style != "social" else {}
+            for part in adapt_reply(best, book=book, language=lang, customer_name=first_name, facts=facts):
+                if style == "social" and (part.replaced or _PLACEHOLDER_OR_ID.search(part.text)):
+                    continue  # public reply: nothing account-specific
+                adapted.append((part.paragraph, Sentence(text=part.text, sources=(best.id,), quote=part.quote)))
+        # One acknowledgement. Where the adapted reply opens with its own ("I understand that you'd like to ...",
+        # "I'm sorry to hear that ..."), an email keeps it and adds none, unless the ticket is urgent, or negative
+        # while the reply's opening shows no empathy: then the phrase book's acknowledgement (fit for this ticket's
+        # sentiment and urgency) leads, and the reply's opening stays only where it restates the request without
+        # apologising. Chat and social replies are short: the phrase book's short acknowledgement replaces it.
+        rules = book.strip_rules(lang)
+        acknowledging = leading_acknowledgements([s for _, s in adapted], rules)
+        empathetic = [rules.empathy is not None and rules.empathy.search(s.text) is not None
+                      for _, s in adapted[:acknowledging]]
+        keep_source_ack = acknowledging > 0 and style == "email" and request.urgency not in ("high", "urgent") \
+            and (mood != "negative" or any(empathetic))
+        if acknowledging and not keep_source_ack and acknowledging < len(adapted):
+            drop = {i for i in range(acknowledging) if style != "email" or empathetic[i]}
+            adapted = [pair for i, pair in enumerate(adapted) if i not in drop]
+        adapted = adapted[:MAX_SOURCE_SENTENCES[style]]
+        body = [s for _, s in adapted]
+
         greeting = f"greeting.{style}" if first_name else f"greeting.{style}_anonymous"
         blocks.append([phrase(greeting, name=first_name or "")])
-        if style == "email":
-            ack = book.first(lang, f"acknowledgement.{mood}.{request.urgency}", f"acknowledgement.{mood}.default")
-        else:
-            ack = f"acknowledgement_short.{mood}"
-        opening = [phrase(ack)]
+        opening: list[Sentence] = []
+        if not keep_source_ack:
+            if style == "email":
+                ack = book.first(lang, f"acknowledgement.{mood}.{request.urgency}",
+                                 f"acknowledgement.{mood}.default")
+            else:
+                ack = f"acknowledgement_short.{mood}"
+            opening.append(phrase(ack))
         if request.history and style != "social":
             past = request.history[0]
             if past.text.strip():
@@ -222,16 +332,6 @@ class ComposerDrafter:
                 opening.append(phrase("history_no_summary", past.id, ref=past.id))
         blocks.append(opening)
 
-        body: list[Sentence] = []
-        best: Source | None = None
-        if cases:
-            best = pick_case(cases, request.topic)
-            facts = ticket_facts(request.text) if style != "social" else {}
-            for part in adapt_reply(best, book=book, language=lang, customer_name=first_name, facts=facts):
-                if style == "social" and (part.replaced or _PLACEHOLDER_OR_ID.search(part.text)):
-                    continue  # public reply: nothing account-specific
-                body.append(Sentence(text=part.text, sources=(best.id,), quote=part.quote))
-            body = body[:MAX_SOURCE_SENTENCES[style]]
         article = pick_article(articles, lang, request.topic)
         if article is not None and not body:
             for sentence in split_sentences(article.text):
@@ -239,7 +339,7 @@ class ComposerDrafter:
                     body.append(Sentence(text=sentence, sources=(article.id,), quote=sentence))
                 if len(body) >= 2:
                     break
-        blocks.append(body)
+        blocks.extend(_paragraphs(adapted) if adapted else [body])
 
         extra: list[Sentence] = []
         if article is not None and article.url and not any(article.url in s.text for s in body):
@@ -281,7 +381,7 @@ class ComposerDrafter:
         for block in blocks:
             lines: list[str] = []
             for sentence in block:
-                if re.match(r"^\d+\. ", sentence.text) or not lines or lines[-1].endswith(":"):
+                if _LIST_MARKER.match(sentence.text) or not lines or lines[-1].endswith(":"):
                     lines.append(sentence.text)
                 else:
                     lines[-1] += " " + sentence.text

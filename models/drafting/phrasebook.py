@@ -28,7 +28,10 @@ PLACEHOLDER_KINDS = ("email", "order_number", "date", "amount", "phone")
 @dataclass(frozen=True, slots=True)
 class StripRules:
     greeting: re.Pattern[str]
-    sentences: tuple[re.Pattern[str], ...]
+    sentences: tuple[re.Pattern[str], ...]  # pleasantries dropped where they open or close an adapted reply
+    # openings that already acknowledge the customer's request (kept; the drafter then adds no acknowledgement)
+    acknowledgements: tuple[re.Pattern[str], ...] = ()
+    empathy: re.Pattern[str] | None = None  # words that make an acknowledgement empathetic (apology, frustration)
 
 
 class PhraseBook:
@@ -55,6 +58,8 @@ class PhraseBook:
                 greeting=re.compile(rf"^(?:{strip['greeting']})\b(?:[\s,]+[\w'’-]+){{0,3}}\s*[,:!]\s*",
                                     re.IGNORECASE),
                 sentences=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("sentences", ())),
+                acknowledgements=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("acknowledgements", ())),
+                empathy=re.compile(strip["empathy"], re.IGNORECASE) if strip.get("empathy") else None,
             )
 
     @classmethod

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from models.drafting.composer import ComposerDrafter, adapt_reply
+from models.drafting.composer import ComposerDrafter, adapt_reply, pick_case, split_sentences
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import Draft, DraftingError, DraftRequest, Source
 from models.errors import ArtifactError
@@ -168,3 +168,83 @@ def test_article_of_another_topic_is_not_linked(drafter: ComposerDrafter) -> Non
     general = Source(id="KB-0", kind="article", score=0.3, language="en", title="Contact support",
                      url="https://help.example/contact", text="Write to us any time.")
     assert "https://help.example/contact" in drafter.draft(request(topic="billing", articles=(general,))).text
+
+
+def _case(case_id: str, text: str, score: float, topic: str = "cancel_order") -> Source:
+    return Source(id=case_id, kind="case", text=text, score=score, language="en", topic=topic)
+
+
+AGREED = ("To cancel the order, open Order History, select the order and click Cancel order. The refund reaches your "
+          "card within five business days.")
+
+
+def test_consensus_picks_the_reply_the_top_cases_agree_on(drafter: ComposerDrafter, book: PhraseBook) -> None:
+    outlier = _case("o1", "Our warehouse team will call you about the parcel tomorrow morning.", 0.83)
+    agreeing = (_case("a1", AGREED, 0.81), _case("a2", AGREED.replace("five business days", "a week"), 0.8),
+                _case("a3", "Open Order History, select the order and click Cancel order; refunds take a week.", 0.78))
+    other_topic = _case("x1", "To reset your password, click Forgot password.", 0.82, topic="recover_password")
+    cases = (outlier, other_topic, *agreeing)
+    draft = drafter.draft(request(text="how do I cancel my order", customer_name=None, cases=cases, articles=()))
+    assert draft.citations[0].source_id == "a2" and "warehouse" not in draft.text  # the most central reply
+    assert_traceable(draft, book, list(cases))
+    nearest_only = ComposerDrafter(book, sentiment=SentimentScorer(), consensus_k=1)
+    assert nearest_only.draft(request(cases=cases, articles=())).citations[0].source_id == "o1"
+    # a lone candidate of the agreed topic is simply the nearest case of that topic
+    assert pick_case([outlier, other_topic], None).id == "o1"
+    with pytest.raises(ValueError, match="consensus_k"):
+        ComposerDrafter(book, sentiment=SentimentScorer(), consensus_k=0)
+
+
+def test_list_items_keep_their_markers_and_lines(drafter: ComposerDrafter) -> None:
+    assert split_sentences("Do this:\n1. Log in. Then wait.\n2. Open Orders.\n- Done!") == [
+        "Do this:", "1. Log in.", "Then wait.", "2. Open Orders.", "- Done!"]
+    source = _case("s1", "Please follow these steps:\n1. Log in to your account.\n2. Open Orders. Pick the order.\n"
+                         "3. Click Cancel.\n\nIf that fails, our team can cancel it for you.", 0.8)
+    draft = drafter.draft(request(cases=(source,), articles=()))
+    assert ("\n\nPlease follow these steps:\n1. Log in to your account.\n2. Open Orders. Pick the order.\n"
+            "3. Click Cancel.\n\nIf that fails, our team can cancel it for you.\n\n") in draft.text  # source paragraphs
+
+
+def test_round_the_clock_is_not_a_date_and_stated_amount_fills_its_placeholder(drafter: ComposerDrafter,
+                                                                               book: PhraseBook) -> None:
+    source = _case("r1", "I see your refund of $160 was issued on 12/03/2024. Our team is available 24/7.", 0.8,
+                   topic="track_refund")
+    parts = adapt_reply(source, book=book, language="en", customer_name=None)
+    assert "available 24/7" in parts[-1].text and "[date]" in parts[0].text and "[amount]" in parts[0].text
+    filled = drafter.draft(request(text="where is my refund of 45 dollars?", cases=(source,), articles=()))
+    assert "refund of 45 dollars" in filled.text and "$160" not in filled.text
+    two = _case("r2", "Your refund of $160 and the fee of $12 were processed.", 0.8, topic="track_refund")
+    unclear = drafter.draft(request(text="where is my refund of $45?", cases=(two,), articles=()))
+    assert "$45" not in unclear.text and unclear.text.count("[amount]") == 2
+    social = drafter.draft(request(text="where is my refund of $45?", channel="social", cases=(source,), articles=()))
+    assert "$45" not in social.text
+
+
+RESTATING = _case("k1", "I understand that you would like to cancel your order. Open Order History and click Cancel "
+                        "order.", 0.8)
+APOLOGISING = _case("k2", "I'm sorry to hear that your order has not arrived yet. Open Order History and click Track "
+                          "to see where it is.", 0.8, topic="track_order")
+
+
+def test_no_second_acknowledgement_where_the_reply_already_opens_with_one(drafter: ComposerDrafter,
+                                                                         book: PhraseBook) -> None:
+    neutral = drafter.draft(request(text="please help me cancel my order", cases=(RESTATING,), articles=()))
+    assert "I understand that you would like to cancel your order." in neutral.text
+    assert not any((s.phrase or "").startswith("acknowledgement") for s in neutral.sentences)
+    assert_traceable(neutral, book, [RESTATING])
+    # negative without empathy in the reply: the phrase book's empathy leads, the restatement stays
+    angry = drafter.draft(request(text="This is terrible, I hate this, cancel my order now!", cases=(RESTATING,),
+                                  articles=()))
+    assert book.render("en", "acknowledgement.negative.default") in angry.text
+    assert "I understand that you would like to cancel your order." in angry.text
+    # the reply's own apology is enough for a negative ticket; an urgent one gets the phrase book's, once
+    late = drafter.draft(request(text="My order is late and I am really upset.", cases=(APOLOGISING,), articles=()))
+    assert "I'm sorry to hear that your order has not arrived yet." in late.text and late.text.count("sorry") == 1
+    urgent = drafter.draft(request(text="My order is late and I am really upset.", urgency="urgent",
+                                   cases=(APOLOGISING,), articles=()))
+    assert book.render("en", "acknowledgement.negative.urgent") in urgent.text
+    assert "sorry to hear" not in urgent.text and urgent.text.lower().count("sorry") == 1
+    # chat is short: the phrase book's short acknowledgement replaces the reply's opening
+    chat = drafter.draft(request(text="please help me cancel my order", channel="chat", cases=(RESTATING,),
+                                 articles=()))
+    assert book.render("en", "acknowledgement_short.neutral") in chat.text and "I understand" not in chat.text
