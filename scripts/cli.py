@@ -16,6 +16,8 @@ from models.classifier import HeadConfig
 from models.data import FieldMapping
 from models.embedder import Embedder, make_embedder
 from models.errors import DeskmateError
+from models.registry import ModelRegistry
+from scripts.feedback import db_upgrade_command, export_feedback_command
 from service.logging import configure_logging
 from service.settings import REPO_ROOT, Settings
 
@@ -38,7 +40,8 @@ OosLabel = Annotated[str | None, typer.Option(help="Topic value marking out-of-s
 def _embedder(settings: Settings) -> Embedder:
     cfg = settings.embedder
     return make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
-                         num_threads=cfg.num_threads)
+                         num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
+                         onnx_dir=settings.resolved_onnx_dir)
 
 
 def _mapping(text_field: str | None, subject_field: str | None, body_field: str | None, topic_field: str,
@@ -302,11 +305,16 @@ def demo(
     configure_logging(settings.log_level, json_lines=False)
     model_dir = settings.resolved_model_dir
     try:
-        current = read_manifest(model_dir).get("data", {}).get("sha256")
+        manifest = read_manifest(model_dir)
+        current = (manifest.get("data", {}).get("sha256"), manifest.get("embedder", {}).get("id"))
     except DeskmateError:
         current = None
     embedder = _embedder(settings)
-    if retrain or current != file_sha256(DEMO_TICKETS):
+    embedder.load()  # backend=onnx exports the model on its first run
+    promoted = ModelRegistry(settings.model_registry_dir).active_version() if settings.model_dir is None else None
+    if promoted is not None:  # never retrain a registered version in place; `deskmate retrain` makes new ones
+        console.print(f"serving the promoted model version {promoted} (use `deskmate retrain` to replace it)")
+    elif retrain or current != (file_sha256(DEMO_TICKETS), embedder.model_id):
         console.print(f"training the demo model into {model_dir} (first run only)…")
         train_from_file(data=DEMO_TICKETS, out_dir=model_dir, embedder=embedder,
                         options=TrainOptions(oos_label=settings.oos_label, batch_size=settings.embedder.batch_size),
@@ -362,6 +370,9 @@ def evaluate_suggest_command(
     max_cases: Annotated[int, typer.Option(help="Resolved cases to index.")] = 6000,
     max_queries: Annotated[int, typer.Option(help="Held-out queries to draft for.")] = 400,
     channel: Annotated[str, typer.Option(help="Channel style of the drafts.")] = "email",
+    agent_name: Annotated[str | None, typer.Option(
+        help="Name in the sign-off, as a deployment configures it (default: DESKMATE_DRAFTING__AGENT_NAME; "
+             "unset leaves the `[agent name]` placeholder in every draft).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the metrics here.")] = None,
 ) -> None:
     """Cited-right-intent and draft-to-reference similarity of the default drafter vs the verbatim baseline."""
@@ -372,7 +383,7 @@ def evaluate_suggest_command(
     try:
         metrics = evaluate_suggest(data=data, embedder=_embedder(settings), phrasebook=settings.drafting.phrasebook,
                                    seed=seed, max_cases=max_cases, max_queries=max_queries, channel=channel,
-                                   show_progress=True)
+                                   agent_name=agent_name or settings.drafting.agent_name, show_progress=True)
     except DeskmateError as exc:
         raise _fail(exc) from exc
     metrics["command"] = _command_line(ctx)
@@ -394,6 +405,186 @@ def generate_demo_data(
 
     counts = generate(out_dir=out, n_tickets=tickets, seed=seed)
     console.print(_summary_table(f"demo data written to {out}", dict(counts)))
+
+
+app.command("export-feedback")(export_feedback_command)
+app.command("db-upgrade")(db_upgrade_command)
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    model: Annotated[Path, typer.Option("--model", help="Model directory.")],
+    data: DataOpt,
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")],
+    index_dir: Annotated[Path | None, typer.Option("--index", help="Index directory: adds the hit@k curve.")] = None,
+    id_field: Annotated[str, typer.Option(help="Row id field; a query's own case is left out of its hits.")] = "id",
+    text_field: TextField = None,
+    subject_field: SubjectField = "subject",
+    body_field: BodyField = "body",
+    topic_field: TopicField = "topic",
+    urgency_field: UrgencyField = "urgency",
+    oos_label: OosLabel = None,
+    baseline_json: Annotated[Path | None, typer.Option(
+        help="Compare with this bench/quality.py JSON instead of training TF-IDF + LinearSVC on the data.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the baseline's train / held-out split.")] = 13,
+) -> None:
+    """Self-contained HTML evaluation report: metrics, plots, coverage curve, hit@k, per-class, baseline."""
+    from scripts.report import ReportOptions, build_report
+
+    settings = Settings()
+    configure_logging(settings.log_level, json_lines=False)
+    try:
+        with console.status("evaluating…"):
+            result = build_report(
+                model_dir=model, embedder=_embedder(settings), data=list(data), out_dir=out,
+                mapping=_mapping(text_field, subject_field, body_field, topic_field, urgency_field),
+                oos_label=oos_label, index_dir=index_dir, id_field=id_field, baseline_json=baseline_json,
+                options=ReportOptions(seed=seed, batch_size=settings.embedder.batch_size),
+                command=_command_line(ctx), show_progress=True)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    topic, abstain = result["evaluation"]["topic"], result["evaluation"]["abstain"]
+    summary: dict[str, Any] = {"accuracy": topic["accuracy"], "macro-F1": topic["macro_f1"], "ECE": topic["ece"],
+                               "false-reject rate": abstain["false_reject_rate"]}
+    if result["data"]["oos_rows"]:
+        summary["oos recall"] = abstain["oos_recall"]
+    if "retrieval" in result:
+        summary["hit@1"] = result["retrieval"]["hit_at_k"][0]
+    console.print(_summary_table(f"report written to {out / 'report.html'}", summary))
+
+
+ModelsDirOpt = Annotated[Path | None, typer.Option(
+    "--models-dir", help="Model registry folder (default: <data_dir>/models).")]
+
+
+def _registry(settings: Settings, models_dir: Path | None, keep: int = 5) -> ModelRegistry:
+    if settings.model_dir is not None and models_dir is None:
+        console.print(f"[yellow]note:[/yellow] DESKMATE_MODEL_DIR={settings.model_dir} pins the served model; "
+                      "registry promotions do not change what the service serves until it is unset")
+    return ModelRegistry(models_dir or settings.model_registry_dir, keep=keep)
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+@app.command("retrain")
+def retrain_command(
+    ctx: typer.Context,
+    data: DataOpt,
+    feedback: Annotated[list[Path] | None, typer.Option(
+        "--feedback", help="Feedback export (JSONL from `deskmate export-feedback`; repeatable).")] = None,
+    eval_data: Annotated[list[Path] | None, typer.Option(
+        "--eval-data", help="Held-out file for the gate (repeatable); default: a split of the merged rows.")] = None,
+    models_dir: ModelsDirOpt = None,
+    text_field: TextField = None,
+    subject_field: SubjectField = "subject",
+    body_field: BodyField = "body",
+    topic_field: TopicField = "topic",
+    urgency_field: UrgencyField = "urgency",
+    id_field: Annotated[str, typer.Option(help="Ticket id field (feedback for an id replaces its labels).")] = "id",
+    oos_label: OosLabel = None,
+    holdout: Annotated[float, typer.Option(help="Share of merged rows held out when no --eval-data.")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the held-out split.")] = 13,
+    tolerance: Annotated[float, typer.Option(help="Largest allowed drop of a gated metric.")] = 0.01,
+    oos_miss_weight: Annotated[float, typer.Option(
+        help="In the gate's abstention cost, an out-of-scope ticket let through counts this many false rejects.")
+    ] = 3.0,
+    keep: Annotated[int, typer.Option(help="Old versions kept besides the active one.")] = 5,
+    dry_run: Annotated[bool, typer.Option(help="Train and evaluate, but do not promote.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings of identical inputs across runs.")] = None,
+) -> None:
+    """Retrain on base data + agent feedback; promote the candidate only if the held-out gate passes."""
+    from scripts.retrain import retrain as run_retrain
+
+    settings = Settings()
+    configure_logging(settings.log_level, json_lines=False)
+    try:
+        registry = _registry(settings, models_dir, keep)
+        with console.status("retraining…"):
+            report = run_retrain(
+                registry=registry, embedder=_embedder(settings), data=list(data), feedback=list(feedback or []),
+                eval_data=list(eval_data or []), mapping=_mapping(text_field, subject_field, body_field, topic_field,
+                                                                  urgency_field),
+                id_field=id_field, oos_label=oos_label or settings.oos_label, holdout=holdout, seed=seed,
+                tolerance=tolerance, oos_miss_weight=oos_miss_weight, dry_run=dry_run, cache_dir=cache_dir,
+                batch_size=settings.embedder.batch_size,
+                command=_command_line(ctx), show_progress=True)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    gate_table = Table(title=f"held-out gate: current {report.current_version or '-'} vs candidate "
+                             f"{report.candidate_version} ({report.counts['eval_rows']} rows)")
+    for column in ("metric", "current", "candidate", "change", "allowed drop", "pass"):
+        gate_table.add_column(column, justify="left" if column == "metric" else "right")
+    for check in report.checks:
+        gate_table.add_row(check.metric, _fmt(check.current), _fmt(check.candidate), f"{check.change:+.4f}",
+                           _fmt(check.allowed_drop), "[green]yes[/green]" if check.passed else "[red]NO[/red]")
+    if not report.checks:
+        gate_table.add_row("topic accuracy", "", _fmt(report.candidate_metrics["topic"]["accuracy"]), "", "", "")
+    console.print(gate_table)
+    per_class = Table(title="held-out F1 per topic")
+    for column in ("topic", "current", "candidate", "change"):
+        per_class.add_column(column, justify="left" if column == "topic" else "right")
+    for label, (cur, cand) in report.per_class_f1().items():
+        per_class.add_row(label, _fmt(cur), _fmt(cand), "" if cur is None else f"{cand - cur:+.4f}")
+    console.print(per_class)
+    colour = {"promoted": "green", "rejected": "red"}.get(report.decision, "yellow")
+    console.print(f"[{colour}]{report.decision}[/{colour}]: {report.reason}")
+    for note in report.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    console.print(f"report: {report.candidate_dir / 'retrain_report.md'}")
+    typer.echo(json.dumps({"candidate": report.candidate_version, "current": report.current_version,
+                           "decision": report.decision, "promoted": report.promoted}))
+
+
+@app.command()
+def rollback(
+    models_dir: ModelsDirOpt = None,
+    reason: Annotated[str, typer.Option(help="Why (recorded in the registry's event log).")] = "manual rollback",
+) -> None:
+    """Re-activate the previous active model version (a running service reloads it by itself)."""
+    settings = Settings()
+    configure_logging(settings.log_level, json_lines=False)
+    try:
+        registry = _registry(settings, models_dir)
+        previous = registry.active_version()
+        version = registry.rollback(reason=reason)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    console.print(f"rolled back from {previous} to {version}; a running service picks it up within "
+                  f"{settings.model_reload_seconds:g} s (or POST /v1/admin/model/reload)")
+    typer.echo(json.dumps({"previous": previous, "active": version}))
+
+
+@app.command()
+def models(models_dir: ModelsDirOpt = None) -> None:
+    """List registered model versions with their metrics; marks the active one and the rollback target."""
+    from scripts.retrain import read_report
+
+    settings = Settings()
+    configure_logging("WARNING", json_lines=False)
+    try:
+        registry = _registry(settings, models_dir)
+        versions = registry.versions()
+        active_dir = registry.active_dir()
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    table = Table(title=f"model versions in {registry.root}")
+    for column in ("version", "state", "registered", "rows", "val acc", "val macro-F1", "held-out acc", "gate"):
+        table.add_column(column, justify="right" if column in {"rows", "val acc", "val macro-F1", "held-out acc"}
+                         else "left")
+    for entry in versions:
+        state = "active" if entry.active else ("rollback target" if entry.rollback_target else "")
+        report = read_report(entry.path) or {}
+        held = (report.get("candidate") or {}).get("topic", {}).get("accuracy")
+        table.add_row(entry.version, state, (entry.registered_at or "")[:19], str(entry.data_rows or ""),
+                      _fmt(entry.metrics.get("topic_accuracy")), _fmt(entry.metrics.get("topic_macro_f1")),
+                      _fmt(held), str(report.get("decision", "")))
+    console.print(table)
+    if registry.active_version() is None and active_dir is not None:
+        console.print(f"no version promoted yet; the service serves the legacy directory {active_dir}")
+    typer.echo(json.dumps({"active": registry.active_version(), "versions": [v.version for v in versions]}))
 
 
 if __name__ == "__main__":

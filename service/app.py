@@ -12,15 +12,20 @@ import anyio
 from fastapi import FastAPI, Request, Response
 
 from index.store import set_faiss_threads
-from models.embedder import make_embedder
+from models.batching import BatchingEmbedder, close_embedder
+from models.embedder import Embedder, make_embedder
 from models.errors import DeskmateError
 from models.routing import RoutingPolicy
 from service.errors import error_response, install_error_handlers
 from service.pipeline import Engine
-from service.routers import health, retrieval, route, suggest
+from service.reload import ModelReloader, watch_model
+from service.routers import feedback, health, model_admin, retrieval, route, suggest
 from service.routers.retrieval import active_index_dir
 from service.settings import Settings
 from service.state import AppState
+from service.store.errors import StoreError
+from service.store.recorder import RouteRecorder
+from service.store.repository import FeedbackStore
 from service.suggest import load_suggester
 
 logger = logging.getLogger("deskmate")
@@ -35,11 +40,19 @@ tells when a human should triage. Every error has one shape:
 def load_engine(settings: Settings) -> Engine:
     """Build every heavy component once (called by the lifespan, in a worker thread)."""
     policy = RoutingPolicy.from_yaml(settings.routing_rules)
-    embedder = make_embedder(settings.embedder.backend, settings.embedder.model, device=settings.embedder.device,
-                             max_seq_length=settings.embedder.max_seq_length,
-                             num_threads=settings.embedder.num_threads)
-    return Engine.load(embedder=embedder, model_dir=settings.resolved_model_dir, policy=policy,
-                       batch_size=settings.embedder.batch_size)
+    embedder: Embedder = make_embedder(
+        settings.embedder.backend, settings.embedder.model, device=settings.embedder.device,
+        max_seq_length=settings.embedder.max_seq_length, num_threads=settings.embedder.num_threads,
+        onnx_session=settings.embedder.onnx_session(), onnx_dir=settings.resolved_onnx_dir)
+    if settings.batching.enabled:  # concurrent requests share one encode batch (closed by the lifespan)
+        embedder = BatchingEmbedder(embedder, max_batch_size=settings.batching.max_batch_size,
+                                    max_wait_ms=settings.batching.max_wait_ms, workers=settings.batching.workers)
+    try:
+        return Engine.load(embedder=embedder, model_dir=settings.resolved_model_dir, policy=policy,
+                           batch_size=settings.embedder.batch_size)
+    except BaseException:
+        close_embedder(embedder)
+        raise
 
 
 def open_index(settings: Settings, state: AppState) -> None:
@@ -57,10 +70,20 @@ def open_index(settings: Settings, state: AppState) -> None:
         logger.info("index ready", extra={"path": str(directory), "index_version": state.index.version})
 
 
+def open_store(settings: Settings) -> FeedbackStore:
+    """The feedback store (migrated at start unless told otherwise). Raises StoreError when unreachable."""
+    from models.pii import Redactor
+
+    redactor = Redactor(enabled=settings.pii.enabled, names=settings.pii.names, spacy_model=settings.pii.spacy_model)
+    return FeedbackStore.open(settings.resolved_store_url, redactor=redactor,
+                              migrate=settings.store.migrate_on_start, pool_size=settings.store.pool_size)
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """The app. Pass `engine` to serve pre-built components (tests); otherwise the lifespan loads them."""
     settings = settings or Settings()
     state = AppState()
+    reloader = ModelReloader(settings, state)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,13 +103,40 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                             "load_seconds": round(time.perf_counter() - started, 2)})
         if state.engine is not None and not state.index.ready:
             await anyio.to_thread.run_sync(open_index, settings, state)
+        store: FeedbackStore | None = None
+        try:
+            store = await anyio.to_thread.run_sync(open_store, settings)
+        except (StoreError, DeskmateError) as exc:
+            # Loud, and visible in /readyz: routing still works, the feedback endpoints answer 503.
+            app.state.store_reason = str(exc)
+            logger.error("feedback store not available", extra={"error": str(exc)})
+        else:
+            app.state.store, app.state.store_reason = store, None
+            app.state.recorder = RouteRecorder(store)
+            logger.info("store ready", extra={"backend": store.backend})
         if state.engine is not None:
-            app.state.suggest = await anyio.to_thread.run_sync(load_suggester, settings)
-        yield
+            app.state.suggest = await anyio.to_thread.run_sync(
+                load_suggester, settings, store, app.state.store_reason)
+        try:
+            async with anyio.create_task_group() as tasks:  # hot reload of newly promoted models
+                if state.engine is not None and settings.model_reload_seconds > 0:
+                    tasks.start_soon(watch_model, reloader, settings.model_reload_seconds)
+                yield
+                tasks.cancel_scope.cancel()
+        finally:
+            if store is not None:
+                await anyio.to_thread.run_sync(app.state.recorder.close)
+                store.close()
+            if engine is None and state.engine is not None:  # only what the lifespan loaded
+                await anyio.to_thread.run_sync(close_embedder, state.engine.embedder)
 
     app = FastAPI(title="Deskmate", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.deskmate = state
+    app.state.model_reloader = reloader
+    app.state.store = None
+    app.state.store_reason = "starting"
+    app.state.recorder = None
     install_error_handlers(app)
 
     @app.middleware("http")
@@ -111,4 +161,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(route.router)
     app.include_router(retrieval.router)
     app.include_router(suggest.router)
+    app.include_router(model_admin.router)
+    app.include_router(feedback.router)
     return app

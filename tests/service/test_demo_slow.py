@@ -1,4 +1,5 @@
-"""End to end on the shipped demo data with the real packaged MiniLM embedder (slow: run with -m slow)."""
+"""End to end on the shipped demo data with the default embedder: the packaged MiniLM, exported to ONNX int8 on
+first use (slow: run with -m slow)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from models.embedder import SentenceTransformerEmbedder
+from models.embedder import make_embedder
 from models.training import TrainOptions, train_from_file
 from service.app import create_app
 from service.settings import REPO_ROOT, Settings
@@ -16,17 +17,25 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    out = tmp_path_factory.mktemp("demo") / "current"
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="module")
+def demo_model(data_dir: Path) -> tuple[Path, dict[str, Any]]:
+    settings = Settings(data_dir=data_dir)
+    assert settings.embedder.backend == "onnx"
+    embedder = make_embedder(settings.embedder.backend, settings.embedder.model, onnx_dir=settings.resolved_onnx_dir)
+    out = data_dir / "models" / "current"
     _, metrics = train_from_file(data=REPO_ROOT / "data" / "demo" / "tickets.jsonl", out_dir=out,
-                                 embedder=SentenceTransformerEmbedder(), options=TrainOptions(test_size=0.2))
+                                 embedder=embedder, options=TrainOptions(test_size=0.2))
+    assert (settings.resolved_onnx_dir / "manifest.json").is_file()  # exported on first use
     return out, metrics
 
 
 @pytest.fixture(scope="module")
-def client(demo_model: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[TestClient]:
-    settings = Settings(model_dir=demo_model[0], data_dir=tmp_path_factory.mktemp("var"))
+def client(demo_model: tuple[Path, dict[str, Any]], data_dir: Path) -> Iterator[TestClient]:
+    settings = Settings(data_dir=data_dir)
     with TestClient(create_app(settings)) as c:
         yield c
 
