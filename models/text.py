@@ -69,3 +69,25 @@ def ticket_text(subject: str | None, body: str | None) -> str:
     """The single text the embedder sees: subject and body, HTML stripped, blank parts dropped."""
     parts = [strip_html(part) for part in (subject, body) if part]
     return "\n".join(part for part in parts if part)
+
+
+_SPEAKER = re.compile(r"(?:^|(?<=[\s.!?]))(?P<who>[A-Za-zÀ-ÿ]{2,12})\s*:\s", re.MULTILINE)
+_CUSTOMER_SPEAKERS = {"customer", "caller", "client", "user", "kunde", "kundin", "anrufer", "anruferin", "cliente",
+                      "usuario", "usuaria"}
+_AGENT_SPEAKERS = {"agent", "support", "rep", "operator", "agentin", "mitarbeiter", "agente", "conseiller",
+                   "conseillère", "operador", "operadora"}
+
+
+def customer_turns(text: str) -> str:
+    """In a transcript with speaker labels ("Agent: … Customer: …"), only what the customer said; other text
+    is returned as it is. Used for sentiment, so the agent's polite lines do not soften an angry caller."""
+    marks = [(m.start(), m.end(), m.group("who").lower()) for m in _SPEAKER.finditer(text)]
+    speakers = {who for _, _, who in marks}
+    if not (speakers & _CUSTOMER_SPEAKERS and speakers & _AGENT_SPEAKERS):
+        return text
+    turns = []
+    for i, (_, end, who) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        if who in _CUSTOMER_SPEAKERS:
+            turns.append(text[end:stop].strip())
+    return " ".join(t for t in turns if t) or text

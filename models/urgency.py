@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.routing import RoutingPolicy
+from models.text import customer_turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,10 @@ class SentimentScorer:
                 self._analyzer = SentimentIntensityAnalyzer()
 
     def compound(self, text: str) -> float:
+        """Of the customer's words only, when the text is a transcript with speaker labels."""
         if self._analyzer is None:
             self.load()
-        return float(self._analyzer.polarity_scores(text[:5000])["compound"])
+        return float(self._analyzer.polarity_scores(customer_turns(text)[:5000])["compound"])
 
 
 class UrgencySignals:
