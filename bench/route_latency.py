@@ -49,7 +49,8 @@ def main() -> None:
 
     cfg = settings.embedder
     embedder = make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
-                             num_threads=cfg.num_threads)
+                             num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
+                             onnx_dir=settings.resolved_onnx_dir)
     embedder.load()
     texts = [ticket_text(t.get("subject"), t.get("body")) for t in tickets]
     for text in texts[: args.warmup]:

@@ -167,7 +167,8 @@ def main(
     configure_logging("WARNING", json_lines=False)
     cfg = settings.embedder
     embedder: Embedder = HashingEmbedder(256) if fast else make_embedder(
-        cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length, num_threads=cfg.num_threads)
+        cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length, num_threads=cfg.num_threads,
+        onnx_session=cfg.onnx_session(), onnx_dir=settings.resolved_onnx_dir)
     options = TrainOptions(oos_label=settings.oos_label, aux_embedders=()) if fast else None
     summary = simulate(data=data, out=out, embedder=embedder, seed=seed, tolerance=tolerance, options=options,
                        adversarial=adversarial, oos_label=settings.oos_label, batch_size=cfg.batch_size,
