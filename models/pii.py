@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from models.errors import ArtifactError
@@ -435,6 +436,23 @@ class SpacyPersonFinder:
         return spans
 
 
+@lru_cache(maxsize=1024)
+def _known_names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole-word, case-insensitive matches of each known name and of each part of it (2+ letters)."""
+    parts = {p for name in names for p in (name.strip(), *re.split(r"[\s,]+", name.strip())) if len(p) >= 2}
+    if not parts:
+        return None
+    alternatives = sorted(parts, key=len, reverse=True)  # the full name before its parts
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def known_name_spans(text: str, names: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """Where names the caller already knows (e.g. the customer's, from the request) occur in `text`."""
+    pattern = _known_names_pattern(tuple(n for n in names if n and n.strip()))
+    if pattern is not None:
+        yield from ((m.start(), m.end()) for m in pattern.finditer(text))
+
+
 class Redactor:
     """Replaces PII with placeholders; see the module docstring for what is found and how overlaps resolve.
 
@@ -472,16 +490,19 @@ class Redactor:
                 self._persons.load()
                 self._loaded = True
 
-    def redact(self, text: str) -> str:
-        return self.redact_with_report(text)[0]
+    def redact(self, text: str, *, known_names: Sequence[str] = ()) -> str:
+        return self.redact_with_report(text, known_names=known_names)[0]
 
-    def redact_with_report(self, text: str) -> tuple[str, list[Redaction]]:
-        """The redacted text and the kept spans, sorted by start, with offsets into the original text."""
+    def redact_with_report(self, text: str, *, known_names: Sequence[str] = ()) -> tuple[str, list[Redaction]]:
+        """The redacted text and the kept spans, sorted by start, with offsets into the original text.
+
+        `known_names`: names the caller knows (the customer's, from the request), redacted as `name` wherever
+        they or their parts occur, even with `names=False`."""
         if not isinstance(text, str):
             raise TypeError(f"redact expects str, got {type(text).__name__}")
         if not self.enabled or not text:
             return text, []
-        spans = self.find(text)
+        spans = self.find(text, known_names=known_names)
         parts: list[str] = []
         pos = 0
         for r in spans:
@@ -491,23 +512,23 @@ class Redactor:
         parts.append(text[pos:])
         return "".join(parts), spans
 
-    def redact_mapping(self, value: Any) -> Any:
+    def redact_mapping(self, value: Any, *, known_names: Sequence[str] = ()) -> Any:
         """A copy of a JSON-like value with every string redacted (dict values, list/tuple items; keys stay)."""
         if isinstance(value, str):
-            return self.redact(value)
+            return self.redact(value, known_names=known_names)
         if isinstance(value, dict):
-            return {key: self.redact_mapping(item) for key, item in value.items()}
+            return {key: self.redact_mapping(item, known_names=known_names) for key, item in value.items()}
         if isinstance(value, list):
-            return [self.redact_mapping(item) for item in value]
+            return [self.redact_mapping(item, known_names=known_names) for item in value]
         if isinstance(value, tuple):
-            return tuple(self.redact_mapping(item) for item in value)
+            return tuple(self.redact_mapping(item, known_names=known_names) for item in value)
         return value
 
-    def find(self, text: str) -> list[Redaction]:
+    def find(self, text: str, *, known_names: Sequence[str] = ()) -> list[Redaction]:
         """The spans `redact` replaces (after overlap resolution), sorted by start; none when disabled."""
         if not self.enabled:
             return []
-        candidates: list[Redaction] = []
+        candidates = [Redaction("name", start, end) for start, end in known_name_spans(text, known_names)]
         for kind, finder in (("card", _cards), ("iban", _ibans), ("email", _emails), ("phone", _phones)):
             candidates.extend(Redaction(kind, start, end) for start, end in finder(text))
         shapes = _iban_shapes(text)

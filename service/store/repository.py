@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -145,27 +144,6 @@ class ResolutionRecord:
     replaced: bool
 
 
-def known_name_pattern(name: str | None) -> re.Pattern[str] | None:
-    """Whole-word matches of a known customer's full name and of each part of it (2+ letters)."""
-    if not name or not name.strip():
-        return None
-    parts = sorted({name.strip(), *(p for p in re.split(r"[\s,]+", name.strip()) if len(p) >= 2)}, key=len,
-                   reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in parts) + r")(?!\w)", re.IGNORECASE)
-
-
-def redact_known(value: Any, pattern: re.Pattern[str] | None) -> Any:
-    if pattern is None:
-        return value
-    if isinstance(value, str):
-        return pattern.sub("[NAME]", value)
-    if isinstance(value, Mapping):
-        return {k: redact_known(v, pattern) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [redact_known(v, pattern) for v in value]
-    return value
-
-
 def edit_distance(draft: str | None, final: str | None) -> float | None:
     """Levenshtein distance normalized by the longer text: 0 = unchanged, 1 = nothing kept."""
     if draft is None or final is None:
@@ -216,9 +194,9 @@ class FeedbackStore:
         session.execute(statement)
 
     def _ticket(self, session: Session, ticket: TicketSeen, now: datetime) -> None:
-        known = known_name_pattern(ticket.customer_name) if self.redactor.enabled else None
-        values = {"ticket_id": ticket.ticket_id, "subject": redact_known(self.redactor.redact(ticket.subject), known),
-                  "body": redact_known(self.redactor.redact(ticket.body), known), "channel": ticket.channel,
+        known = (ticket.customer_name,) if ticket.customer_name else ()
+        values = {"ticket_id": ticket.ticket_id, "subject": self.redactor.redact(ticket.subject, known_names=known),
+                  "body": self.redactor.redact(ticket.body, known_names=known), "channel": ticket.channel,
                   "language": ticket.language, "tenant": ticket.tenant, "first_seen_at": now, "last_seen_at": now}
         self._upsert(session, Ticket, values, ["ticket_id"],
                      ["subject", "body", "channel", "language", "tenant", "last_seen_at"])
@@ -246,9 +224,9 @@ class FeedbackStore:
     def record_suggestion(self, route: RouteRecord, suggestion: Mapping[str, Any]) -> None:
         """The suggestion and its routing decision, in one transaction."""
         now = utcnow()
-        known = known_name_pattern(route.ticket.customer_name) if self.redactor.enabled else None
+        known = (route.ticket.customer_name,) if route.ticket.customer_name else ()
         draft = suggestion.get("draft")
-        draft = redact_known(self.redactor.redact_mapping(draft), known) if draft is not None else None
+        draft = self.redactor.redact_mapping(draft, known_names=known) if draft is not None else None
         with self.session() as session:
             self._ticket(session, route.ticket, now)
             session.flush()

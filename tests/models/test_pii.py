@@ -724,3 +724,13 @@ def test_spacy_names_in_german_and_spanish_tickets(spacy_redactor: Redactor) -> 
 def test_spacy_keeps_name_free_ticket(spacy_redactor: Redactor) -> None:
     text = "My Outlook keeps crashing since the Windows 11 update. Dropbox sync fails too and Slack shows an error."
     assert spacy_redactor.redact(text) == text
+
+
+def test_known_names_are_redacted_even_without_ner() -> None:
+    redactor = Redactor()
+    text = "Ana Souza here. ana@example.com says Ana needs help; the Anatomy team agrees."
+    out = redactor.redact(text, known_names=["Ana Souza"])
+    assert out == "[NAME] here. [EMAIL] says [NAME] needs help; the Anatomy team agrees."
+    assert redactor.redact(text) == "Ana Souza here. [EMAIL] says Ana needs help; the Anatomy team agrees."
+    assert redactor.redact_mapping({"t": ["Hi Ana,"]}, known_names=["Ana Souza"]) == {"t": ["Hi [NAME],"]}
+    assert Redactor(enabled=False).redact(text, known_names=["Ana Souza"]) == text
