@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from models.pii import Redactor
 from service.settings import Settings
 from service.store import db
 from service.store.quality import export_rows
-from service.store.repository import FeedbackStore
+from service.store.repository import FeedbackStore, as_utc
 
 console = Console(stderr=True)
 
@@ -24,12 +24,9 @@ def _instant(value: str | None, default: datetime) -> datetime:
     if value is None:
         return default
     try:
-        parsed = datetime.fromisoformat(value)
+        return as_utc(datetime.fromisoformat(value))  # a bare date parses as its midnight
     except ValueError as exc:
         raise typer.BadParameter(f"{value!r} is not an ISO date or datetime") from exc
-    if len(value) == 10:  # a date: midnight UTC
-        parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def export_feedback(*, store_url: str, out: Path, since: datetime, until: datetime,

@@ -8,7 +8,6 @@ streaming route can send routing and retrieval before the draft.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -23,25 +22,18 @@ from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, Source
 from models.errors import DeskmateError
 from models.urgency import SentimentScorer
+from service.ids import new_id
 from service.pipeline import Engine, RouteResult, TicketInput
 from service.recording import route_record
 from service.settings import Settings
 from service.store.errors import StoreError
-from service.store.repository import RouteRecord, new_ticket_id
+from service.store.repository import RouteRecord
 
 logger = logging.getLogger(__name__)
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
 def new_suggestion_id() -> str:
-    """`sug_` + a ULID: 48-bit millisecond time then 80 random bits, Crockford base32 (sorts by time)."""
-    value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
-    chars = []
-    for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
-        value >>= 5
-    return "sug_" + "".join(reversed(chars))
+    """`sug_` + a ULID (unique, sorts by time)."""
+    return new_id("sug_")
 
 
 class SuggestionSink(Protocol):
@@ -177,7 +169,7 @@ class Suggester:
             suggestion.warnings.append(f"suggestion was not stored ({self.sink_reason}): feedback on it will fail")
             return
         route, draft, request = suggestion.route, suggestion.draft, suggestion.request
-        record = route_record(route, ticket, ticket_id=route.id or new_ticket_id(),
+        record = route_record(route, ticket, ticket_id=route.id or new_id("tkt_"),
                               suggestion_id=suggestion.suggestion_id,
                               customer_name=customer_name or suggestion.request.customer_name)
         try:

@@ -112,14 +112,6 @@ def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep,
                          index_version=report.version, warnings=warnings)
 
 
-def _instant(value: datetime | date | None, *, default: datetime) -> datetime:
-    if value is None:
-        return default
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
-
-
 @router.get("/metrics/quality", response_model=QualityOut, responses=ERROR_RESPONSES,
             summary="Acceptance, edits, rejections, routing overrides and top-1/top-3 topic match, by day")
 def get_quality(
@@ -128,8 +120,8 @@ def get_quality(
                                                                "default: 30 days before `until`.")] = None,
     until: Annotated[datetime | date | None, Query(description="End, exclusive; default: now.")] = None,
 ) -> QualityOut:
-    end = _instant(until, default=datetime.now(UTC))
-    start = _instant(since, default=end - timedelta(days=30))
+    end = repo.as_utc(until) if until is not None else datetime.now(UTC)
+    start = repo.as_utc(since) if since is not None else end - timedelta(days=30)
     if start >= end:
         raise ApiError(422, "invalid_input", f"since ({start.isoformat()}) must be before until ({end.isoformat()})")
     if end - start > timedelta(days=366):

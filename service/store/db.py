@@ -63,23 +63,19 @@ def open_engine(url: str, *, pool_size: int = 5, connect_args: dict[str, Any] | 
     return engine
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Alembic's configuration for the shipped migrations; `engine` is the database they run on (env.py)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["engine"] = engine
+    if engine is not None:
+        config.attributes["engine"] = engine
     return config
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_script_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
-
-
-def _script_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -77,6 +77,12 @@ def _decisions(session: Session, ticket_ids: list[str]) -> dict[str, list[Routin
     return out
 
 
+def _decision_before(decisions: dict[str, list[RoutingDecision]], final: _Final) -> RoutingDecision | None:
+    """The latest routing decision made for the ticket before the agent's final labels."""
+    before = [d for d in decisions.get(final.ticket_id, []) if as_utc(d.created_at) <= final.at]
+    return before[-1] if before else None
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
@@ -155,13 +161,12 @@ def quality_metrics(store: FeedbackStore, *, since: datetime, until: datetime) -
             day = as_utc(event.created_at).date().isoformat()
             overall_s.add(event)
             days_s[day].add(event)
-        for ticket_id, final in finals.items():
-            before = [d for d in decisions.get(ticket_id, []) if as_utc(d.created_at) <= final.at]
-            if not before:
+        for final in finals.values():
+            decision = _decision_before(decisions, final)
+            if decision is None:
                 continue
-            day = final.at.date().isoformat()
-            overall_r.add(final, before[-1])
-            days_r[day].add(final, before[-1])
+            overall_r.add(final, decision)
+            days_r[final.at.date().isoformat()].add(final, decision)
     by_day = [{"day": day, "suggestions": days_n[day], **days_s[day].to_dict(), "routing": days_r[day].to_dict()}
               for day in sorted(set(days_n) | set(days_s) | set(days_r))]
     return {"since": since.isoformat(), "until": until.isoformat(), "suggestions": len(created),
@@ -193,15 +198,14 @@ def export_rows(store: FeedbackStore, *, since: datetime, until: datetime,
                                         "queue": decision.queue, "suggestion_id": sugg.suggestion_id,
                                         "corrected": False, "label_source": "confirmed"}
         for ticket_id, final in finals.items():
-            before = [d for d in decisions.get(ticket_id, []) if as_utc(d.created_at) <= final.at]
-            model = before[-1] if before else None
+            model = _decision_before(decisions, final)
             topic = final.topic or (model.topic if model and not model.needs_human else None)
             if topic is None:
                 continue
             urgency = final.urgency or (model.urgency if model else None)
+            queue = final.queue or (model.queue if model else None)
             corrected = model is None or model.needs_human or topic != model.topic or urgency != model.urgency
-            rows[ticket_id] = {"topic": topic, "urgency": urgency, "queue": final.queue or (model.queue if model
-                                                                                            else None),
+            rows[ticket_id] = {"topic": topic, "urgency": urgency, "queue": queue,
                                "suggestion_id": final.suggestion_id, "corrected": corrected,
                                "label_source": final.source}
         tickets = {t.ticket_id: t for t in session.scalars(select(Ticket).where(

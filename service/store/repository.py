@@ -10,16 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,13 +36,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands timestamps back naive; they were written in UTC."""
+def as_utc(value: datetime | date) -> datetime:
+    """An aware UTC datetime: naive datetimes are taken as UTC (SQLite hands back what was written in UTC, and
+    request parameters without an offset mean UTC); a date means its midnight UTC."""
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def new_ticket_id() -> str:
-    return f"tkt_{int(time.time() * 1000):x}{os.urandom(6).hex()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +300,7 @@ class FeedbackStore:
 
     def count_feedback(self) -> int:
         with self.session() as session:
-            return len(session.scalars(select(FeedbackEvent.id)).all())
+            return int(session.scalar(select(func.count()).select_from(FeedbackEvent)) or 0)
 
     # -- resolutions ----------------------------------------------------------------------------------------
     def record_resolution(self, resolution: ResolutionIn) -> ResolutionRecord:
