@@ -16,7 +16,6 @@ from pathlib import Path
 import httpx
 
 from bench.common import load_demo_tickets, percentiles, print_table, running_server
-from models.embedder import make_embedder
 from models.text import ticket_text
 from service.settings import Settings
 
@@ -47,10 +46,7 @@ def main() -> None:
             health.append((time.perf_counter() - start) * 1000)
         results["healthz_http"] = percentiles(health)
 
-    cfg = settings.embedder
-    embedder = make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
-                             num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
-                             onnx_dir=settings.resolved_onnx_dir)
+    embedder = settings.build_embedder()
     embedder.load()
     texts = [ticket_text(t.get("subject"), t.get("body")) for t in tickets]
     for text in texts[: args.warmup]:

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from models.classifier import HeadConfig
 from models.data import FieldMapping
-from models.embedder import Embedder, make_embedder
+from models.embedder import Embedder
 from models.errors import DeskmateError
 from models.registry import ModelRegistry
 from scripts.feedback import db_upgrade_command, export_feedback_command
@@ -38,10 +38,7 @@ OosLabel = Annotated[str | None, typer.Option(help="Topic value marking out-of-s
 
 
 def _embedder(settings: Settings) -> Embedder:
-    cfg = settings.embedder
-    return make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
-                         num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
-                         onnx_dir=settings.resolved_onnx_dir)
+    return settings.build_embedder()
 
 
 def _mapping(text_field: str | None, subject_field: str | None, body_field: str | None, topic_field: str,

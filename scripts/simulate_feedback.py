@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models.data import get_field, iter_records, stratified_split
-from models.embedder import Embedder, HashingEmbedder, make_embedder
+from models.embedder import Embedder, HashingEmbedder
 from models.registry import ModelRegistry
 from models.routing_model import RoutingModel
 from models.text import ticket_text
@@ -166,9 +166,7 @@ def main(
     settings = Settings()
     configure_logging("WARNING", json_lines=False)
     cfg = settings.embedder
-    embedder: Embedder = HashingEmbedder(256) if fast else make_embedder(
-        cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length, num_threads=cfg.num_threads,
-        onnx_session=cfg.onnx_session(), onnx_dir=settings.resolved_onnx_dir)
+    embedder: Embedder = HashingEmbedder(256) if fast else settings.build_embedder()
     options = TrainOptions(oos_label=settings.oos_label, aux_embedders=()) if fast else None
     summary = simulate(data=data, out=out, embedder=embedder, seed=seed, tolerance=tolerance, options=options,
                        adversarial=adversarial, oos_label=settings.oos_label, batch_size=cfg.batch_size,

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request, Response
 
 from index.store import set_faiss_threads
 from models.batching import BatchingEmbedder, close_embedder
-from models.embedder import Embedder, make_embedder
+from models.embedder import Embedder
 from models.errors import DeskmateError
 from models.routing import RoutingPolicy
 from service.errors import error_response, install_error_handlers
@@ -40,10 +40,7 @@ tells when a human should triage. Every error has one shape:
 def load_engine(settings: Settings) -> Engine:
     """Build every heavy component once (called by the lifespan, in a worker thread)."""
     policy = RoutingPolicy.from_yaml(settings.routing_rules)
-    embedder: Embedder = make_embedder(
-        settings.embedder.backend, settings.embedder.model, device=settings.embedder.device,
-        max_seq_length=settings.embedder.max_seq_length, num_threads=settings.embedder.num_threads,
-        onnx_session=settings.embedder.onnx_session(), onnx_dir=settings.resolved_onnx_dir)
+    embedder: Embedder = settings.build_embedder()
     if settings.batching.enabled:  # concurrent requests share one encode batch (closed by the lifespan)
         embedder = BatchingEmbedder(embedder, max_batch_size=settings.batching.max_batch_size,
                                     max_wait_ms=settings.batching.max_wait_ms, workers=settings.batching.workers)

@@ -65,6 +65,15 @@ class RouteResult:
     timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0))
 
 
+def check_urgency_labels(model: RoutingModel, policy: RoutingPolicy, model_dir: Path) -> None:
+    """Refuse a model whose urgency labels the routing policy does not know."""
+    if model.urgency is not None:
+        unknown = sorted(set(model.urgency.labels) - set(policy.urgency_levels))
+        if unknown:
+            raise ArtifactMismatchError(f"urgency labels {unknown} of model {model_dir} are not in the routing "
+                                        f"policy's levels {policy.urgency_levels}")
+
+
 @dataclass(slots=True)
 class Engine:
     """Everything a routing request needs, loaded once."""
@@ -81,21 +90,19 @@ class Engine:
         embedder.load()
         model = RoutingModel.load(model_dir, embedder=embedder)
         model.load_aux()
-        if model.urgency is not None:
-            unknown = sorted(set(model.urgency.labels) - set(policy.urgency_levels))
-            if unknown:
-                raise ArtifactMismatchError(
-                    f"urgency labels {unknown} of model {model_dir} are not in the routing policy's levels "
-                    f"{policy.urgency_levels}"
-                )
+        check_urgency_labels(model, policy, model_dir)
         signals = UrgencySignals(policy)
         signals.load()
         language = LanguageDetector()
         language.load()
         engine = cls(embedder=embedder, model=model, policy=policy, signals=signals, language=language,
                      batch_size=batch_size)
-        engine.route([TicketInput(subject="warm up", body="warm up the models")], desk=next(iter(policy.spec.desks)))
+        engine.warm_up()
         return engine
+
+    def warm_up(self) -> None:
+        """One route through every component, so the first real request does not pay for lazy set-up."""
+        self.route([TicketInput(subject="warm up", body="warm up the models")], desk=next(iter(self.policy.spec.desks)))
 
     def route(self, tickets: list[TicketInput], *, desk: str) -> list[RouteResult]:
         start = time.perf_counter()

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import anyio
 
-from models.errors import ArtifactMismatchError, DeskmateError
+from models.errors import DeskmateError
 from models.registry import POINTER_FILE
 from models.routing_model import RoutingModel, read_manifest
-from service.pipeline import Engine, TicketInput
+from service.pipeline import Engine, check_urgency_labels
 from service.settings import Settings
 from service.state import AppState
 
@@ -57,14 +57,9 @@ def engine_with_model(current: Engine, model_dir: Path) -> Engine:
     loaded = {aux.model_id: aux for aux in current.model.aux_embedders}
     model.aux_embedders = [loaded.get(aux.model_id, aux) for aux in model.aux_embedders]
     model.load_aux()
-    if model.urgency is not None:
-        unknown = sorted(set(model.urgency.labels) - set(current.policy.urgency_levels))
-        if unknown:
-            raise ArtifactMismatchError(f"urgency labels {unknown} of model {model_dir} are not in the routing "
-                                        f"policy's levels {current.policy.urgency_levels}")
+    check_urgency_labels(model, current.policy, model_dir)
     engine = dataclasses.replace(current, model=model)
-    engine.route([TicketInput(subject="warm up", body="warm up the models")],
-                 desk=next(iter(current.policy.spec.desks)))
+    engine.warm_up()
     return engine
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.embedder import Embedder, make_embedder
 from models.onnx_embedder import OnnxSessionConfig
 from models.registry import ModelRegistry
 
@@ -172,6 +173,13 @@ class Settings(BaseSettings):
     @property
     def resolved_index_dir(self) -> Path:
         return self.retrieval.index_dir or self.data_dir / "index" / "current"
+
+    def build_embedder(self) -> Embedder:
+        """The configured embedder, not loaded yet (cheap; `load()` does the work)."""
+        cfg = self.embedder
+        return make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
+                             num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
+                             onnx_dir=self.resolved_onnx_dir)
 
     @property
     def resolved_onnx_dir(self) -> Path:
