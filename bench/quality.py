@@ -30,8 +30,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import REPO_ROOT
-from index.evaluation import _split as retrieval_split
-from index.evaluation import evaluate_retrieval
+from index.evaluation import evaluate_retrieval, split_indices
 from models.baseline import BaselineOptions, fit_baseline, tfidf_neighbour_hits
 from models.classifier import HeadConfig
 from models.data import FieldMapping, LabelledText, load_labelled, stratified_split
@@ -39,7 +38,7 @@ from models.embedder import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from models.evaluation import evaluate_rows
 from models.metrics import abstain_metrics, classification_metrics
 from models.routing_model import make_aux_embedder
-from models.training import TrainOptions, _embed, train_routing_model
+from models.training import TrainOptions, embed_texts, train_routing_model
 
 logger = logging.getLogger("bench.quality")
 
@@ -90,10 +89,10 @@ def banking77(*, data_dir: Path, embedder: Embedder, cache_dir: Path, max_rows: 
     if retrieval:
         # The cached recipe features start with the primary embedding: the vectors the index stores.
         aux = [make_aux_embedder(name) for name in options.aux_embedders]
-        vectors = _embed(embedder, aux, texts, options.batch_size, False, cache_dir)[:, :embedder.dim]
+        vectors = embed_texts(embedder, aux, texts, options.batch_size, False, cache_dir)[:, :embedder.dim]
         report = evaluate_retrieval(texts=texts, labels=topics, embedder=embedder, test_size=0.1, seed=SEED,
                                     vectors=np.ascontiguousarray(vectors))
-        indexed, queries = retrieval_split(np.arange(len(texts), dtype=np.int64), topics, 0.1, SEED)
+        indexed, queries = split_indices(np.arange(len(texts), dtype=np.int64), topics, 0.1, SEED)
         tfidf = tfidf_neighbour_hits([texts[i] for i in indexed], [topics[i] for i in indexed],
                                      [texts[i] for i in queries], [topics[i] for i in queries])
         out["retrieval"] = {"deskmate": report.metrics, "deskmate_mode": "hybrid",
@@ -118,7 +117,7 @@ def clinc150(*, data_dir: Path, embedder: Embedder, cache_dir: Path, max_rows: i
     model, metrics = train_routing_model(rows=train_in + train_oos, embedder=embedder, options=options,
                                          show_progress=True)
     eval_texts = [r.text for r in eval_rows]
-    dense = _embed(embedder, model.aux_embedders, eval_texts, options.batch_size, True, cache_dir)
+    dense = embed_texts(embedder, model.aux_embedders, eval_texts, options.batch_size, True, cache_dir)
     result = evaluate_rows(model=model, embedder=embedder, rows=eval_rows, oos_label="oos", dense=dense)
     out["deskmate"] = {**result["abstain"], "accuracy": result["topic"]["accuracy"],
                        "oos_score": model.abstain.oos_score, "seconds": metrics["timing"]["total_seconds"]}

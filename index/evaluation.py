@@ -54,9 +54,10 @@ class RetrievalReport:
         return asdict(self)
 
 
-def _split(
+def split_indices(
     indices: npt.NDArray[np.int64], labels: Sequence[str], test_size: float, seed: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """A seeded split of `indices` stratified by their labels (the retrieval evaluation's index/query split)."""
     from sklearn.model_selection import train_test_split
 
     strata = [labels[i] for i in indices.tolist()]
@@ -144,13 +145,13 @@ def evaluate_retrieval(
     if vectors is None:
         vectors = embedder.encode(list(texts), show_progress=show_progress)
     all_rows = np.arange(len(texts), dtype=np.int64)
-    indexed, test = _split(all_rows, label_list, test_size, seed)
+    indexed, test = split_indices(all_rows, label_list, test_size, seed)
 
     validation: dict[str, dict[str, float]] = {}
     weight = DEFAULT_DENSE_WEIGHT if dense_weight is None else dense_weight
     chosen_k = DEFAULT_RRF_K if rrf_k is None else rrf_k
     if dense_weight is None and "hybrid" in modes:
-        fit, val = _split(indexed, label_list, validation_size, seed + 1)
+        fit, val = split_indices(indexed, label_list, validation_size, seed + 1)
         val_index = _index(fit, texts, label_list, vectors, embedder)
         grid = [(w, rk) for w in weights for rk in ((rrf_k,) if rrf_k is not None else rrf_ks)]
         for w, rk in grid:

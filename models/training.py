@@ -71,8 +71,10 @@ def files_sha256(paths: list[Path]) -> str:
     return hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
 
 
-def _embed(embedder: Embedder, aux: list[Embedder], texts: list[str], batch_size: int,
-           progress: bool, cache_dir: Path | None = None) -> np.ndarray:
+def embed_texts(embedder: Embedder, aux: list[Embedder], texts: list[str], batch_size: int,
+                progress: bool, cache_dir: Path | None = None) -> np.ndarray:
+    """The training features' dense part: primary then auxiliary embeddings, reused from `cache_dir` when the
+    same embedders already embedded the same texts."""
     cache: Path | None = None
     if cache_dir is not None:
         key = hashlib.sha256("\x1f".join([embedder.model_id, *(a.model_id for a in aux), *texts]).encode())
@@ -126,7 +128,7 @@ def train_routing_model(
     aux = [make_aux_embedder(name) for name in options.aux_embedders]
     all_rows = in_scope + oos_val + oos_test
     texts = [r.text for r in all_rows]
-    dense = _embed(embedder, aux, texts, options.batch_size, show_progress, options.cache_dir)
+    dense = embed_texts(embedder, aux, texts, options.batch_size, show_progress, options.cache_dir)
     unit = normalize_rows(dense)
     n_in = len(in_scope)
     oos_val_idx = np.arange(n_in, n_in + len(oos_val))
