@@ -77,10 +77,10 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def load_labelled(path: Path, mapping: FieldMapping) -> list[LabelledText]:
-    """Labelled rows of a file; rows with no text or no topic are skipped, a file with none is an error."""
-    rows: list[LabelledText] = []
-    for row in iter_records(path):
+def iter_labelled(path: Path, mapping: FieldMapping) -> Iterator[tuple[int, dict[str, Any], LabelledText]]:
+    """(row number from 1, raw record, labelled text) of each usable row; rows with no text or no topic are
+    skipped. The one place that decides which rows of a file count."""
+    for number, row in enumerate(iter_records(path), start=1):
         if mapping.text:
             text = ticket_text(None, _as_text(get_field(row, mapping.text)))
         else:
@@ -90,7 +90,12 @@ def load_labelled(path: Path, mapping: FieldMapping) -> list[LabelledText]:
         topic = _as_text(get_field(row, mapping.topic)).strip()
         urgency = _as_text(get_field(row, mapping.urgency)).strip() if mapping.urgency else ""
         if text and topic:
-            rows.append(LabelledText(text=text, topic=topic, urgency=urgency or None))
+            yield number, row, LabelledText(text=text, topic=topic, urgency=urgency or None)
+
+
+def load_labelled(path: Path, mapping: FieldMapping) -> list[LabelledText]:
+    """Labelled rows of a file (see `iter_labelled`); a file with none is an error."""
+    rows = [labelled for _, _, labelled in iter_labelled(path, mapping)]
     if not rows:
         raise InvalidInputError(
             f"{path}: no usable rows (check the field mapping: text={mapping.text!r}, "

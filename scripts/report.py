@@ -19,13 +19,12 @@ import numpy as np
 
 from models.baseline import BaselineOptions, fit_baseline
 from models.coverage import coverage_curve, point
-from models.data import FieldMapping, LabelledText, get_field, iter_records, load_labelled, stratified_split
+from models.data import FieldMapping, LabelledText, get_field, iter_labelled, load_labelled, stratified_split
 from models.embedder import Embedder
 from models.errors import InvalidInputError
 from models.evaluation import ScoredRows, score_rows, summarize
 from models.metrics import abstain_metrics, classification_metrics
 from models.routing_model import RoutingModel
-from models.text import ticket_text
 from scripts.report_html import render_html
 
 logger = logging.getLogger(__name__)
@@ -43,21 +42,15 @@ class ReportOptions:
 
 
 def row_ids(paths: list[Path], mapping: FieldMapping, id_field: str) -> list[str]:
-    """The id of each row `load_labelled` keeps (same skip rule: rows without text or topic are dropped).
+    """The id of each row `load_labelled` keeps (`iter_labelled` decides which).
 
     A row without an id gets `<file stem>-<row number>`, the id `build-index` gives it.
     """
     ids: list[str] = []
     for path in paths:
-        for number, record in enumerate(iter_records(path), start=1):
-            if mapping.text:
-                text = ticket_text(None, _text(get_field(record, mapping.text)))
-            else:
-                text = ticket_text(_text(get_field(record, mapping.subject)) if mapping.subject else "",
-                                   _text(get_field(record, mapping.body)) if mapping.body else "")
-            if text and _text(get_field(record, mapping.topic)).strip():
-                value = _text(get_field(record, id_field)).strip()
-                ids.append(value or f"{path.stem}-{number}")
+        for number, record, _ in iter_labelled(path, mapping):
+            value = _text(get_field(record, id_field)).strip()
+            ids.append(value or f"{path.stem}-{number}")
     return ids
 
 
