@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
+from bench.common import free_port
 from models.pii import Redactor
 from service.store.repository import FeedbackStore
 from service.store.tables import FeedbackEvent
@@ -24,16 +24,9 @@ from service.store.tables import FeedbackEvent
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def server(env: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = _free_port()
+    port = free_port()
     with log.open("ab") as handle:
         proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "serve", "--port", str(port)], cwd=REPO_ROOT,
                                 env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=handle)
