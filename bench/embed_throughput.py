@@ -104,13 +104,19 @@ def build_variants(args: argparse.Namespace, work: Path) -> list[Variant]:
     if args.onnx_dir is not None:
         d = args.onnx_dir
         variants += [
-            Variant("onnx-int8", OnnxEmbedder(d, session=OnnxSessionConfig()), note="1 thread, all graph opts"),
+            Variant("onnx-int8", OnnxEmbedder(d, session=OnnxSessionConfig()),
+                    note="1 thread, all graph opts, passes bounded by batch size only"),
             Variant("onnx-int8-2t", OnnxEmbedder(d, session=OnnxSessionConfig(intra_op_threads=2))),
             Variant("onnx-int8-2t-nospin",
                     OnnxEmbedder(d, session=OnnxSessionConfig(intra_op_threads=2, allow_spinning=False))),
             Variant("onnx-int8-basic-opt", OnnxEmbedder(d, session=OnnxSessionConfig(graph_optimization="basic"))),
             Variant("onnx-int8-no-opt", OnnxEmbedder(d, session=OnnxSessionConfig(graph_optimization="disable"))),
             Variant("onnx-int8-seq128", OnnxEmbedder(d, session=OnnxSessionConfig(), max_seq_length=128)),
+            # Length bucketing: a batch's forward passes hold at most this many padded tokens (the default, 256).
+            *(Variant(f"onnx-int8-bucket{budget}",
+                      OnnxEmbedder(d, session=OnnxSessionConfig(), max_batch_tokens=budget),
+                      note="length-bucketed passes" + (" (default)" if budget == 256 else ""))
+              for budget in (128, 256, 512, 1024)),
         ]
     for spec in args.extra_onnx:
         name, _, directory = spec.partition("=")

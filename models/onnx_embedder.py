@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 from tqdm.auto import tqdm
 
 from models.embedder import DEFAULT_MODEL, Matrix, SentenceTransformerEmbedder, _normalize
@@ -126,6 +127,25 @@ class OnnxSessionConfig:
         return options
 
 
+def token_budget_passes(sorted_lengths: npt.NDArray[np.int64], *, batch_size: int,
+                        max_tokens: int | None) -> list[int]:
+    """Sizes of consecutive forward passes over texts sorted longest first.
+
+    A pass holds at most `batch_size` texts and, when `max_tokens` is set, at most `max_tokens` padded tokens
+    (texts x the pass's longest, i.e. first, length); a text longer than the budget gets a pass of its own.
+    """
+    passes: list[int] = []
+    start, n = 0, len(sorted_lengths)
+    while start < n:
+        size = batch_size
+        if max_tokens is not None:
+            size = min(size, max(1, max_tokens // max(1, int(sorted_lengths[start]))))
+        size = min(size, n - start)
+        passes.append(size)
+        start += size
+    return passes
+
+
 class OnnxEmbedder:
     """Serves an `export_onnx` directory with ONNX Runtime on CPU.
 
@@ -134,13 +154,19 @@ class OnnxEmbedder:
     """
 
     def __init__(self, model_dir: Path | str, *, threads: int = 1, session: OnnxSessionConfig | None = None,
-                 max_seq_length: int | None = None, source: str | None = None) -> None:
-        """`source`: a sentence-transformers model to export into `model_dir` (int8, per channel) the first time
+                 max_seq_length: int | None = None, source: str | None = None,
+                 max_batch_tokens: int | None = None) -> None:
+        """`max_batch_tokens`: most padded tokens in one forward pass (None: only `batch_size` bounds a pass).
+
+        `source`: a sentence-transformers model to export into `model_dir` (int8, per channel) the first time
         the embedder is used when `model_dir` holds no export yet; without it a missing export is an error."""
         self._dir = Path(model_dir)
         self._source = source
         self._session_config = session or OnnxSessionConfig(intra_op_threads=threads)
         self._max_seq_length = max_seq_length
+        if max_batch_tokens is not None and max_batch_tokens < 1:
+            raise ValueError("max_batch_tokens must be >= 1")
+        self._max_batch_tokens = max_batch_tokens
         self._manifest: dict[str, Any] | None = None
         self._session: Any = None
         self._tokenizer: Any = None
@@ -206,7 +232,7 @@ class OnnxEmbedder:
                                                  providers=["CPUExecutionProvider"])
             tokenizer = Tokenizer.from_file(str(self._dir / "tokenizer.json"))
             tokenizer.enable_truncation(max_length=self.max_seq_length)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            tokenizer.no_padding()
             self._tokenizer = tokenizer
 
     @property
@@ -226,16 +252,25 @@ class OnnxEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
-        # Longest first (by characters, as sentence-transformers sorts) so that each batch pads to similar lengths.
-        order = np.argsort([-len(text) for text in texts], kind="stable")
+        encoded = self._tokenizer.encode_batch(list(texts))  # unpadded; padded per pass below
+        lengths = np.array([len(e.ids) for e in encoded], dtype=np.int64)
+        # Longest first, so that each pass pads to similar lengths; passes are bounded by `batch_size` texts and,
+        # with `max_batch_tokens`, by padded tokens, so that short texts go many to a pass and long ones few.
+        order = np.argsort(-lengths, kind="stable")
+        passes = token_budget_passes(lengths[order], batch_size=batch_size, max_tokens=self._max_batch_tokens)
         pooled = np.empty((len(texts), self.dim), dtype=np.float32)
-        steps = range(0, len(texts), batch_size)
-        for start in tqdm(steps, desc="embedding", disable=not show_progress or len(steps) < 2):
-            rows = order[start:start + batch_size]
-            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+        start = 0
+        for size in tqdm(passes, desc="embedding", disable=not show_progress or len(passes) < 2):
+            rows = order[start:start + size]
+            start += size
+            width = int(lengths[rows[0]])
+            ids = np.zeros((size, width), dtype=np.int64)
+            mask = np.zeros((size, width), dtype=np.int64)
+            types = np.zeros((size, width), dtype=np.int64)
+            for j, row in enumerate(rows):
+                item = encoded[row]
+                n = len(item.ids)
+                ids[j, :n], mask[j, :n], types[j, :n] = item.ids, item.attention_mask, item.type_ids
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
             weights = mask[..., None].astype(np.float32)
             pooled[rows] = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)

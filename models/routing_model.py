@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from models.classifier import AbstainRule, ClassifierHead, HeadOutput, LabelScore, Reason, knn_similarity
-from models.embedder import Embedder, Matrix, UseEmbedder
+from models.embedder import Embedder, LanguageGatedEmbedder, Matrix, UseEmbedder
 from models.errors import ArtifactError, ArtifactMismatchError
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,10 @@ def package_versions(*names: str) -> dict[str, str]:
 
 
 def make_aux_embedder(model_id: str) -> Embedder:
+    """The auxiliary embedder of a manifest id: multilingual USE, optionally gated by language (`...+skip-en`)."""
+    gated = LanguageGatedEmbedder.parse_id(model_id)
+    if gated is not None:
+        return LanguageGatedEmbedder(make_aux_embedder(gated[0]), gated[1])
     if model_id == UseEmbedder.MODEL_ID:
         return UseEmbedder()
     raise ArtifactError(f"unknown auxiliary embedder {model_id!r}")

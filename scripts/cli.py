@@ -109,7 +109,8 @@ def train(
     c: Annotated[float, typer.Option("--c", help="Inverse regularization strength of the topic head.")] = 10.0,
     tfidf: Annotated[bool, typer.Option(help="Join TF-IDF word/char n-grams to the embeddings.")] = True,
     aux_embedder: Annotated[list[str] | None, typer.Option(
-        help="Extra embedder joined to the features (repeatable); default: multilingual USE; 'none' for none.")] = None,
+        help="Extra embedder joined to the features (repeatable); default: multilingual USE; 'none' for none; "
+             "'<id>+skip-en' computes it only for tickets not detected as English (zeros for those).")] = None,
     max_false_reject: Annotated[float, typer.Option(help="Out-of-scope threshold's in-scope reject budget.")] = 0.03,
     target_accuracy: Annotated[float, typer.Option(help="Accuracy accepted rows must reach.")] = 0.9,
     cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings of identical inputs across runs.")] = None,

@@ -12,7 +12,7 @@ from tokenizers.pre_tokenizers import Whitespace
 
 from models.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, make_embedder
 from models.errors import ArtifactError
-from models.onnx_embedder import ONNX_FORMAT, OnnxEmbedder, OnnxSessionConfig, export_onnx
+from models.onnx_embedder import ONNX_FORMAT, OnnxEmbedder, OnnxSessionConfig, export_onnx, token_budget_passes
 
 WORDS = ["[PAD]", "[UNK]", "invoice", "charged", "twice", "site", "down", "please", "add", "dark", "mode"]
 
@@ -77,6 +77,39 @@ def test_batches_sorted_by_length_come_back_in_input_order(tmp_path: Path) -> No
     assert vectors.shape == (6, 4) and vectors.dtype == np.float32
     assert np.allclose(vectors, expected, atol=1e-6)
     assert np.allclose(OnnxEmbedder(tmp_path).encode(texts[1:2], batch_size=1), expected[1:2], atol=1e-6)
+
+
+def test_token_budget_passes_pack_short_texts_many_and_long_texts_few() -> None:
+    lengths = np.array([40, 30, 12, 10, 10, 9, 8, 3, 3], dtype=np.int64)  # sorted longest first
+    assert token_budget_passes(lengths, batch_size=32, max_tokens=None) == [9]
+    assert token_budget_passes(lengths, batch_size=4, max_tokens=None) == [4, 4, 1]
+    # a pass pads to its first (longest) text: 64 // 40 = 1, 64 // 30 = 2 (30, 12), 64 // 10 = 6 (10 ... 3)
+    assert token_budget_passes(lengths, batch_size=32, max_tokens=64) == [1, 2, 6]
+    assert token_budget_passes(lengths, batch_size=3, max_tokens=64) == [1, 2, 3, 3]
+    assert token_budget_passes(np.array([500, 2], dtype=np.int64), batch_size=8, max_tokens=64) == [1, 1]
+    assert token_budget_passes(np.array([], dtype=np.int64), batch_size=8, max_tokens=64) == []
+
+
+def test_length_bucketed_passes_give_the_same_vectors_in_input_order(tmp_path: Path) -> None:
+    table = _tiny_export(tmp_path)
+    texts = ["dark mode", "invoice charged twice please add dark mode", "site down", "please add",
+             "invoice", "site down site down please"]
+    bucketed = OnnxEmbedder(tmp_path, max_batch_tokens=6)
+    calls: list[tuple[int, ...]] = []
+    bucketed.load()
+    session = bucketed._session
+
+    class Recording:
+        def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
+            calls.append(feed["input_ids"].shape)
+            return session.run(outputs, feed)
+
+    bucketed._session = Recording()
+    vectors = bucketed.encode(texts, batch_size=32)
+    assert np.allclose(vectors, np.stack([_expected(table, t, 8) for t in texts]), atol=1e-6)
+    assert calls == [(1, 7), (1, 5), (3, 2), (1, 1)]  # padded tokens per pass stay within 6 where they can
+    with pytest.raises(ValueError, match="max_batch_tokens"):
+        OnnxEmbedder(tmp_path, max_batch_tokens=0)
 
 
 def test_max_seq_length_setting_only_shortens(tmp_path: Path) -> None:
