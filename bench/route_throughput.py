@@ -7,8 +7,9 @@ level, so a change in background load hits all of them alike:
 - `deskmate-unbatched`: the same service and model with batching off;
 - `naive`: `bench/naive_app.py`, one `SentenceTransformer.encode` per request plus a logistic-regression head.
 
-Each level is a closed loop: N client threads send the same fixed set of demo tickets (mixed lengths, no ids,
-so nothing is recorded) back to back, first for a warm-up period, then for the measured period. Usage:
+Each level is a closed loop: N kept-alive connections (one asyncio loop, raw HTTP/1.1) send the same
+fixed set of demo tickets (mixed lengths, no ids, so nothing is recorded) back to back, first for a warm-up
+period, then for the measured period. Usage:
 
     python -m bench.route_throughput --clients 1 8 32 --duration 15 --out var/bench/route_throughput.json
 
@@ -19,12 +20,12 @@ var/models/current`); `--model-dir` points elsewhere.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import os
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,44 +65,70 @@ def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_
     return [every[name] for name in names]
 
 
-def closed_loop(base: str, tickets: list[dict[str, Any]], *, clients: int, warmup: float,
-                duration: float) -> dict[str, float]:
-    """`clients` threads post tickets back to back; requests started in the measured window are counted."""
-    spans: list[list[tuple[float, float]]] = [[] for _ in range(clients)]
-    failures: list[str] = []
-    barrier = threading.Barrier(clients + 1)
-    window: list[float] = []
+def encode_request(host: str, path: str, payload: dict[str, Any]) -> bytes:
+    body = json.dumps(payload).encode()
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    return head.encode() + body
 
-    def client_loop(i: int) -> None:
-        with httpx.Client(base_url=base, timeout=120) as client:
-            position = i * 37  # clients start at different tickets of the fixed set
-            barrier.wait()
-            measure_from, stop = window
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """One HTTP/1.1 response with a Content-Length body (what uvicorn sends for JSON) on a kept-alive connection."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length = next((int(line.split(":", 1)[1]) for line in lines[1:] if line.lower().startswith("content-length:")),
+                  None)
+    if length is None:
+        raise RuntimeError(f"response without Content-Length: {lines[0]}")
+    return status, await reader.readexactly(length)
+
+
+async def closed_loop_async(base: str, tickets: list[dict[str, Any]], *, clients: int, warmup: float,
+                            duration: float) -> dict[str, float]:
+    """`clients` kept-alive connections post tickets back to back; requests started in the window are counted.
+
+    The load generator is one asyncio loop writing raw HTTP/1.1: on a 2-core machine that also runs the server,
+    a client costing a millisecond of CPU per request (httpx in threads) would take a share of the cores that
+    grows with the server's throughput, which understates fast servers more than slow ones.
+    """
+    url = httpx.URL(base)
+    host, port = url.host, url.port or 80
+    requests = [encode_request(host, "/v1/route", ticket) for ticket in tickets]
+    spans: list[tuple[float, float]] = []
+    failures: list[str] = []
+    now = time.perf_counter()
+    measure_from, stop = now + warmup, now + warmup + duration
+
+    async def client(i: int) -> None:
+        reader, writer = await asyncio.open_connection(host, port)
+        position = i * 37  # clients start at different tickets of the fixed set
+        try:
             while (started := time.perf_counter()) < stop:
-                response = client.post("/v1/route", json=tickets[position % len(tickets)])
+                writer.write(requests[position % len(requests)])
                 position += 1
-                if response.status_code != 200:
-                    failures.append(f"{response.status_code}: {response.text[:200]}")
+                status, body = await read_response(reader)
+                if status != 200:
+                    failures.append(f"{status}: {body[:200]!r}")
                     return
                 if started >= measure_from:
-                    spans[i].append((started, time.perf_counter()))
+                    spans.append((started, time.perf_counter()))
+        finally:
+            writer.close()
 
-    threads = [threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    now = time.perf_counter()
-    window.extend([now + warmup, now + warmup + duration])
-    barrier.wait()
-    for thread in threads:
-        thread.join()
+    await asyncio.gather(*(client(i) for i in range(clients)))
     if failures:
         raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
-    done = [span for per_client in spans for span in per_client]
-    if not done:
+    if not spans:
         raise RuntimeError("no request completed in the measured window; raise --duration")
-    elapsed = max(end for _, end in done) - window[0]
-    stats = percentiles([(end - start) * 1000 for start, end in done])
-    return {"clients": clients, "throughput_rps": len(done) / elapsed, **stats}
+    elapsed = max(end for _, end in spans) - measure_from
+    stats = percentiles([(end - start) * 1000 for start, end in spans])
+    return {"clients": clients, "throughput_rps": len(spans) / elapsed, **stats}
+
+
+def closed_loop(base: str, tickets: list[dict[str, Any]], *, clients: int, warmup: float,
+                duration: float) -> dict[str, float]:
+    return asyncio.run(closed_loop_async(base, tickets, clients=clients, warmup=warmup, duration=duration))
 
 
 def sequential_warmup(base: str, tickets: list[dict[str, Any]], requests: int) -> None:

@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import anyio
+import anyio.abc
 from fastapi import FastAPI, Request, Response
 
 from index.store import set_faiss_threads
-from models.batching import BatchingEmbedder, close_embedder
 from models.embedder import Embedder
 from models.errors import DeskmateError
 from models.routing import RoutingPolicy
+from service.batching import PipelineBatcher
 from service.errors import error_response, install_error_handlers
 from service.pipeline import Engine
 from service.reload import ModelReloader, watch_model
@@ -41,15 +42,8 @@ def load_engine(settings: Settings) -> Engine:
     """Build every heavy component once (called by the lifespan, in a worker thread)."""
     policy = RoutingPolicy.from_yaml(settings.routing_rules)
     embedder: Embedder = settings.build_embedder()
-    if settings.batching.enabled:  # concurrent requests share one encode batch (closed by the lifespan)
-        embedder = BatchingEmbedder(embedder, max_batch_size=settings.batching.max_batch_size,
-                                    max_wait_ms=settings.batching.max_wait_ms, workers=settings.batching.workers)
-    try:
-        return Engine.load(embedder=embedder, model_dir=settings.resolved_model_dir, policy=policy,
-                           batch_size=settings.embedder.batch_size)
-    except BaseException:
-        close_embedder(embedder)
-        raise
+    return Engine.load(embedder=embedder, model_dir=settings.resolved_model_dir, policy=policy,
+                       batch_size=settings.embedder.batch_size)
 
 
 def open_index(settings: Settings, state: AppState) -> None:
@@ -74,6 +68,19 @@ def open_store(settings: Settings) -> FeedbackStore:
     redactor = Redactor(enabled=settings.pii.enabled, names=settings.pii.names, spacy_model=settings.pii.spacy_model)
     return FeedbackStore.open(settings.resolved_store_url, redactor=redactor,
                               migrate=settings.store.migrate_on_start, pool_size=settings.store.pool_size)
+
+
+async def start_batcher(tasks: anyio.abc.TaskGroup, settings: Settings, state: AppState) -> PipelineBatcher:
+    """Start the request batcher in the lifespan's task group; each batch uses the engine live at the time."""
+
+    def current() -> Engine:
+        assert state.engine is not None
+        return state.engine
+
+    batcher = PipelineBatcher(current, max_batch_size=settings.batching.max_batch_size,
+                              max_wait_ms=settings.batching.max_wait_ms, workers=settings.batching.workers)
+    await tasks.start(batcher.serve)
+    return batcher
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -115,17 +122,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             app.state.suggest = await anyio.to_thread.run_sync(
                 load_suggester, settings, store, app.state.store_reason)
         try:
-            async with anyio.create_task_group() as tasks:  # hot reload of newly promoted models
+            async with anyio.create_task_group() as tasks:  # hot reload, request batching
                 if state.engine is not None and settings.model_reload_seconds > 0:
                     tasks.start_soon(watch_model, reloader, settings.model_reload_seconds)
+                if state.engine is not None and settings.batching.enabled:
+                    app.state.batcher = await start_batcher(tasks, settings, state)
                 yield
                 tasks.cancel_scope.cancel()
         finally:
+            app.state.batcher = None
             if store is not None:
                 await anyio.to_thread.run_sync(app.state.recorder.close)
                 store.close()
-            if engine is None and state.engine is not None:  # only what the lifespan loaded
-                await anyio.to_thread.run_sync(close_embedder, state.engine.embedder)
 
     app = FastAPI(title="Deskmate", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
@@ -134,6 +142,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.store = None
     app.state.store_reason = "starting"
     app.state.recorder = None
+    app.state.batcher = None
     install_error_handlers(app)
 
     @app.middleware("http")

@@ -105,16 +105,35 @@ class Engine:
         self.route([TicketInput(subject="warm up", body="warm up the models")], desk=next(iter(self.policy.spec.desks)))
 
     def route(self, tickets: list[TicketInput], *, desk: str) -> list[RouteResult]:
+        routed, _ = self.run_batch(tickets, [desk] * len(tickets), [])
+        return routed
+
+    def run_batch(self, tickets: list[TicketInput], desks: list[str],
+                  texts: list[str]) -> tuple[list[RouteResult], Matrix]:
+        """Route `tickets` (each with its desk) and embed the extra `texts`, in one encode call.
+
+        Returns the routing results and the (len(texts), dim) embeddings of the extra texts. This is what one
+        micro-batch of concurrent requests runs (service/batching.py).
+        """
+        if len(desks) != len(tickets):
+            raise ValueError(f"{len(tickets)} tickets but {len(desks)} desks")
         start = time.perf_counter()
-        texts = [ticket_text(t.subject, t.body) for t in tickets]
-        for i, text in enumerate(texts):
+        ticket_texts = [ticket_text(t.subject, t.body) for t in tickets]
+        for i, text in enumerate(ticket_texts):
             if not text:
                 raise InvalidInputError(f"ticket {i} has no text: subject and body are empty after removing HTML")
-        vectors = self.embedder.encode(texts, batch_size=self.batch_size)
+        vectors = self.embedder.encode(ticket_texts + list(texts), batch_size=self.batch_size)
+        routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], start)
+        return routed, vectors[len(tickets):]
+
+    def _classify(self, tickets: list[TicketInput], desks: list[str], texts: list[str], vectors: Matrix,
+                  start: float) -> list[RouteResult]:
+        if not tickets:
+            return []
         embedded = time.perf_counter()
         predictions = self.model.predict(texts, vectors)
         results: list[RouteResult] = []
-        for row, (ticket, text, prediction) in enumerate(zip(tickets, texts, predictions, strict=True)):
+        for row, (ticket, desk, text, prediction) in enumerate(zip(tickets, desks, texts, predictions, strict=True)):
             if prediction.urgency is not None:
                 model_urgency, urgency_conf = prediction.urgency.label, prediction.urgency.confidence
             else:

@@ -30,6 +30,10 @@ class EmbedderSettings(BaseModel):
     # up to 20x slower (thread spinning), and concurrent requests already use the cores.
     num_threads: int | None = Field(default=1, ge=1, le=256)
     batch_size: int = Field(default=64, ge=1, le=4096)
+    # backend=onnx: most padded tokens in one forward pass (length bucketing: texts sorted by length, many short
+    # ones or few long ones to a pass). 256 measured fastest here: 1.1x singles on demo tickets, 1.5x on Banking77
+    # queries, where unbounded batches of 32 were 0.7x / 1.3x (README, Encoding speed). Empty: batch_size only.
+    max_batch_tokens: int | None = Field(default=256, ge=1, le=1_000_000)
     # ONNX Runtime (backend=onnx) graph optimization level; "all" (fusions) measured fastest here.
     onnx_graph_optimization: Literal["disable", "basic", "extended", "all"] = "all"
     # Whether ONNX Runtime's intra-op threads busy-wait between operators (only with num_threads > 1); off measured
@@ -117,16 +121,15 @@ class PiiSettings(BaseModel):
 
 
 class BatchingSettings(BaseModel):
-    # Coalesce concurrent requests' texts into one embedding batch. Off by default: on the 2-core CPU machine
-    # it measured slower than no batching at 8 and 32 clients (bench/route_throughput.py); try it where a batch
-    # costs about what one text does (GPU embedders).
-    enabled: bool = False
-    # Longest a request waits for others to join its batch, in milliseconds; the worker lingers only while
-    # traffic is concurrent (several requests queued, or the previous batch held several): a lone one never waits.
+    # Coalesce concurrent /v1/route, /v1/similar and /v1/suggest requests into one pipeline batch (one encode
+    # call, one pass of the classifier heads); see service/batching.py and README, Performance.
+    enabled: bool = True
+    # Longest a request waits for others to join its batch, in milliseconds; a worker lingers only while traffic
+    # is concurrent (several requests queued, or the previous batch held several): a lone request never waits.
     max_wait_ms: float = Field(default=2.0, ge=0.0, le=100.0)
-    # Most texts in one coalesced embedding batch.
+    # Most requests in one batch.
     max_batch_size: int = Field(default=32, ge=1, le=1024)
-    # Batches encoded at once (worker threads); about the CPU cores, as each encode uses one torch thread.
+    # Batches run at once (each in its own thread, one ONNX thread each): about the CPU cores.
     workers: int = Field(default=2, ge=1, le=64)
 
 
@@ -179,7 +182,7 @@ class Settings(BaseSettings):
         cfg = self.embedder
         return make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
                              num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
-                             onnx_dir=self.resolved_onnx_dir)
+                             onnx_dir=self.resolved_onnx_dir, max_batch_tokens=cfg.max_batch_tokens)
 
     @property
     def resolved_onnx_dir(self) -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -111,9 +111,14 @@ class Suggester:
         return results
 
     def prepare(self, *, engine: Engine, holder: IndexHolder | None, inp: SuggestInput,
-                index_reason: str | None = None) -> Suggestion:
+                index_reason: str | None = None,
+                router: Callable[[TicketInput, str], RouteResult] | None = None) -> Suggestion:
+        """`router`: how to route the ticket (the service passes its request batcher); default `engine.route`."""
         started = time.perf_counter()
-        (route,) = engine.route([inp.ticket], desk=inp.desk)
+        if router is None:
+            (route,) = engine.route([inp.ticket], desk=inp.desk)
+        else:
+            route = router(inp.ticket, inp.desk)
         routed = time.perf_counter()
         warnings: list[str] = []
         search: SearchResults | None = None

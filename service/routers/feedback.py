@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1", tags=["feedback"])
 ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,200}$"
 
 
-def get_store(request: Request) -> repo.FeedbackStore:
+async def get_store(request: Request) -> repo.FeedbackStore:
     store: repo.FeedbackStore | None = getattr(request.app.state, "store", None)
     if store is None:
         reason = getattr(request.app.state, "store_reason", None) or "starting"

@@ -21,7 +21,7 @@ class ModelReloadOut(BaseModel):
     model_dir: str | None = Field(description="Directory of the model the settings point at.")
 
 
-def get_reloader(request: Request) -> ModelReloader:
+async def get_reloader(request: Request) -> ModelReloader:
     reloader: ModelReloader = request.app.state.model_reloader
     return reloader
 

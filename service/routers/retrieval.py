@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from index.documents import Case
 from index.results import SearchFilters
 from models.text import ticket_text
-from service.deps import AdminDep, EngineDep, IndexDep, SettingsDep, StateDep
+from service.deps import AdminDep, BatcherDep, EngineDep, IndexDep, SettingsDep, StateDep
 from service.errors import ERROR_RESPONSES, ApiError
 from service.routers.route import to_input
 from service.schemas import (
@@ -53,13 +53,15 @@ def active_index_dir(settings: Settings) -> Path:
 
 @router.post("/similar", response_model=SimilarOut, responses=ERROR_RESPONSES,
              summary="Similar resolved cases and knowledge-base passages for a ticket")
-def similar(request: SimilarIn, engine: EngineDep, index: IndexDep, settings: SettingsDep) -> SimilarOut:
+def similar(request: SimilarIn, engine: EngineDep, index: IndexDep, settings: SettingsDep,
+            batcher: BatcherDep) -> SimilarOut:
     ticket = to_input(request, settings)
     start = time.perf_counter()
     text = ticket_text(ticket.subject, ticket.body)
     if not text:
         raise ApiError(422, "empty_text", "subject and body are empty after removing HTML")
-    vector = engine.embedder.encode([text])
+    # Through the batcher, the query shares an encode call with concurrent route and suggest requests.
+    vector = engine.embedder.encode([text]) if batcher is None else batcher.embed_from_thread(text)
     embedded = time.perf_counter()
     results = index.search(
         text, query_vector=vector,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
 
 from models.errors import InvalidInputError
-from service.deps import EngineDep, SettingsDep
+from service.deps import BatcherDep, EngineDep, SettingsDep
 from service.errors import ERROR_RESPONSES, ApiError, PayloadTooLarge
 from service.pipeline import Engine, RouteResult, TicketInput
 from service.recording import route_record
@@ -77,10 +78,15 @@ def _record(request: Request, results: list[RouteResult], inputs: list[TicketInp
 
 @router.post("/route", response_model=RouteOut, responses=ERROR_RESPONSES,
              summary="Route one ticket: topic, urgency, queue, priority, SLA, needs-a-human")
-def route(ticket: TicketIn, engine: EngineDep, settings: SettingsDep, request: Request) -> RouteOut:
+async def route(ticket: TicketIn, engine: EngineDep, settings: SettingsDep, batcher: BatcherDep,
+                request: Request) -> RouteOut:
+    """Async so that concurrent calls share one pipeline batch (service/batching.py) without a thread each."""
     desk = _desk(engine, ticket.desk, settings)
     inp = to_input(ticket, settings)
-    (result,) = engine.route([inp], desk=desk)
+    if batcher is not None:
+        result = await batcher.route(inp, desk)
+    else:
+        (result,) = await anyio.to_thread.run_sync(lambda: engine.route([inp], desk=desk))
     _record(request, [result], [inp], [ticket])
     return to_out(result)
 

@@ -10,19 +10,22 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from models.drafting.types import Source
-from service.deps import EngineDep, SettingsDep, StateDep
+from service.batching import PipelineBatcher
+from service.deps import BatcherDep, EngineDep, SettingsDep, StateDep, route_in_thread
 from service.errors import ERROR_RESPONSES, NotReady
+from service.pipeline import Engine
 from service.routers.retrieval import to_filters
 from service.routers.route import _desk, to_input, to_out
 from service.schemas import ArticleHitOut, CaseHitOut
 from service.schemas_suggest import CitationOut, DraftOut, SentenceOut, SuggestIn, SuggestOut
 from service.settings import Settings
+from service.state import AppState
 from service.suggest import Suggester, SuggestInput, Suggestion
 
 router = APIRouter(prefix="/v1", tags=["suggest"])
 
 
-def get_suggester(request: Request) -> Suggester:
+async def get_suggester(request: Request) -> Suggester:
     suggester: Suggester | None = getattr(request.app.state, "suggest", None)
     if suggester is None:
         raise NotReady("the suggestion pipeline is not loaded")
@@ -71,17 +74,19 @@ def to_suggest_out(suggestion: Suggestion, ticket_id: str | None) -> SuggestOut:
                       index_version=None if search is None else search.index_version, timings=timings)
 
 
-def _prepare(inp: SuggestInput, engine: Any, state: Any, suggester: Suggester) -> Suggestion:
+def _prepare(inp: SuggestInput, engine: Engine, state: AppState, suggester: Suggester,
+             batcher: PipelineBatcher | None) -> Suggestion:
     return suggester.prepare(engine=engine, holder=state.index if state.index.ready else None, inp=inp,
-                             index_reason=state.index_reason)
+                             index_reason=state.index_reason,
+                             router=lambda ticket, desk: route_in_thread(batcher, engine, ticket, desk))
 
 
 @router.post("/suggest", response_model=SuggestOut, responses=ERROR_RESPONSES,
              summary="Route, retrieve and draft a reply; drafting failures come back as draft_error")
 def suggest(body: SuggestIn, engine: EngineDep, state: StateDep, settings: SettingsDep,
-            suggester: SuggesterDep) -> SuggestOut:
+            suggester: SuggesterDep, batcher: BatcherDep) -> SuggestOut:
     inp = _input(body, engine, settings)
-    suggestion = suggester.finish(_prepare(inp, engine, state, suggester), inp.ticket)
+    suggestion = suggester.finish(_prepare(inp, engine, state, suggester, batcher), inp.ticket)
     return to_suggest_out(suggestion, body.id)
 
 
@@ -93,12 +98,12 @@ def sse(event: str, data: Any) -> str:
              response_class=StreamingResponse,
              summary="Like /v1/suggest, as server-sent events: suggestion, delta..., draft, done")
 def suggest_stream(body: SuggestIn, engine: EngineDep, state: StateDep, settings: SettingsDep,
-                   suggester: SuggesterDep) -> StreamingResponse:
+                   suggester: SuggesterDep, batcher: BatcherDep) -> StreamingResponse:
     """Events: `suggestion` (id, routing, cases, articles), `delta` ({"text"}) while the draft is written,
     `draft` (the checked draft, or null with `draft_error`, and all warnings; it replaces the deltas),
     then `done` ({"suggestion_id"})."""
     inp = _input(body, engine, settings)
-    suggestion = _prepare(inp, engine, state, suggester)  # validation errors answer before streaming
+    suggestion = _prepare(inp, engine, state, suggester, batcher)  # validation errors answer before streaming
 
     def events() -> Iterator[str]:
         first = to_suggest_out(suggestion, body.id).model_dump(mode="json", exclude={"draft", "draft_error"})

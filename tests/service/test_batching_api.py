@@ -1,4 +1,4 @@
-"""Micro-batching wired into the service: concurrent /v1/route calls share encode batches and answer correctly."""
+"""Micro-batching wired into the service: concurrent /v1/route calls share pipeline batches and answer correctly."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from models.batching import BatchingEmbedder
 from service.app import create_app
+from service.batching import PipelineBatcher
 from service.settings import BatchingSettings, EmbedderSettings, Settings
-from service.state import AppState
 
 TICKETS = [
     {"subject": "Charged twice", "body": "my credit card invoice was charged twice"},
@@ -38,18 +37,33 @@ def route_concurrently(client: TestClient, n: int) -> list[dict[str, Any]]:
 
 
 def test_concurrent_routes_succeed_through_the_batcher(trained_model_dir: Path, tmp_path: Path) -> None:
-    with TestClient(create_app(settings(trained_model_dir, tmp_path / "off", batching=False))) as client:
+    off = create_app(settings(trained_model_dir, tmp_path / "off", batching=False))
+    with TestClient(off) as client:
+        assert off.state.batcher is None
         expected = route_concurrently(client, 48)
     app = create_app(settings(trained_model_dir, tmp_path / "on", batching=True))
     with TestClient(app) as client:
-        state: AppState = app.state.deskmate
-        assert state.engine is not None
-        embedder = state.engine.embedder
-        assert isinstance(embedder, BatchingEmbedder)
-        before = embedder.stats.requests
+        batcher = app.state.batcher
+        assert isinstance(batcher, PipelineBatcher)
         got = route_concurrently(client, 48)
-        assert embedder.stats.requests - before == 48  # every route's encode went through the batcher
-        assert client.get("/readyz").json()["embedder"] == "deskmate/hashing-v1-256"
+        assert batcher.stats.jobs == 48  # every route went through the batcher
+        assert batcher.stats.largest > 1  # and concurrent ones shared batches
+        similar = client.post("/v1/similar", json=TICKETS[0])
+        assert similar.status_code == 503  # no index in this test, so it answers before embedding
+        assert batcher.stats.jobs == 48
+    assert batcher.closed and app.state.batcher is None  # the lifespan stopped it
     for a, b in zip(expected, got, strict=True):
-        assert a["id"] == b["id"] and a["topic"] == b["topic"] and a["queue"] == b["queue"]
-    assert not any(w.is_alive() for w in embedder._batcher._workers)  # the lifespan closed it on shutdown
+        assert a["id"] == b["id"] and a["queue"] == b["queue"] and a["topic"]["label"] == b["topic"]["label"]
+        assert abs(a["topic"]["confidence"] - b["topic"]["confidence"]) < 1e-3
+
+
+def test_an_empty_ticket_in_a_batch_gets_its_own_422(trained_model_dir: Path, tmp_path: Path) -> None:
+    app = create_app(settings(trained_model_dir, tmp_path, batching=True))
+    bad = {"subject": "<p></p>", "body": "<br/>"}  # no text once the HTML is removed
+
+    def call(i: int) -> int:
+        return client.post("/v1/route", json=bad if i == 5 else TICKETS[i % len(TICKETS)]).status_code
+
+    with TestClient(app) as client, ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(call, range(12)))
+    assert codes[5] == 422 and codes.count(200) == 11

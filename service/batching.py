@@ -1,0 +1,238 @@
+"""Micro-batching of concurrent requests: `/v1/route`, `/v1/similar` and `/v1/suggest` share one pipeline batch.
+
+Each request puts one job on a queue (a ticket to route, or a text to embed) and awaits a future, so nothing
+blocks the event loop. `workers` asyncio tasks take jobs off the queue and run each batch in a worker thread:
+one `Engine.run_batch` call embeds every job's text in one encode call (length-bucketed) and runs the
+classifier heads once for all tickets to route. While a batch runs, new requests queue up, so under load
+batches form by themselves; a lone request never waits (an idle worker takes it at once). Only while traffic
+is concurrent (several jobs queued together, or the previous batch held several) does a worker linger up to
+`max_wait_ms` to fill a batch of `max_batch_size` jobs.
+
+On shutdown (the lifespan cancels `serve`), the batch in flight and the jobs already queued are still
+answered; later jobs get `BatcherClosedError`. If a batch of several jobs fails, each job is retried alone, so
+an error reaches only the request that caused it. The engine is looked up per batch, so a hot-reloaded model
+takes over at the next batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import anyio
+import anyio.abc
+import anyio.from_thread
+import anyio.to_thread
+
+from models.embedder import Matrix
+from service.pipeline import Engine, RouteResult, TicketInput
+
+logger = logging.getLogger(__name__)
+
+
+class BatcherClosedError(RuntimeError):
+    """The batcher is closed (the service is shutting down)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteJob:
+    ticket: TicketInput
+    desk: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedJob:
+    text: str
+
+
+Job = RouteJob | EmbedJob
+Outcome = RouteResult | Matrix
+
+
+@dataclass(slots=True)
+class BatchStats:
+    """Counters for tests, logs and /readyz: batches run, jobs they held, the largest one."""
+
+    batches: int = 0
+    jobs: int = 0
+    largest: int = 0
+    retried_alone: int = 0
+
+    @property
+    def mean_batch(self) -> float:
+        return self.jobs / self.batches if self.batches else 0.0
+
+
+@dataclass(slots=True)
+class _Pending:
+    job: Job
+    future: asyncio.Future[Outcome]
+    queued_at: float = field(default_factory=time.perf_counter)
+
+
+def run_jobs(engine: Engine, jobs: list[Job]) -> list[Outcome]:
+    """One pipeline batch: every job's text embedded in one call, all tickets routed together."""
+    tickets = [job.ticket for job in jobs if isinstance(job, RouteJob)]
+    desks = [job.desk for job in jobs if isinstance(job, RouteJob)]
+    texts = [job.text for job in jobs if isinstance(job, EmbedJob)]
+    routed, vectors = engine.run_batch(tickets, desks, texts)
+    routed_iter, vector_rows = iter(routed), iter(range(len(texts)))
+    out: list[Outcome] = []
+    for job in jobs:
+        if isinstance(job, RouteJob):
+            out.append(next(routed_iter))
+        else:
+            row = next(vector_rows)
+            out.append(vectors[row:row + 1])
+    return out
+
+
+class PipelineBatcher:
+    """Coalesces concurrent route and embed jobs into batches of `Engine.run_batch` (see the module doc)."""
+
+    def __init__(self, engine: Callable[[], Engine], *, max_batch_size: int = 32, max_wait_ms: float = 2.0,
+                 workers: int = 1) -> None:
+        if max_batch_size < 1:
+            raise ValueError("max_batch_size must be >= 1")
+        if max_wait_ms < 0:
+            raise ValueError("max_wait_ms must be >= 0")
+        if workers < 1:
+            raise ValueError("workers must be >= 1")
+        self._engine = engine
+        self.max_batch_size = max_batch_size
+        self.max_wait = max_wait_ms / 1000.0
+        self.workers = workers
+        self.stats = BatchStats()
+        self._queue: deque[_Pending] = deque()
+        self._wakeup: asyncio.Condition | None = None
+        self._closed = False
+        self._started = False
+        self._last_jobs = 0
+        self._limiter = anyio.CapacityLimiter(workers)  # batch threads, separate from the request threadpool
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def serve(self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Run the worker tasks until cancelled: `await task_group.start(batcher.serve)` returns once it takes jobs."""
+        self._wakeup = asyncio.Condition()
+        self._started = True
+        try:
+            async with anyio.create_task_group() as tasks:
+                for _ in range(self.workers):
+                    tasks.start_soon(self._worker)
+                task_status.started()
+        finally:
+            self._closed = True
+            for pending in self._queue:  # nothing is left hanging on shutdown
+                if not pending.future.done():
+                    pending.future.set_exception(BatcherClosedError("the service is shutting down"))
+            self._queue.clear()
+
+    # -- callers ------------------------------------------------------------------------------------
+    async def route(self, ticket: TicketInput, desk: str) -> RouteResult:
+        result = await self._submit(RouteJob(ticket, desk))
+        assert isinstance(result, RouteResult)
+        return result
+
+    async def embed(self, text: str) -> Matrix:
+        """The (1, dim) embedding of `text`, computed in a shared batch."""
+        result = await self._submit(EmbedJob(text))
+        assert not isinstance(result, RouteResult)
+        return result
+
+    def route_from_thread(self, ticket: TicketInput, desk: str) -> RouteResult:
+        """`route` for code running in a worker thread of the event loop (sync endpoints)."""
+        return anyio.from_thread.run(self.route, ticket, desk)
+
+    def embed_from_thread(self, text: str) -> Matrix:
+        return anyio.from_thread.run(self.embed, text)
+
+    async def _submit(self, job: Job) -> Outcome:
+        if self._closed or not self._started or self._wakeup is None:
+            raise BatcherClosedError("the batcher is not running")
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Pending(job, future))
+        async with self._wakeup:
+            self._wakeup.notify_all()  # an idle worker, or one lingering to fill its batch
+        return await future
+
+    # -- workers ------------------------------------------------------------------------------------
+    async def _worker(self) -> None:
+        assert self._wakeup is not None
+        while True:
+            async with self._wakeup:
+                while not self._queue:
+                    await self._wakeup.wait()
+            batch = await self._take_batch()
+            if batch:
+                await self._execute(batch)
+
+    def _take_queued(self, batch: list[_Pending]) -> None:
+        while self._queue and len(batch) < self.max_batch_size:
+            pending = self._queue.popleft()
+            if not pending.future.done():  # the client went away
+                batch.append(pending)
+
+    async def _take_batch(self) -> list[_Pending]:
+        """Everything queued now (up to the bound); linger for more only while traffic is concurrent."""
+        assert self._wakeup is not None
+        batch: list[_Pending] = []
+        self._take_queued(batch)
+        concurrent = len(batch) > 1 or self._last_jobs > 1
+        if concurrent and self.max_wait > 0 and 0 < len(batch) < self.max_batch_size:
+            deadline = time.perf_counter() + self.max_wait
+            while len(batch) < self.max_batch_size and (remaining := deadline - time.perf_counter()) > 0:
+                if not self._queue:
+                    async with self._wakeup:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._wakeup.wait(), remaining)
+                self._take_queued(batch)
+        self._last_jobs = len(batch)
+        return batch
+
+    async def _execute(self, batch: list[_Pending]) -> None:
+        """Run one batch to the end, even while shutting down (shielded): its requests get their answers."""
+        with anyio.CancelScope(shield=True):
+            await self._execute_batch(batch)
+
+    async def _execute_batch(self, batch: list[_Pending]) -> None:
+        self.stats.batches += 1
+        self.stats.jobs += len(batch)
+        self.stats.largest = max(self.stats.largest, len(batch))
+        jobs = [pending.job for pending in batch]
+        try:
+            results = await anyio.to_thread.run_sync(run_jobs, self._engine(), jobs, limiter=self._limiter)
+        except Exception as exc:  # handed to the callers, never swallowed
+            if len(batch) == 1:
+                _resolve(batch[0], exc)
+                return
+            logger.info("batch failed; retrying its jobs one by one",
+                        extra={"jobs": len(batch), "error": repr(exc)})
+            self.stats.retried_alone += len(batch)
+            for pending in batch:
+                try:
+                    (result,) = await anyio.to_thread.run_sync(run_jobs, self._engine(), [pending.job],
+                                                               limiter=self._limiter)
+                except Exception as alone:
+                    _resolve(pending, alone)
+                else:
+                    _resolve(pending, result)
+            return
+        for pending, result in zip(batch, results, strict=True):
+            _resolve(pending, result)
+
+
+def _resolve(pending: _Pending, outcome: Outcome | BaseException) -> None:
+    if pending.future.done():  # cancelled: the client disconnected
+        return
+    if isinstance(outcome, BaseException):
+        pending.future.set_exception(outcome)
+    else:
+        pending.future.set_result(outcome)
