@@ -13,6 +13,10 @@ period, then for the measured period. Usage:
 
     python -m bench.route_throughput --clients 1 8 32 --duration 15 --out var/bench/route_throughput.json
 
+`--open-rates 20 30` adds open-loop runs: requests arrive at random at those rates whatever the server's pace
+(as tickets reach a help desk), so latency under a given load can be compared with the single-client latency
+without the queue that a saturating closed loop builds by construction.
+
 It needs the demo model (`deskmate demo`, or `deskmate train --data data/demo/tickets.jsonl --out
 var/models/current`); `--model-dir` points elsewhere.
 """
@@ -26,12 +30,14 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -126,6 +132,93 @@ async def closed_loop_async(base: str, tickets: list[dict[str, Any]], *, clients
     return {"clients": clients, "throughput_rps": len(spans) / elapsed, **stats}
 
 
+async def open_loop_async(base: str, tickets: list[dict[str, Any]], *, rate: float, warmup: float,
+                          duration: float, seed: int = 13) -> dict[str, float]:
+    """Requests arrive at random (Poisson, `rate` per second) whatever the server's pace, as tickets reach a help
+    desk; each waits for a free kept-alive connection (up to 256). Latency runs from the scheduled arrival, so a
+    server that falls behind is charged for the queue it causes (no coordinated omission)."""
+    url = httpx.URL(base)
+    host, port = url.host, url.port or 80
+    requests = [encode_request(host, "/v1/route", ticket) for ticket in tickets]
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    opened = 0
+    spans: list[tuple[float, float]] = []
+    failures: list[str] = []
+    gaps = np.random.default_rng(seed).exponential(1.0 / rate, size=int(rate * (warmup + duration) * 2) + 16)
+    start = time.perf_counter()
+    measure_from, stop = start + warmup, start + warmup + duration
+
+    async def one(i: int, due: float) -> None:
+        nonlocal opened
+        if idle:
+            reader, writer = idle.pop()
+        elif opened < 256:
+            opened += 1
+            reader, writer = await asyncio.open_connection(host, port)
+        else:
+            failures.append("more than 256 requests in flight")
+            return
+        writer.write(requests[i % len(requests)])
+        status, body = await read_response(reader)
+        idle.append((reader, writer))
+        if status != 200:
+            failures.append(f"{status}: {body[:200]!r}")
+        elif due >= measure_from:
+            spans.append((due, time.perf_counter()))
+
+    pending: set[asyncio.Task[None]] = set()
+    due = start
+    for i, gap in enumerate(gaps):
+        due += float(gap)
+        if due >= stop:
+            break
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        task = asyncio.create_task(one(i, due))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+    await asyncio.gather(*pending)
+    for _, writer in idle:
+        writer.close()
+    if failures:
+        raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
+    if not spans:
+        raise RuntimeError("no request completed in the measured window; raise --duration")
+    stats = percentiles([(end - begin) * 1000 for begin, end in spans])
+    return {"rate_rps": rate, "completed_rps": len(spans) / duration, **stats}
+
+
+def pipeline_ceiling(model_dir: Path, tickets: list[dict[str, Any]], *, threads: int, batch: int,
+                     duration: float) -> dict[str, float]:
+    """Tickets/s of the routing pipeline itself, in this process with no HTTP at all: `threads` threads (the
+    batcher's workers) route batches of `batch` demo tickets back to back. No server can route faster than this on
+    the same cores with the same model, so it bounds what batching and HTTP tuning can reach."""
+    from service.app import load_engine
+    from service.pipeline import TicketInput
+
+    engine = load_engine(Settings(model_dir=model_dir))
+    inputs = [TicketInput(subject=t.get("subject", ""), body=t.get("body", ""), channel=t.get("channel"),
+                          tier=(t.get("customer") or {}).get("tier")) for t in tickets]
+    desk = next(iter(engine.policy.spec.desks))
+    engine.route(inputs[:batch], desk=desk)  # warm
+    done = [0] * threads
+    stop = time.perf_counter() + duration
+
+    def work(k: int) -> None:
+        position = k * 37
+        while time.perf_counter() < stop:
+            engine.route([inputs[(position + j) % len(inputs)] for j in range(batch)], desk=desk)
+            done[k] += batch
+            position += batch
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return {"threads": threads, "batch": batch, "tickets_per_s": sum(done) / (time.perf_counter() - started)}
+
+
 def closed_loop(base: str, tickets: list[dict[str, Any]], *, clients: int, warmup: float,
                 duration: float) -> dict[str, float]:
     return asyncio.run(closed_loop_async(base, tickets, clients=clients, warmup=warmup, duration=duration))
@@ -177,6 +270,10 @@ def main() -> None:
     parser.add_argument("--max-batch-size", type=int, default=None, help="batch bound (default: settings)")
     parser.add_argument("--model-dir", type=Path, default=None, help="routing model (default: settings)")
     parser.add_argument("--naive-train-rows", type=int, default=480)
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also measure the pipeline's own tickets/s in-process (no HTTP; 2 threads, batches of 16)")
+    parser.add_argument("--open-rates", type=float, nargs="*", default=[],
+                        help="also measure open-loop Poisson arrivals at these rates (req/s), e.g. 20 30")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench" / "route_throughput.json")
     args = parser.parse_args()
 
@@ -191,6 +288,7 @@ def main() -> None:
     started_load = os.getloadavg()
 
     results: dict[str, dict[int, dict[str, float]]] = {name: {} for name in args.targets}
+    open_results: dict[str, dict[str, dict[str, float]]] = {name: {} for name in args.targets}
     with tempfile.TemporaryDirectory(prefix="deskmate-throughput-") as data_dir, contextlib.ExitStack() as stack:
         targets = make_targets(args.targets, model_dir=model_dir, data_dir=Path(data_dir), max_wait_ms=max_wait_ms,
                                max_batch_size=max_batch_size, naive_train_rows=args.naive_train_rows)
@@ -209,16 +307,35 @@ def main() -> None:
                 console.print(f"{target.name:>18} {clients:>3} clients: {row['throughput_rps']:.1f} req/s, "
                               f"p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
 
+        for rate in args.open_rates:
+            for target in targets:
+                with console.status(f"{target.name}: open loop at {rate:g} req/s…"):
+                    row = asyncio.run(open_loop_async(bases[target.name], tickets, rate=rate, warmup=args.warmup,
+                                                      duration=args.duration))
+                open_results[target.name][str(rate)] = row
+                console.print(f"{target.name:>18} open loop {rate:g} req/s: completed {row['completed_rps']:.1f}"
+                              f" req/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
+
+    ceiling = None
+    if args.ceiling:
+        with console.status("pipeline ceiling in-process (no HTTP)…"):
+            ceiling = pipeline_ceiling(model_dir, tickets, threads=2, batch=16, duration=args.duration)
+        console.print(f"pipeline ceiling, in-process, no HTTP: {ceiling['tickets_per_s']:.1f} tickets/s "
+                      f"(2 threads, batches of 16)")
+
     summary = ratios(results)
     show(results, summary)
     report = {
         "command": " ".join(["python -m bench.route_throughput", *sys.argv[1:]]),
-        "config": {"clients": levels, "duration_s": args.duration, "warmup_s": args.warmup, "tickets": len(tickets),
+        "config": {"clients": levels, "open_rates": args.open_rates, "duration_s": args.duration,
+                   "warmup_s": args.warmup, "tickets": len(tickets),
                    "model_dir": str(model_dir), "max_wait_ms": max_wait_ms, "max_batch_size": max_batch_size,
                    "naive_train_rows": args.naive_train_rows},
         "machine": {"cpus": os.cpu_count(), "loadavg_start": started_load, "loadavg_end": os.getloadavg()},
         "results": {name: {str(c): row for c, row in levels_.items()} for name, levels_ in results.items()},
         "summary": summary,
+        "open_loop": open_results,
+        "pipeline_ceiling": ceiling,
         "targets": {"throughput_vs_naive_at_max_clients_ge": 3.0, "p99_max_clients_over_p99_1_client_le": 2.0},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
