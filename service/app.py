@@ -19,7 +19,7 @@ from models.embedder import Embedder
 from models.errors import DeskmateError
 from models.routing import RoutingPolicy
 from service.batching import PipelineBatcher
-from service.errors import error_response, install_error_handlers
+from service.errors import NotReady, error_response, install_error_handlers
 from service.pipeline import Engine
 from service.reload import ModelReloader, watch_model
 from service.routers import feedback, health, model_admin, retrieval, route, suggest
@@ -119,7 +119,8 @@ async def start_batcher(tasks: anyio.abc.TaskGroup, settings: Settings, state: A
     """Start the request batcher in the lifespan's task group; each batch uses the engine live at the time."""
 
     def current() -> Engine:
-        assert state.engine is not None
+        if state.engine is None:  # requests check readiness first; this guards direct use
+            raise NotReady(f"service is not ready: {state.not_ready_reason}")
         return state.engine
 
     batcher = PipelineBatcher(current, max_batch_size=settings.batching.max_batch_size,
@@ -170,7 +171,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             async with anyio.create_task_group() as tasks:  # hot reload, request batching
                 if state.engine is not None and settings.model_reload_seconds > 0:
                     tasks.start_soon(watch_model, reloader, settings.model_reload_seconds)
-                if state.engine is not None and settings.batching.enabled:
+                if settings.batching.enabled:  # also when loading failed: a model reload can bring an engine
                     app.state.batcher = await start_batcher(tasks, settings, state)
                 yield
                 tasks.cancel_scope.cancel()

@@ -8,9 +8,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from models.embedder import HashingEmbedder
+from models.routing import RoutingPolicy
 from service.app import create_app
 from service.batching import PipelineBatcher
-from service.settings import BatchingSettings, EmbedderSettings, Settings
+from service.pipeline import Engine
+from service.settings import REPO_ROOT, BatchingSettings, EmbedderSettings, Settings
 
 TICKETS = [
     {"subject": "Charged twice", "body": "my credit card invoice was charged twice"},
@@ -67,3 +70,18 @@ def test_an_empty_ticket_in_a_batch_gets_its_own_422(trained_model_dir: Path, tm
     with TestClient(app) as client, ThreadPoolExecutor(12) as pool:
         codes = list(pool.map(call, range(12)))
     assert codes[5] == 422 and codes.count(200) == 11
+
+
+def test_the_batcher_serves_an_engine_that_arrives_after_a_failed_start(trained_model_dir: Path,
+                                                                        tmp_path: Path) -> None:
+    app = create_app(settings(tmp_path / "no-model-here", tmp_path, batching=True))
+    with TestClient(app) as client:
+        assert client.post("/v1/route", json=TICKETS[0]).status_code == 503  # not ready: no model yet
+        batcher = app.state.batcher
+        assert isinstance(batcher, PipelineBatcher) and batcher.stats.jobs == 0
+        policy = RoutingPolicy.from_yaml(REPO_ROOT / "config" / "routing.yaml")
+        app.state.deskmate.set_engine(Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir,
+                                                  policy=policy))  # what a model reload does
+        response = client.post("/v1/route", json=TICKETS[0])
+        assert response.status_code == 200, response.text
+        assert batcher.stats.jobs == 1
