@@ -90,6 +90,21 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return status, await reader.readexactly(length)
 
 
+def route_requests(base: str, tickets: list[dict[str, Any]]) -> tuple[str, int, list[bytes]]:
+    """Host, port and the ready-to-send `/v1/route` requests of the fixed ticket set."""
+    url = httpx.URL(base)
+    return url.host, url.port or 80, [encode_request(url.host, "/v1/route", ticket) for ticket in tickets]
+
+
+def latency_stats(spans: list[tuple[float, float]], failures: list[str]) -> dict[str, float]:
+    """Percentiles of the measured (start, end) spans; raises on failed requests or an empty window."""
+    if failures:
+        raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
+    if not spans:
+        raise RuntimeError("no request completed in the measured window; raise --duration")
+    return percentiles([(end - start) * 1000 for start, end in spans])
+
+
 async def closed_loop_async(base: str, tickets: list[dict[str, Any]], *, clients: int, warmup: float,
                             duration: float) -> dict[str, float]:
     """`clients` kept-alive connections post tickets back to back; requests started in the window are counted.
@@ -98,9 +113,7 @@ async def closed_loop_async(base: str, tickets: list[dict[str, Any]], *, clients
     a client costing a millisecond of CPU per request (httpx in threads) would take a share of the cores that
     grows with the server's throughput, which understates fast servers more than slow ones.
     """
-    url = httpx.URL(base)
-    host, port = url.host, url.port or 80
-    requests = [encode_request(host, "/v1/route", ticket) for ticket in tickets]
+    host, port, requests = route_requests(base, tickets)
     spans: list[tuple[float, float]] = []
     failures: list[str] = []
     now = time.perf_counter()
@@ -123,12 +136,8 @@ async def closed_loop_async(base: str, tickets: list[dict[str, Any]], *, clients
             writer.close()
 
     await asyncio.gather(*(client(i) for i in range(clients)))
-    if failures:
-        raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
-    if not spans:
-        raise RuntimeError("no request completed in the measured window; raise --duration")
+    stats = latency_stats(spans, failures)
     elapsed = max(end for _, end in spans) - measure_from
-    stats = percentiles([(end - start) * 1000 for start, end in spans])
     return {"clients": clients, "throughput_rps": len(spans) / elapsed, **stats}
 
 
@@ -137,9 +146,7 @@ async def open_loop_async(base: str, tickets: list[dict[str, Any]], *, rate: flo
     """Requests arrive at random (Poisson, `rate` per second) whatever the server's pace, as tickets reach a help
     desk; each waits for a free kept-alive connection (up to 256). Latency runs from the scheduled arrival, so a
     server that falls behind is charged for the queue it causes (no coordinated omission)."""
-    url = httpx.URL(base)
-    host, port = url.host, url.port or 80
-    requests = [encode_request(host, "/v1/route", ticket) for ticket in tickets]
+    host, port, requests = route_requests(base, tickets)
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     opened = 0
     spans: list[tuple[float, float]] = []
@@ -179,11 +186,7 @@ async def open_loop_async(base: str, tickets: list[dict[str, Any]], *, rate: flo
     await asyncio.gather(*pending)
     for _, writer in idle:
         writer.close()
-    if failures:
-        raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
-    if not spans:
-        raise RuntimeError("no request completed in the measured window; raise --duration")
-    stats = percentiles([(end - begin) * 1000 for begin, end in spans])
+    stats = latency_stats(spans, failures)
     return {"rate_rps": rate, "completed_rps": len(spans) / duration, **stats}
 
 

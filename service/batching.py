@@ -22,7 +22,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import anyio
 import anyio.abc
@@ -56,23 +56,18 @@ Outcome = RouteResult | Matrix
 
 @dataclass(slots=True)
 class BatchStats:
-    """Counters for tests, logs and /readyz: batches run, jobs they held, the largest one."""
+    """Counters for tests: batches run, jobs they held, the largest one, jobs retried alone."""
 
     batches: int = 0
     jobs: int = 0
     largest: int = 0
     retried_alone: int = 0
 
-    @property
-    def mean_batch(self) -> float:
-        return self.jobs / self.batches if self.batches else 0.0
-
 
 @dataclass(slots=True)
 class _Pending:
     job: Job
     future: asyncio.Future[Outcome]
-    queued_at: float = field(default_factory=time.perf_counter)
 
 
 def run_jobs(engine: Engine, jobs: list[Job]) -> list[Outcome]:
@@ -109,9 +104,8 @@ class PipelineBatcher:
         self.workers = workers
         self.stats = BatchStats()
         self._queue: deque[_Pending] = deque()
-        self._wakeup: asyncio.Condition | None = None
+        self._wakeup: asyncio.Condition | None = None  # made by `serve`: jobs are taken once it exists
         self._closed = False
-        self._started = False
         self._last_jobs = 0
         self._limiter = anyio.CapacityLimiter(workers)  # batch threads, separate from the request threadpool
 
@@ -122,7 +116,6 @@ class PipelineBatcher:
     async def serve(self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         """Run the worker tasks until cancelled: `await task_group.start(batcher.serve)` returns once it takes jobs."""
         self._wakeup = asyncio.Condition()
-        self._started = True
         try:
             async with anyio.create_task_group() as tasks:
                 for _ in range(self.workers):
@@ -155,7 +148,7 @@ class PipelineBatcher:
         return anyio.from_thread.run(self.embed, text)
 
     async def _submit(self, job: Job) -> Outcome:
-        if self._closed or not self._started or self._wakeup is None:
+        if self._closed or self._wakeup is None:
             raise BatcherClosedError("the batcher is not running")
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._queue.append(_Pending(job, future))
@@ -172,7 +165,8 @@ class PipelineBatcher:
                     await self._wakeup.wait()
             batch = await self._take_batch()
             if batch:
-                await self._execute(batch)
+                with anyio.CancelScope(shield=True):  # even while shutting down, a taken batch gets its answers
+                    await self._execute(batch)
 
     def _take_queued(self, batch: list[_Pending]) -> None:
         while self._queue and len(batch) < self.max_batch_size:
@@ -197,18 +191,16 @@ class PipelineBatcher:
         self._last_jobs = len(batch)
         return batch
 
-    async def _execute(self, batch: list[_Pending]) -> None:
-        """Run one batch to the end, even while shutting down (shielded): its requests get their answers."""
-        with anyio.CancelScope(shield=True):
-            await self._execute_batch(batch)
+    async def _run(self, jobs: list[Job]) -> list[Outcome]:
+        return await anyio.to_thread.run_sync(run_jobs, self._engine(), jobs, limiter=self._limiter)
 
-    async def _execute_batch(self, batch: list[_Pending]) -> None:
+    async def _execute(self, batch: list[_Pending]) -> None:
         self.stats.batches += 1
         self.stats.jobs += len(batch)
         self.stats.largest = max(self.stats.largest, len(batch))
         jobs = [pending.job for pending in batch]
         try:
-            results = await anyio.to_thread.run_sync(run_jobs, self._engine(), jobs, limiter=self._limiter)
+            results = await self._run(jobs)
         except Exception as exc:  # handed to the callers, never swallowed
             if len(batch) == 1:
                 _resolve(batch[0], exc)
@@ -218,8 +210,7 @@ class PipelineBatcher:
             self.stats.retried_alone += len(batch)
             for pending in batch:
                 try:
-                    (result,) = await anyio.to_thread.run_sync(run_jobs, self._engine(), [pending.job],
-                                                               limiter=self._limiter)
+                    (result,) = await self._run([pending.job])
                 except Exception as alone:
                     _resolve(pending, alone)
                 else:
