@@ -28,8 +28,8 @@ from sqlalchemy import create_engine, insert, text
 
 from bench.common import REPO_ROOT, percentiles
 from models.pii import Redactor
-from service.store.repository import FeedbackIn, FeedbackStore, RouteRecord, TicketSeen
-from service.store.tables import FeedbackEvent
+from service.store.repository import NewFeedback, FeedbackStore, RouteRecord, TicketSeen
+from service.store.tables import FeedbackEventRow
 
 console = Console()
 FINAL = ("Hi Ana, thanks for your patience. I refunded the duplicate charge of €49.00 on your card; it shows within "
@@ -85,12 +85,12 @@ def bench_backend(name: str, url: str, threads: list[int], seconds: float) -> li
         run_id = ""
 
         def ours(w: int, n: int) -> None:
-            store.add_feedback(FeedbackIn(suggestion_ids[n % 50], "edited", f"agent-{w}", final_text=FINAL,
+            store.add_feedback(NewFeedback(suggestion_ids[n % 50], "edited", f"agent-{w}", final_text=FINAL,
                                           idempotency_key=f"{run_id}-ours-{w}-{n}"))
 
         def floor(w: int, n: int) -> None:
             with store.engine.begin() as connection:
-                connection.execute(insert(FeedbackEvent).values(
+                connection.execute(insert(FeedbackEventRow).values(
                     suggestion_id=suggestion_ids[n % 50], idempotency_key=f"{run_id}-floor-{w}-{n}",
                     request_hash="0" * 64, action="edited", agent_id=f"agent-{w}", final_text=FINAL,
                     edit_distance=0.5, created_at=datetime.now(UTC)))

@@ -4,7 +4,7 @@ Vectors are realistic rather than uniform: real all-MiniLM-L6-v2 embeddings of a
 sentences (the shared evaluation sets), each synthetic vector = a random sentence embedding + a scaled
 difference of two others + small isotropic noise, renormalized. Queries are built the same way from
 held-out sentences that never seed an indexed vector. Per index: build time, RSS delta and serialized
-size, single-query warm latency p50/p99 through `VectorStore.search`, recall@10 against exact search.
+size, single-query warm latency p50/p99 through `DenseIndex.search`, recall@10 against exact search.
 
     python -m bench.index_scale --sizes 100000 1000000 --out reports/index_scale.json
 """
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.store import VectorStore, choose_index_spec, set_faiss_threads
+from index.dense import DenseIndex, choose_index_spec, set_faiss_threads
 from models.embedder import Embedder, make_embedder
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def _exact_topk(base: Matrix, queries: Matrix) -> npt.NDArray[np.int64]:
 
 
 def measure(
-    store: VectorStore, queries: Matrix, truth: npt.NDArray[np.int64], n_latency: int, *, search_threads: int
+    store: DenseIndex, queries: Matrix, truth: npt.NDArray[np.int64], n_latency: int, *, search_threads: int
 ) -> dict[str, float]:
     """Warm single-query latency with `search_threads` OpenMP threads, and recall@10 against exact search."""
     set_faiss_threads(search_threads)
@@ -136,9 +136,9 @@ def measure(
     }
 
 
-def _with_search_param(store: VectorStore, name: str, value: int) -> VectorStore:
+def _with_search_param(store: DenseIndex, name: str, value: int) -> DenseIndex:
     spec = choose_index_spec(0, index_type=store.spec.kind, **{**store.spec.params, name: value})
-    return VectorStore(store._index, spec, store.dim, n_rows=store.ntotal)
+    return DenseIndex(store._index, spec, store.dim, n_rows=store.ntotal)
 
 
 def run_size(
@@ -176,12 +176,12 @@ def run_size(
         set_faiss_threads(build_threads)
         rss_before = _rss_bytes()
         started = time.perf_counter()
-        store = VectorStore.build(base, spec, dim=base.shape[1])
+        store = DenseIndex.build(base, spec, dim=base.shape[1])
         build_s = time.perf_counter() - started
         rss_delta = _rss_bytes() - rss_before
         size = int(faiss.serialize_index(store._index).nbytes)
         logger.info("built", extra={"n": n, "kind": kind, "seconds": round(build_s, 1)})
-        variants: list[tuple[str, VectorStore]] = [(_describe(spec.kind, spec.params), store)]
+        variants: list[tuple[str, DenseIndex]] = [(_describe(spec.kind, spec.params), store)]
         if kind == "hnsw":
             variants = [
                 (

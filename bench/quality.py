@@ -37,7 +37,7 @@ from models.data import FieldMapping, LabelledText, load_labelled, stratified_sp
 from models.embedder import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from models.evaluation import evaluate_rows
 from models.metrics import abstain_metrics, classification_metrics
-from models.routing_model import make_aux_embedder
+from models.routing_heads import make_aux_embedder
 from models.training import TrainOptions, embed_texts, train_routing_model
 
 logger = logging.getLogger("bench.quality")

@@ -15,14 +15,14 @@ import time
 from pathlib import Path
 
 from bench.common import load_demo_tickets, percentiles, print_table
-from index.api import build_index
+from index.build import build_index
 from index.holder import IndexHolder
 from models.drafting.composer import ComposerDrafter
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import DraftRequest, Source
 from models.embedder import Embedder, HashingEmbedder, make_embedder
 from models.text import ticket_text
-from models.urgency import SentimentScorer
+from models.sentiment import SentimentScorer
 from service.settings import REPO_ROOT
 
 

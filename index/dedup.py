@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.documents import Case
-from index.store import Matrix, Rows
+from index.dense import Matrix, Rows
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ import numpy.typing as npt
 from index.documents import Case
 from index.results import DEFAULT_DENSE_WEIGHT, DEFAULT_RRF_K, SEARCH_MODES, check_mode
 from index.search_index import SearchIndex
-from index.store import Matrix
+from index.dense import Matrix
 from models.embedder import Embedder, make_embedder
 from models.errors import InvalidInputError
 

@@ -11,7 +11,7 @@ from typing import Any
 from index.documents import Case
 from index.results import SearchFilters, SearchResults
 from index.search_index import AddReport, SearchIndex
-from index.store import Matrix
+from index.dense import Matrix
 from models.embedder import Embedder
 from models.errors import ArtifactError
 

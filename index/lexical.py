@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from index.store import Hits, Mask, Rows
+from index.dense import Hits, Mask, Rows
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from index.store import Hits
+from index.dense import Hits
 from models.errors import InvalidInputError
 
 SearchMode = Literal["dense", "lexical", "hybrid"]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from index.search_index import MAX_K, SearchIndex
-from index.store import Matrix
+from index.dense import Matrix
 from models.errors import InvalidInputError
 
 

@@ -44,7 +44,7 @@ from index.results import (
     check_mode,
     rrf_fuse,
 )
-from index.store import Hits, Mask, Matrix, VectorStore, choose_index_spec
+from index.dense import Hits, Mask, Matrix, DenseIndex, choose_index_spec
 from models.embedder import Embedder
 from models.errors import ArtifactError, InvalidInputError
 
@@ -120,10 +120,10 @@ class SearchIndex:
         manifest: Manifest,
         embedder: Embedder,
         cases: list[Case | None],
-        case_store: VectorStore,
+        case_store: DenseIndex,
         articles: Mapping[str, Article],
         passages: list[Passage],
-        passage_store: VectorStore,
+        passage_store: DenseIndex,
         path: Path | None = None,
     ) -> None:
         if len(cases) != case_store.ntotal or len(passages) != passage_store.ntotal:
@@ -207,7 +207,7 @@ class SearchIndex:
         dedup = collapse_near_duplicates(cases, case_vectors, threshold=dedup_threshold)
         kept_cases: list[Case | None] = [cases[i] for i in dedup.keep.tolist()]
         case_spec = choose_index_spec(len(kept_cases), index_type=index_type, **dict(index_params or {}))
-        case_store = VectorStore.build(case_vectors[dedup.keep], case_spec, dim=dim)
+        case_store = DenseIndex.build(case_vectors[dedup.keep], case_spec, dim=dim)
 
         unique_articles: dict[str, Article] = {}
         for article in articles:
@@ -230,7 +230,7 @@ class SearchIndex:
             show_progress=show_progress,
         )
         passage_spec = choose_index_spec(len(passages), index_type=passage_index_type)
-        passage_store = VectorStore.build(passage_vectors, passage_spec, dim=dim)
+        passage_store = DenseIndex.build(passage_vectors, passage_spec, dim=dim)
 
         all_options = {
             "dedup_threshold": dedup_threshold,
@@ -367,7 +367,7 @@ class SearchIndex:
 
     def _rank(
         self,
-        store: VectorStore,
+        store: DenseIndex,
         lexical: LexicalIndex,
         query: str,
         vector: Matrix | None,
@@ -689,10 +689,10 @@ class SearchIndex:
             articles = {a.id: a for a in (Article.from_dict(r) for r in article_rows)}
         except (KeyError, TypeError, ValueError) as exc:
             raise ArtifactError(f"index at {directory} is incomplete or corrupt: {exc!r}") from exc
-        case_store = VectorStore.load(
+        case_store = DenseIndex.load(
             directory / files["case_vectors"], manifest.case_index, dim=manifest.dim, n_rows=len(cases)
         )
-        passage_store = VectorStore.load(
+        passage_store = DenseIndex.load(
             directory / files["passage_vectors"],
             manifest.passage_index,
             dim=manifest.dim,

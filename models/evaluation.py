@@ -14,7 +14,7 @@ from models.classifier import HeadOutput, energy, knn_similarity
 from models.data import FieldMapping, LabelledText, load_labelled
 from models.embedder import Embedder
 from models.metrics import abstain_metrics, classification_metrics, reliability_bins
-from models.routing_model import RoutingModel, normalize_rows
+from models.routing_heads import RoutingModel, normalize_rows
 
 logger = logging.getLogger(__name__)
 

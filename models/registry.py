@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import ArtifactError
-from models.routing_model import model_card, read_manifest
+from models.routing_heads import model_card, read_manifest
 
 logger = logging.getLogger(__name__)
 

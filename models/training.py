@@ -24,7 +24,7 @@ from models.data import (
 from models.embedder import Embedder, UseEmbedder
 from models.errors import InvalidInputError
 from models.metrics import abstain_metrics, classification_metrics
-from models.routing_model import RoutingModel, make_aux_embedder, normalize_rows
+from models.routing_heads import RoutingModel, make_aux_embedder, normalize_rows
 
 logger = logging.getLogger(__name__)
 

@@ -169,7 +169,7 @@ def evaluate(
 ) -> None:
     """Accuracy, macro-F1, per-class report, ECE and abstention metrics of a model on a labelled file."""
     from models.evaluation import evaluate_model, write_plots
-    from models.routing_model import RoutingModel
+    from models.routing_heads import RoutingModel
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
@@ -219,7 +219,7 @@ def build_index_command(
     dedup_threshold: Annotated[float, typer.Option(help="Collapse cases more similar than this (1 = off).")] = 0.95,
 ) -> None:
     """Embed cases and articles into a FAISS + BM25 index directory with a manifest."""
-    from index.api import build_index
+    from index.build import build_index
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
@@ -249,7 +249,7 @@ def search(
     topic: Annotated[str | None, typer.Option(help="Only cases of this topic.")] = None,
 ) -> None:
     """Print the top similar cases and article passages for a query."""
-    from index.api import search as search_index
+    from index.build import search as search_index
 
     settings = Settings()
     configure_logging("WARNING", json_lines=False)
@@ -296,7 +296,7 @@ def demo(
     retrain: Annotated[bool, typer.Option(help="Retrain even if a model for the demo data exists.")] = False,
 ) -> None:
     """Train on the shipped demo data if needed (reusing earlier artifacts), then serve."""
-    from models.routing_model import read_manifest
+    from models.routing_heads import read_manifest
     from models.training import TrainOptions, file_sha256, train_from_file
 
     settings = Settings()
@@ -325,7 +325,7 @@ def demo(
 
 def _ensure_demo_index(settings: Settings, embedder: Embedder, *, rebuild: bool) -> None:
     """Build the demo index (resolved demo tickets + articles) unless one for the same files exists."""
-    from index.api import build_index
+    from index.build import build_index
     from models.training import file_sha256
 
     index_dir = settings.resolved_index_dir

@@ -24,7 +24,7 @@ from models.embedder import Embedder
 from models.errors import InvalidInputError
 from models.evaluation import ScoredRows, score_rows, summarize
 from models.metrics import abstain_metrics, classification_metrics
-from models.routing_model import RoutingModel
+from models.routing_heads import RoutingModel
 from scripts.report_html import render_html
 
 logger = logging.getLogger(__name__)

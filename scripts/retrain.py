@@ -24,7 +24,7 @@ from models.embedder import Embedder
 from models.errors import InvalidInputError
 from models.evaluation import evaluate_rows
 from models.registry import ModelRegistry
-from models.routing_model import RoutingModel, read_manifest
+from models.routing_heads import RoutingModel, read_manifest
 from models.text import ticket_text
 from models.training import TrainOptions, files_sha256, train_routing_model
 

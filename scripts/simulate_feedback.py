@@ -27,7 +27,7 @@ from rich.table import Table
 from models.data import get_field, iter_records, stratified_split
 from models.embedder import Embedder, HashingEmbedder
 from models.registry import ModelRegistry
-from models.routing_model import RoutingModel
+from models.routing_heads import RoutingModel
 from models.text import ticket_text
 from models.training import TrainOptions
 from scripts.retrain import RetrainReport, retrain

@@ -14,10 +14,10 @@ from fastapi import FastAPI, Request
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from index.store import set_faiss_threads
+from index.dense import set_faiss_threads
 from models.embedder import Embedder
 from models.errors import DeskmateError
-from models.routing import RoutingPolicy
+from models.routing_policy import RoutingPolicy
 from service.batching import PipelineBatcher
 from service.errors import NotReady, error_response, install_error_handlers
 from service.pipeline import Engine

@@ -16,8 +16,8 @@ import numpy as np
 from models.embedder import Embedder, Matrix
 from models.errors import ArtifactMismatchError, InvalidInputError
 from models.language import DetectedLanguage, LanguageDetector
-from models.routing import RoutingDecision, RoutingPolicy
-from models.routing_model import HeadPrediction, RoutingModel
+from models.routing_policy import RoutingDecision, RoutingPolicy
+from models.routing_heads import HeadPrediction, RoutingModel
 from models.text import ticket_text
 from models.urgency import Signal, UrgencySignals
 

@@ -22,7 +22,7 @@ import anyio
 
 from models.errors import DeskmateError
 from models.registry import POINTER_FILE
-from models.routing_model import RoutingModel, read_manifest
+from models.routing_heads import RoutingModel, read_manifest
 from service.pipeline import Engine, check_urgency_labels
 from service.settings import Settings
 from service.state import AppState

@@ -21,7 +21,7 @@ from models.drafting.composer import ComposerDrafter
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, Source
 from models.errors import DeskmateError
-from models.urgency import SentimentScorer
+from models.sentiment import SentimentScorer
 from service.ids import new_id
 from service.pipeline import Engine, RouteResult, TicketInput
 from service.recording import route_record

@@ -9,7 +9,7 @@ import pytest
 
 from models.data import LabelledText
 from models.embedder import HashingEmbedder
-from models.routing_model import RoutingModel
+from models.routing_heads import RoutingModel
 from models.training import TrainOptions, train_routing_model
 
 TOPIC_WORDS = {

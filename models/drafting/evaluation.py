@@ -30,7 +30,7 @@ from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import DraftRequest, Source
 from models.embedder import Embedder
 from models.errors import InvalidInputError
-from models.urgency import SentimentScorer
+from models.sentiment import SentimentScorer
 
 _NON_WORD = re.compile(r"[^a-z0-9{} ]+")
 

@@ -59,7 +59,7 @@ def post_feedback(
 ) -> FeedbackOut:
     corrected = body.corrected or CorrectionIn()
     _check_urgency(state, corrected.urgency)
-    record = store.add_feedback(repo.FeedbackIn(
+    record = store.add_feedback(repo.NewFeedback(
         suggestion_id=suggestion_id, action=body.action, agent_id=body.agent_id, final_text=body.final_text,
         reason_code=body.reason_code, reason_text=body.reason, corrected_topic=corrected.topic,
         corrected_urgency=corrected.urgency, corrected_queue=corrected.queue,
@@ -82,7 +82,7 @@ def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep,
     _check_urgency(state, body.urgency)
     if (body.subject is not None or body.body is not None) and not ticket_text(body.subject or "", body.body or ""):
         raise ApiError(422, "empty_text", "subject and body are empty after removing HTML")
-    stored = store.record_resolution(repo.ResolutionIn(
+    stored = store.record_resolution(repo.NewResolution(
         ticket_id=ticket_id, topic=body.topic, reply=body.reply, urgency=body.urgency, queue=body.queue,
         subject=body.subject, body=body.body, channel=body.channel, language=body.language, tenant=body.tenant,
         agent_id=body.agent_id, suggestion_id=body.suggestion_id))

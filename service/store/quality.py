@@ -24,7 +24,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from service.store.repository import FeedbackStore, as_utc
-from service.store.tables import FeedbackEvent, Resolution, RoutingDecision, Suggestion, Ticket
+from service.store.tables import FeedbackEventRow, ResolutionRow, RoutingDecisionRow, SuggestionRow, TicketRow
 
 
 @dataclass(slots=True)
@@ -38,46 +38,46 @@ class _Final:
     suggestion_id: str | None
 
 
-def _latest_feedback(session: Session, since: datetime, until: datetime) -> dict[str, FeedbackEvent]:
-    events = session.scalars(select(FeedbackEvent).where(
-        and_(FeedbackEvent.created_at >= since, FeedbackEvent.created_at < until)).order_by(
-        FeedbackEvent.created_at, FeedbackEvent.id)).all()
-    latest: dict[str, FeedbackEvent] = {}
+def _latest_feedback(session: Session, since: datetime, until: datetime) -> dict[str, FeedbackEventRow]:
+    events = session.scalars(select(FeedbackEventRow).where(
+        and_(FeedbackEventRow.created_at >= since, FeedbackEventRow.created_at < until)).order_by(
+        FeedbackEventRow.created_at, FeedbackEventRow.id)).all()
+    latest: dict[str, FeedbackEventRow] = {}
     for event in events:
         latest[event.suggestion_id] = event
     return latest
 
 
 def _finals(session: Session, since: datetime, until: datetime,
-            latest: dict[str, FeedbackEvent]) -> dict[str, _Final]:
+            latest: dict[str, FeedbackEventRow]) -> dict[str, _Final]:
     """Per ticket, the agent's final labels: a resolution wins over feedback corrections."""
     finals: dict[str, _Final] = {}
     suggestion_ids = [sid for sid, e in latest.items()
                       if e.corrected_topic or e.corrected_queue or e.corrected_urgency]
-    tickets = dict(session.execute(select(Suggestion.suggestion_id, Suggestion.ticket_id).where(
-        Suggestion.suggestion_id.in_(suggestion_ids))).tuples().all()) if suggestion_ids else {}
+    tickets = dict(session.execute(select(SuggestionRow.suggestion_id, SuggestionRow.ticket_id).where(
+        SuggestionRow.suggestion_id.in_(suggestion_ids))).tuples().all()) if suggestion_ids else {}
     for sid in suggestion_ids:
         event = latest[sid]
         finals[tickets[sid]] = _Final(tickets[sid], as_utc(event.created_at), event.corrected_topic,
                                       event.corrected_urgency, event.corrected_queue, "feedback", sid)
-    for res in session.scalars(select(Resolution).where(
-            and_(Resolution.resolved_at >= since, Resolution.resolved_at < until))).all():
+    for res in session.scalars(select(ResolutionRow).where(
+            and_(ResolutionRow.resolved_at >= since, ResolutionRow.resolved_at < until))).all():
         finals[res.ticket_id] = _Final(res.ticket_id, as_utc(res.resolved_at), res.topic, res.urgency, res.queue,
                                        "resolution", res.suggestion_id)
     return finals
 
 
-def _decisions(session: Session, ticket_ids: list[str]) -> dict[str, list[RoutingDecision]]:
-    out: dict[str, list[RoutingDecision]] = defaultdict(list)
+def _decisions(session: Session, ticket_ids: list[str]) -> dict[str, list[RoutingDecisionRow]]:
+    out: dict[str, list[RoutingDecisionRow]] = defaultdict(list)
     for start in range(0, len(ticket_ids), 500):
         chunk = ticket_ids[start:start + 500]
-        for decision in session.scalars(select(RoutingDecision).where(RoutingDecision.ticket_id.in_(chunk)).order_by(
-                RoutingDecision.created_at, RoutingDecision.id)).all():
+        for decision in session.scalars(select(RoutingDecisionRow).where(RoutingDecisionRow.ticket_id.in_(chunk)).order_by(
+                RoutingDecisionRow.created_at, RoutingDecisionRow.id)).all():
             out[decision.ticket_id].append(decision)
     return out
 
 
-def _decision_before(decisions: dict[str, list[RoutingDecision]], final: _Final) -> RoutingDecision | None:
+def _decision_before(decisions: dict[str, list[RoutingDecisionRow]], final: _Final) -> RoutingDecisionRow | None:
     """The latest routing decision made for the ticket before the agent's final labels."""
     before = [d for d in decisions.get(final.ticket_id, []) if as_utc(d.created_at) <= final.at]
     return before[-1] if before else None
@@ -93,7 +93,7 @@ class _Routing:
         self.by_topic: dict[str, Counter[str]] = defaultdict(Counter)
         self.by_queue: dict[str, Counter[str]] = defaultdict(Counter)
 
-    def add(self, final: _Final, decision: RoutingDecision) -> None:
+    def add(self, final: _Final, decision: RoutingDecisionRow) -> None:
         self.labelled += 1
         if decision.needs_human:
             self.triaged += 1
@@ -129,7 +129,7 @@ class _Suggestions:
         self.distances: list[float] = []
         self.reasons: Counter[str] = Counter()
 
-    def add(self, event: FeedbackEvent) -> None:
+    def add(self, event: FeedbackEventRow) -> None:
         self.actions[event.action] += 1
         if event.action == "edited" and event.edit_distance is not None:
             self.distances.append(event.edit_distance)
@@ -148,8 +148,8 @@ class _Suggestions:
 def quality_metrics(store: FeedbackStore, *, since: datetime, until: datetime) -> dict[str, Any]:
     """The window's suggestion and routing quality, overall and by day (UTC)."""
     with store.session() as session:
-        created = session.execute(select(Suggestion.created_at).where(
-            and_(Suggestion.created_at >= since, Suggestion.created_at < until))).scalars().all()
+        created = session.execute(select(SuggestionRow.created_at).where(
+            and_(SuggestionRow.created_at >= since, SuggestionRow.created_at < until))).scalars().all()
         latest = _latest_feedback(session, since, until)
         finals = _finals(session, since, until, latest)
         decisions = _decisions(session, list(finals))
@@ -189,9 +189,9 @@ def export_rows(store: FeedbackStore, *, since: datetime, until: datetime,
         rows: dict[str, dict[str, Any]] = {}
         if include_confirmed:
             confirmed = [sid for sid, e in latest.items() if e.action in ("accepted", "edited")]
-            for sugg, decision in session.execute(select(Suggestion, RoutingDecision).join(
-                    RoutingDecision, RoutingDecision.suggestion_id == Suggestion.suggestion_id).where(
-                    Suggestion.suggestion_id.in_(confirmed))).tuples().all() if confirmed else []:
+            for sugg, decision in session.execute(select(SuggestionRow, RoutingDecisionRow).join(
+                    RoutingDecisionRow, RoutingDecisionRow.suggestion_id == SuggestionRow.suggestion_id).where(
+                    SuggestionRow.suggestion_id.in_(confirmed))).tuples().all() if confirmed else []:
                 if decision.needs_human or sugg.ticket_id in finals:
                     continue
                 rows[sugg.ticket_id] = {"topic": decision.topic, "urgency": decision.urgency,
@@ -208,8 +208,8 @@ def export_rows(store: FeedbackStore, *, since: datetime, until: datetime,
             rows[ticket_id] = {"topic": topic, "urgency": urgency, "queue": queue,
                                "suggestion_id": final.suggestion_id, "corrected": corrected,
                                "label_source": final.source}
-        tickets = {t.ticket_id: t for t in session.scalars(select(Ticket).where(
-            Ticket.ticket_id.in_(list(rows))))} if rows else {}
+        tickets = {t.ticket_id: t for t in session.scalars(select(TicketRow).where(
+            TicketRow.ticket_id.in_(list(rows))))} if rows else {}
     for ticket_id in sorted(rows):
         ticket = tickets.get(ticket_id)
         if ticket is None or not (ticket.subject or ticket.body).strip():

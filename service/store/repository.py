@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.pii import Redactor
 from service.store import db
 from service.store.errors import IdempotencyConflict, InvalidFeedback, NotFound
-from service.store.tables import FeedbackEvent, Resolution, RoutingDecision, Suggestion, Ticket
+from service.store.tables import FeedbackEventRow, ResolutionRow, RoutingDecisionRow, SuggestionRow, TicketRow
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class RouteRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedbackIn:
+class NewFeedback:
     suggestion_id: str
     action: str
     agent_id: str
@@ -108,7 +108,7 @@ class FeedbackRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ResolutionIn:
+class NewResolution:
     ticket_id: str
     topic: str
     reply: str
@@ -195,11 +195,11 @@ class FeedbackStore:
         values = {"ticket_id": ticket.ticket_id, "subject": self.redactor.redact(ticket.subject, known_names=known),
                   "body": self.redactor.redact(ticket.body, known_names=known), "channel": ticket.channel,
                   "language": ticket.language, "tenant": ticket.tenant, "first_seen_at": now, "last_seen_at": now}
-        self._upsert(session, Ticket, values, ["ticket_id"],
+        self._upsert(session, TicketRow, values, ["ticket_id"],
                      ["subject", "body", "channel", "language", "tenant", "last_seen_at"])
 
     def _decision(self, session: Session, record: RouteRecord, now: datetime) -> None:
-        session.add(RoutingDecision(
+        session.add(RoutingDecisionRow(
             ticket_id=record.ticket.ticket_id, suggestion_id=record.suggestion_id, topic=record.topic,
             topic_confidence=record.topic_confidence, alternatives=list(record.alternatives), urgency=record.urgency,
             queue=record.queue, priority=record.priority, sla_minutes=record.sla_minutes,
@@ -228,7 +228,7 @@ class FeedbackStore:
             self._ticket(session, route.ticket, now)
             session.flush()
             self._decision(session, route, now)
-            session.add(Suggestion(
+            session.add(SuggestionRow(
                 suggestion_id=suggestion["suggestion_id"], ticket_id=route.ticket.ticket_id, created_at=now,
                 channel=route.ticket.channel, language=route.ticket.language, topic=route.topic, queue=route.queue,
                 model_version=route.model_version, index_version=suggestion.get("index_version"),
@@ -237,25 +237,25 @@ class FeedbackStore:
                 warnings=list(suggestion.get("warnings") or []), draft_error=suggestion.get("draft_error"),
                 latency_ms=suggestion.get("latency_ms")))
 
-    def get_suggestion(self, suggestion_id: str) -> Suggestion | None:
+    def get_suggestion(self, suggestion_id: str) -> SuggestionRow | None:
         with self.session() as session:
-            return session.get(Suggestion, suggestion_id)
+            return session.get(SuggestionRow, suggestion_id)
 
     # -- feedback -------------------------------------------------------------------------------------------
     @staticmethod
-    def _feedback_record(event: FeedbackEvent, *, replayed: bool) -> FeedbackRecord:
+    def _feedback_record(event: FeedbackEventRow, *, replayed: bool) -> FeedbackRecord:
         return FeedbackRecord(id=event.id, suggestion_id=event.suggestion_id, action=event.action,
                               agent_id=event.agent_id, edit_distance=event.edit_distance,
                               corrected_topic=event.corrected_topic, corrected_urgency=event.corrected_urgency,
                               corrected_queue=event.corrected_queue, created_at=as_utc(event.created_at),
                               replayed=replayed)
 
-    def _replay(self, feedback: FeedbackIn, request_hash: str) -> FeedbackRecord | None:
+    def _replay(self, feedback: NewFeedback, request_hash: str) -> FeedbackRecord | None:
         if feedback.idempotency_key is None:
             return None
         with self.session() as session:
-            event = session.scalars(select(FeedbackEvent).where(
-                FeedbackEvent.idempotency_key == feedback.idempotency_key)).one_or_none()
+            event = session.scalars(select(FeedbackEventRow).where(
+                FeedbackEventRow.idempotency_key == feedback.idempotency_key)).one_or_none()
             if event is None:
                 return None
             if event.request_hash != request_hash or event.suggestion_id != feedback.suggestion_id:
@@ -263,7 +263,7 @@ class FeedbackStore:
                     f"Idempotency-Key {feedback.idempotency_key!r} was already used for a different feedback request")
             return self._feedback_record(event, replayed=True)
 
-    def add_feedback(self, feedback: FeedbackIn) -> FeedbackRecord:
+    def add_feedback(self, feedback: NewFeedback) -> FeedbackRecord:
         """Store one feedback event; a repeat with the same Idempotency-Key returns the first one (`replayed`)."""
         if feedback.action not in ACTIONS:
             raise InvalidFeedback(f"action must be one of {ACTIONS}, not {feedback.action!r}")
@@ -271,7 +271,7 @@ class FeedbackStore:
         final_text = self.redactor.redact(feedback.final_text) if feedback.final_text is not None else None
         try:
             with self.session() as session:
-                suggestion = session.get(Suggestion, feedback.suggestion_id)
+                suggestion = session.get(SuggestionRow, feedback.suggestion_id)
                 if suggestion is None:
                     raise NotFound(f"no suggestion {feedback.suggestion_id!r}")
                 if feedback.action == "accepted":
@@ -280,7 +280,7 @@ class FeedbackStore:
                     distance = edit_distance(suggestion.draft_text or "", final_text)
                 else:
                     distance = None
-                event = FeedbackEvent(
+                event = FeedbackEventRow(
                     suggestion_id=feedback.suggestion_id, idempotency_key=feedback.idempotency_key,
                     request_hash=request_hash, action=feedback.action, agent_id=feedback.agent_id,
                     final_text=final_text, edit_distance=distance, reason_code=feedback.reason_code,
@@ -300,14 +300,14 @@ class FeedbackStore:
 
     def count_feedback(self) -> int:
         with self.session() as session:
-            return int(session.scalar(select(func.count()).select_from(FeedbackEvent)) or 0)
+            return int(session.scalar(select(func.count()).select_from(FeedbackEventRow)) or 0)
 
     # -- resolutions ----------------------------------------------------------------------------------------
-    def record_resolution(self, resolution: ResolutionIn) -> ResolutionRecord:
+    def record_resolution(self, resolution: NewResolution) -> ResolutionRecord:
         """Store the final labels and reply; the ticket text comes from the request or from when it was seen."""
         now = utcnow()
         with self.session() as session:
-            ticket = session.get(Ticket, resolution.ticket_id)
+            ticket = session.get(TicketRow, resolution.ticket_id)
             if resolution.subject is not None or resolution.body is not None:
                 seen = TicketSeen(ticket_id=resolution.ticket_id, subject=resolution.subject or "",
                                   body=resolution.body or "",
@@ -316,17 +316,17 @@ class FeedbackStore:
                                   tenant=resolution.tenant or (ticket.tenant if ticket else None))
                 self._ticket(session, seen, now)
                 session.flush()
-                ticket = session.get(Ticket, resolution.ticket_id, populate_existing=True)
+                ticket = session.get(TicketRow, resolution.ticket_id, populate_existing=True)
             if ticket is None or not (ticket.subject or ticket.body).strip():
                 raise InvalidFeedback(f"ticket {resolution.ticket_id!r} was never seen by the service: send its "
                                       "subject and body with the resolution")
-            previous = session.get(Resolution, resolution.ticket_id)
+            previous = session.get(ResolutionRow, resolution.ticket_id)
             reply = self.redactor.redact(resolution.reply)
             values = {"ticket_id": resolution.ticket_id, "suggestion_id": resolution.suggestion_id,
                       "topic": resolution.topic, "urgency": resolution.urgency, "queue": resolution.queue,
                       "reply": reply, "agent_id": resolution.agent_id, "indexed": False, "index_version": None,
                       "resolved_at": now}
-            self._upsert(session, Resolution, values, ["ticket_id"], [k for k in values if k != "ticket_id"])
+            self._upsert(session, ResolutionRow, values, ["ticket_id"], [k for k in values if k != "ticket_id"])
             return ResolutionRecord(
                 ticket_id=resolution.ticket_id, subject=ticket.subject, body=ticket.body, reply=reply,
                 topic=resolution.topic, urgency=resolution.urgency, queue=resolution.queue,
@@ -335,7 +335,7 @@ class FeedbackStore:
 
     def mark_indexed(self, ticket_id: str, index_version: str) -> None:
         with self.session() as session:
-            resolution = session.get(Resolution, ticket_id)
+            resolution = session.get(ResolutionRow, ticket_id)
             if resolution is not None:
                 resolution.indexed = True
                 resolution.index_version = index_version

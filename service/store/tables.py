@@ -17,7 +17,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class Ticket(Base):
+class TicketRow(Base):
     """A ticket the service has seen (by the desk's id; `tkt_…` when the request carried none)."""
 
     __tablename__ = "tickets"
@@ -32,7 +32,7 @@ class Ticket(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class RoutingDecision(Base):
+class RoutingDecisionRow(Base):
     """What the model decided for a ticket, kept to measure overrides and top-k agreement."""
 
     __tablename__ = "routing_decisions"
@@ -54,7 +54,7 @@ class RoutingDecision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class Suggestion(Base):
+class SuggestionRow(Base):
     """A drafted reply as shown to the agent, with what it was built from."""
 
     __tablename__ = "suggestions"
@@ -77,7 +77,7 @@ class Suggestion(Base):
     latency_ms: Mapped[float | None] = mapped_column(Float)
 
 
-class FeedbackEvent(Base):
+class FeedbackEventRow(Base):
     """An agent's verdict on a suggestion. Several per suggestion are allowed; metrics use the latest."""
 
     __tablename__ = "feedback_events"
@@ -100,7 +100,7 @@ class FeedbackEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class Resolution(Base):
+class ResolutionRow(Base):
     """How a ticket was finally resolved; the latest one per ticket wins and becomes a case in the index."""
 
     __tablename__ = "resolutions"

@@ -7,7 +7,7 @@ from models.drafting.composer import ComposerDrafter, adapt_reply, pick_case, sp
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import Draft, DraftingError, DraftRequest, Source
 from models.errors import ArtifactError
-from models.urgency import SentimentScorer
+from models.sentiment import SentimentScorer
 from service.settings import REPO_ROOT
 
 BOOK_PATH = REPO_ROOT / "config" / "phrasebook.yaml"

@@ -11,7 +11,7 @@ from models.drafting.llm_server import ChatServer
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.prompts import SYSTEM_PROMPT, build_prompt
 from models.drafting.types import Draft, DraftRequest, Source
-from models.urgency import SentimentScorer
+from models.sentiment import SentimentScorer
 from service.settings import REPO_ROOT
 
 CASE = Source(id="c1", kind="case", text="Reset links expire after 24 hours; I sent you a new one.", score=0.8,

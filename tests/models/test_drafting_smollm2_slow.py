@@ -14,7 +14,7 @@ from models.drafting.llm_server import ChatServer
 from models.drafting.local import TransformersChat
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import Draft, DraftRequest, Source
-from models.urgency import SentimentScorer
+from models.sentiment import SentimentScorer
 from service.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from models.embedder import (
     make_embedder,
 )
 from models.errors import ArtifactError
-from models.routing_model import make_aux_embedder
+from models.routing_heads import make_aux_embedder
 
 
 def test_hashing_embedder_is_deterministic_normalized_and_lexical() -> None:

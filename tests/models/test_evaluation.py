@@ -4,7 +4,7 @@ import numpy as np
 
 from models.embedder import HashingEmbedder
 from models.evaluation import evaluate_rows, score_rows, summarize
-from models.routing_model import RoutingModel
+from models.routing_heads import RoutingModel
 from tests.conftest import synthetic_rows
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from models.errors import ArtifactError
 from models.registry import ModelRegistry, RegistryError
-from models.routing_model import read_manifest
+from models.routing_heads import read_manifest
 from service.settings import Settings
 
 

@@ -7,7 +7,7 @@ from models.coverage import coverage_curve, point
 from models.embedder import HashingEmbedder
 from models.evaluation import evaluate_rows
 from models.report_plots import coverage_png, data_uri, evaluation_pngs, hit_at_k_png
-from models.routing_model import RoutingModel
+from models.routing_heads import RoutingModel
 from tests.conftest import synthetic_rows
 
 PNG = b"\x89PNG"

@@ -9,7 +9,7 @@ import pytest
 from models.classifier import ClassifierHead, HeadConfig, same_fitted_vectorizer, union_transform
 from models.embedder import HashingEmbedder
 from models.errors import InvalidInputError
-from models.routing_model import MODEL_FORMAT_VERSION, RoutingModel, read_manifest
+from models.routing_heads import MODEL_FORMAT_VERSION, RoutingModel, read_manifest
 from tests.conftest import synthetic_rows
 
 TEXTS = ["invoice charged twice on my credit card", "site is down 502 error since yesterday",

@@ -35,7 +35,7 @@ def test_customer_turns_keep_only_what_the_customer_said() -> None:
 
 
 def test_an_angry_caller_scores_negative_despite_a_polite_agent() -> None:
-    from models.urgency import SentimentScorer
+    from models.sentiment import SentimentScorer
 
     call = ("Agent: Orbitly support, how can I help? Customer: This is the THIRD time I'm calling about being "
             "charged twice. I am absolutely furious, I want my money back today or I'm cancelling. Agent: I "

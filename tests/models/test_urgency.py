@@ -1,6 +1,6 @@
 import pytest
 
-from models.routing import RoutingPolicy
+from models.routing_policy import RoutingPolicy
 from models.urgency import UrgencySignals
 from service.settings import REPO_ROOT
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from index.api import build_index
+from index.build import build_index
 from models.data import FieldMapping
 from models.embedder import HashingEmbedder
 from models.errors import ArtifactError, InvalidInputError

@@ -15,7 +15,7 @@ import pytest
 
 from models.embedder import HashingEmbedder, Matrix
 from models.errors import InvalidInputError
-from models.routing import RoutingPolicy
+from models.routing_policy import RoutingPolicy
 from service.batching import BatcherClosedError, PipelineBatcher
 from service.pipeline import Engine, RouteResult, TicketInput
 from service.settings import REPO_ROOT

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from models.embedder import HashingEmbedder
-from models.routing import RoutingPolicy
+from models.routing_policy import RoutingPolicy
 from service.app import create_app
 from service.batching import PipelineBatcher
 from service.pipeline import Engine

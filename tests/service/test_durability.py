@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from bench.common import free_port
 from models.pii import Redactor
 from service.store.repository import FeedbackStore
-from service.store.tables import FeedbackEvent
+from service.store.tables import FeedbackEventRow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,8 +104,8 @@ def test_acknowledged_feedback_survives_sigkill_exactly_once(trained_model_dir: 
         store = FeedbackStore.open(store_url, redactor=Redactor(enabled=False), migrate=False)
         try:
             with store.session() as session:
-                rows = session.execute(select(FeedbackEvent.idempotency_key, FeedbackEvent.id)).tuples().all()
-                total = session.scalar(select(func.count()).select_from(FeedbackEvent))
+                rows = session.execute(select(FeedbackEventRow.idempotency_key, FeedbackEventRow.id)).tuples().all()
+                total = session.scalar(select(func.count()).select_from(FeedbackEventRow))
             stored = dict(rows)
             missing = sorted(set(acknowledged) - set(stored))
             assert not missing, f"acknowledged but lost: {missing[:10]}"
@@ -120,7 +120,7 @@ def test_acknowledged_feedback_survives_sigkill_exactly_once(trained_model_dir: 
                                            headers={"Idempotency-Key": key})
                     assert response.status_code == 200 and response.json()["feedback_id"] == acknowledged[key]
             with store.session() as session:
-                assert session.scalar(select(func.count()).select_from(FeedbackEvent)) == total
+                assert session.scalar(select(func.count()).select_from(FeedbackEventRow)) == total
         finally:
             store.close()
     counts = {"backend": store_url.split(":")[0], "sent": sent, "acknowledged": len(acknowledged),

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import StoreSettings
-from service.store.tables import Resolution, RoutingDecision, Suggestion, Ticket
+from service.store.tables import ResolutionRow, RoutingDecisionRow, SuggestionRow, TicketRow
 from tests.service.test_api import assert_error_shape
 from tests.service.test_retrieval_api import index_dir, make_settings  # noqa: F401
 
@@ -93,7 +93,7 @@ def test_resolution_becomes_a_searchable_case(client: TestClient) -> None:
     again = client.post("/v1/tickets/ZD-77/resolution", json={"topic": "feature_request", "reply": "Fixed in 4.3."})
     assert again.json()["replaced"] is True
     with client.app.state.store.session() as session:  # type: ignore[attr-defined]
-        stored = session.get(Resolution, "ZD-77")
+        stored = session.get(ResolutionRow, "ZD-77")
         assert stored is not None and stored.indexed and stored.reply == "Fixed in 4.3."
 
 
@@ -112,8 +112,8 @@ def test_route_calls_are_recorded_redacted(client: TestClient) -> None:
     assert client.post("/v1/route", json={**TICKET, "id": None}).status_code == 200  # no id: not recorded
     assert client.app.state.recorder.flush(timeout=30)  # type: ignore[attr-defined]
     with client.app.state.store.session() as session:  # type: ignore[attr-defined]
-        decisions = session.query(RoutingDecision).all()
-        ticket = session.get(Ticket, "ZD-1")
+        decisions = session.query(RoutingDecisionRow).all()
+        ticket = session.get(TicketRow, "ZD-1")
         assert len(decisions) == 1 and decisions[0].ticket_id == "ZD-1"
         assert ticket is not None and "[CARD]" in ticket.body and "[EMAIL]" in ticket.body
 
@@ -122,8 +122,8 @@ def test_the_customers_name_is_not_kept(client: TestClient) -> None:
     out = new_suggestion(client, id="ZD-5", body="Hi, Ana Souza here. Ana needs the invoice fixed, Anatomy dept.")
     assert out["draft"]["text"].startswith("Hi Ana,")  # the agent sees the name
     with client.app.state.store.session() as session:  # type: ignore[attr-defined]
-        ticket = session.get(Ticket, "ZD-5")
-        stored = session.get(Suggestion, out["suggestion_id"])
+        ticket = session.get(TicketRow, "ZD-5")
+        stored = session.get(SuggestionRow, out["suggestion_id"])
         assert ticket is not None and stored is not None and stored.draft_text is not None
         assert "Ana" not in ticket.body.replace("Anatomy", "") and "[NAME] needs" in ticket.body
         assert "Ana" not in stored.draft_text and stored.draft_text.startswith("Hi [NAME],")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from index.api import build_index
+from index.build import build_index
 from models.embedder import HashingEmbedder
 from service.app import create_app
 from service.settings import EmbedderSettings, RetrievalSettings, Settings

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import DraftingSettings
-from service.store.tables import Suggestion
+from service.store.tables import SuggestionRow
 from service.suggest import new_suggestion_id
 from tests.service.test_retrieval_api import index_dir, make_settings  # noqa: F401
 
@@ -41,7 +41,7 @@ def test_suggest_routes_retrieves_drafts_and_stores(client: TestClient, tmp_path
     second = suggest(client)
     store = client.app.state.store  # type: ignore[attr-defined]
     with store.session() as session:
-        stored = {s.suggestion_id: s for s in session.query(Suggestion).all()}
+        stored = {s.suggestion_id: s for s in session.query(SuggestionRow).all()}
     assert set(stored) == {out["suggestion_id"], second["suggestion_id"]}
     first = stored[out["suggestion_id"]]
     assert first.draft_text == draft["text"].replace("Ana", "[NAME]")  # the customer's name is not kept

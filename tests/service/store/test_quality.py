@@ -9,7 +9,7 @@ import pytest
 from models.data import FieldMapping, load_labelled
 from models.pii import Redactor
 from service.store.quality import export_rows, quality_metrics
-from service.store.repository import FeedbackIn, FeedbackStore, ResolutionIn
+from service.store.repository import NewFeedback, FeedbackStore, NewResolution
 from tests.service.store.test_repository import route, suggestion
 
 WINDOW: dict[str, Any] = {"since": datetime.now(UTC) - timedelta(days=1),
@@ -24,14 +24,14 @@ def store(store_url: str) -> Iterator[FeedbackStore]:
         sid = f"sug_{i}"
         opened.record_suggestion(route(f"T-{i}", suggestion_id=sid, needs_human=i == 6), suggestion(sid))
     add = opened.add_feedback
-    add(FeedbackIn("sug_1", "rejected", "a1", reason_code="wrong_facts"))
-    add(FeedbackIn("sug_1", "accepted", "a1"))  # the latest event per suggestion counts
-    add(FeedbackIn("sug_2", "edited", "a1", final_text="Hi Anna, sorry about the double charge. Refunded today."))
-    add(FeedbackIn("sug_3", "rejected", "a2", reason_code="wrong_topic", corrected_topic="account",
+    add(NewFeedback("sug_1", "rejected", "a1", reason_code="wrong_facts"))
+    add(NewFeedback("sug_1", "accepted", "a1"))  # the latest event per suggestion counts
+    add(NewFeedback("sug_2", "edited", "a1", final_text="Hi Anna, sorry about the double charge. Refunded today."))
+    add(NewFeedback("sug_3", "rejected", "a2", reason_code="wrong_topic", corrected_topic="account",
                    corrected_queue="q-account"))
-    add(FeedbackIn("sug_4", "rejected", "a2", reason_text="tone is off"))
-    opened.record_resolution(ResolutionIn("T-5", "outage", "We fixed the outage.", urgency="high", queue="q-outage"))
-    opened.record_resolution(ResolutionIn("T-6", "billing", "Refunded.", queue="q-billing"))
+    add(NewFeedback("sug_4", "rejected", "a2", reason_text="tone is off"))
+    opened.record_resolution(NewResolution("T-5", "outage", "We fixed the outage.", urgency="high", queue="q-outage"))
+    opened.record_resolution(NewResolution("T-6", "billing", "Refunded.", queue="q-billing"))
     yield opened
     opened.close()
 

@@ -12,14 +12,14 @@ from service.store import db
 from service.store.errors import IdempotencyConflict, InvalidFeedback, NotFound, StoreUnavailable
 from service.store.recorder import RouteRecorder
 from service.store.repository import (
-    FeedbackIn,
+    NewFeedback,
     FeedbackStore,
-    ResolutionIn,
+    NewResolution,
     RouteRecord,
     TicketSeen,
     edit_distance,
 )
-from service.store.tables import FeedbackEvent, RoutingDecision, Suggestion, Ticket
+from service.store.tables import FeedbackEventRow, RoutingDecisionRow, SuggestionRow, TicketRow
 
 BODY = ("Hi, I was charged twice for invoice INV-2024-0042. Card 4111 1111 1111 1111, call me on +49 30 1234567 "
         "or write to anna.schmidt@example.com. IBAN DE89 3704 0044 0532 0130 00.")
@@ -52,7 +52,7 @@ def test_migrations_create_the_schema_and_are_idempotent(store: FeedbackStore) -
     db.upgrade(store.engine)  # a second run changes nothing
     db.check_schema(store.engine)
     with store.session() as session:
-        assert session.scalar(select(func.count()).select_from(Ticket)) == 0
+        assert session.scalar(select(func.count()).select_from(TicketRow)) == 0
 
 
 def test_unreachable_database_fails_loudly() -> None:
@@ -70,8 +70,8 @@ def test_schema_check_refuses_an_unmigrated_database(tmp_path: Any) -> None:
 def test_everything_stored_is_redacted(store: FeedbackStore) -> None:
     store.record_suggestion(route(suggestion_id="sug_1"), suggestion("sug_1", "Call +49 30 1234567 for Anna"))
     with store.session() as session:
-        ticket = session.get(Ticket, "ZD-1")
-        stored = session.get(Suggestion, "sug_1")
+        ticket = session.get(TicketRow, "ZD-1")
+        stored = session.get(SuggestionRow, "sug_1")
         assert ticket is not None and stored is not None
         for value in (ticket.body, stored.draft_text):
             assert value is not None
@@ -80,21 +80,21 @@ def test_everything_stored_is_redacted(store: FeedbackStore) -> None:
         assert "[CARD]" in ticket.body and "[EMAIL]" in ticket.body and "[IBAN]" in ticket.body
         assert "INV-2024-0042" in ticket.body  # an invoice number is not PII
         assert stored.draft is not None and "[PHONE]" in stored.draft["text"]
-        decision = session.scalars(select(RoutingDecision)).one()
+        decision = session.scalars(select(RoutingDecisionRow)).one()
         assert decision.suggestion_id == "sug_1" and decision.alternatives == ["account", "outage"]
 
 
 def test_feedback_is_idempotent_per_key(store: FeedbackStore) -> None:
     store.record_suggestion(route(suggestion_id="sug_1"), suggestion("sug_1"))
-    feedback = FeedbackIn("sug_1", "edited", "agent-7", final_text="Hi Anna, we refunded the double charge.",
+    feedback = NewFeedback("sug_1", "edited", "agent-7", final_text="Hi Anna, we refunded the double charge.",
                           idempotency_key="k-1")
     first = store.add_feedback(feedback)
     again = store.add_feedback(feedback)
     assert not first.replayed and again.replayed and again.id == first.id
     assert first.edit_distance is not None and 0.0 < first.edit_distance < 1.0
     with pytest.raises(IdempotencyConflict):
-        store.add_feedback(FeedbackIn("sug_1", "accepted", "agent-7", idempotency_key="k-1"))
-    store.add_feedback(FeedbackIn("sug_1", "accepted", "agent-7"))  # no key: a new event each time
+        store.add_feedback(NewFeedback("sug_1", "accepted", "agent-7", idempotency_key="k-1"))
+    store.add_feedback(NewFeedback("sug_1", "accepted", "agent-7"))  # no key: a new event each time
     assert store.count_feedback() == 2
 
 
@@ -103,7 +103,7 @@ def test_concurrent_repeats_of_one_key_store_one_event(store: FeedbackStore) -> 
     results: list[Any] = []
 
     def send() -> None:
-        results.append(store.add_feedback(FeedbackIn("sug_1", "accepted", "a", idempotency_key="same")))
+        results.append(store.add_feedback(NewFeedback("sug_1", "accepted", "a", idempotency_key="same")))
 
     threads = [threading.Thread(target=send) for _ in range(8)]
     for thread in threads:
@@ -117,18 +117,18 @@ def test_concurrent_repeats_of_one_key_store_one_event(store: FeedbackStore) -> 
 
 def test_feedback_on_unknown_suggestion_and_bad_action(store: FeedbackStore) -> None:
     with pytest.raises(NotFound):
-        store.add_feedback(FeedbackIn("sug_missing", "accepted", "a"))
+        store.add_feedback(NewFeedback("sug_missing", "accepted", "a"))
     with pytest.raises(InvalidFeedback):
-        store.add_feedback(FeedbackIn("sug_missing", "maybe", "a"))
+        store.add_feedback(NewFeedback("sug_missing", "maybe", "a"))
 
 
 def test_resolution_uses_the_seen_ticket_and_replaces_earlier_ones(store: FeedbackStore) -> None:
     with pytest.raises(InvalidFeedback, match="never seen"):
-        store.record_resolution(ResolutionIn("ZD-9", "billing", "Refunded."))
+        store.record_resolution(NewResolution("ZD-9", "billing", "Refunded."))
     store.record_routes([route("ZD-9")])
-    first = store.record_resolution(ResolutionIn("ZD-9", "billing", "Refunded, write to me at a.b@example.org"))
+    first = store.record_resolution(NewResolution("ZD-9", "billing", "Refunded, write to me at a.b@example.org"))
     assert not first.replaced and first.body.startswith("Hi, I was charged twice") and "[EMAIL]" in first.reply
-    second = store.record_resolution(ResolutionIn("ZD-9", "account", "Moved to account team.", subject="New",
+    second = store.record_resolution(NewResolution("ZD-9", "account", "Moved to account team.", subject="New",
                                                   body="Other text"))
     assert second.replaced and second.subject == "New" and second.topic == "account"
 
@@ -140,17 +140,17 @@ def test_recorder_writes_in_the_background_and_flushes(store: FeedbackStore) -> 
     recorder.close()
     assert recorder.written == 50 and recorder.dropped == 0
     with store.session() as session:
-        assert session.scalar(select(func.count()).select_from(RoutingDecision)) == 50
-        assert session.scalar(select(func.count()).select_from(Ticket)) == 50
+        assert session.scalar(select(func.count()).select_from(RoutingDecisionRow)) == 50
+        assert session.scalar(select(func.count()).select_from(TicketRow)) == 50
 
 
 def test_deleting_a_suggestion_cascades(store: FeedbackStore) -> None:
     store.record_suggestion(route(suggestion_id="sug_1"), suggestion("sug_1"))
-    store.add_feedback(FeedbackIn("sug_1", "accepted", "a"))
+    store.add_feedback(NewFeedback("sug_1", "accepted", "a"))
     with store.session() as session:
         session.execute(text("DELETE FROM tickets WHERE ticket_id = 'ZD-1'"))
     with store.session() as session:
-        assert session.scalar(select(func.count()).select_from(FeedbackEvent)) == 0
+        assert session.scalar(select(func.count()).select_from(FeedbackEventRow)) == 0
 
 
 def test_edit_distance_is_normalized() -> None:

@@ -4,7 +4,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from index.store import FLAT_MAX, HNSW_MAX, VectorStore, choose_index_spec
+from index.dense import FLAT_MAX, HNSW_MAX, DenseIndex, choose_index_spec
 from models.errors import InvalidInputError
 
 
@@ -34,7 +34,7 @@ def test_auto_index_type_follows_corpus_size() -> None:
 @pytest.mark.parametrize("fraction", [0.005, 0.3])
 def test_filtered_search_returns_k_allowed_rows(kind: str, params: dict[str, int], fraction: float) -> None:
     vectors = _vectors(4000)
-    store = VectorStore.build(vectors, choose_index_spec(4000, index_type=kind, **params), dim=32)
+    store = DenseIndex.build(vectors, choose_index_spec(4000, index_type=kind, **params), dim=32)
     rng = np.random.default_rng(1)
     allowed = rng.random(4000) < fraction
     query = _vectors(1, seed=9)[0]
@@ -48,7 +48,7 @@ def test_filtered_search_returns_k_allowed_rows(kind: str, params: dict[str, int
 def test_scrub_erases_vectors_and_ids_are_rows() -> None:
     for kind, params in (("flat", {}), ("hnsw", {"m": 8}), ("ivf", {"nlist": 4})):
         vectors = _vectors(300)
-        store = VectorStore.build(vectors, choose_index_spec(300, index_type=kind, **params), dim=32)
+        store = DenseIndex.build(vectors, choose_index_spec(300, index_type=kind, **params), dim=32)
         assert store.search(vectors[5], 1).rows.tolist() == [5]
         store.scrub(np.array([5]))
         alive = np.ones(300, dtype=bool)

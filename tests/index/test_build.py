@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.api import add_cases, build_index, delete_cases, index_info, search
+from index.build import add_cases, build_index, delete_cases, index_info, search
 from models.embedder import HashingEmbedder
 from models.errors import InvalidInputError
 from tests.index.conftest import make_articles, make_cases

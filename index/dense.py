@@ -119,7 +119,7 @@ class Hits:
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
-class VectorStore:
+class DenseIndex:
     """One FAISS index whose ids are row numbers 0..n-1. Not synchronized: callers hold a lock."""
 
     def __init__(self, index: Any, spec: IndexSpec, dim: int, *, n_rows: int | None = None) -> None:
@@ -130,7 +130,7 @@ class VectorStore:
         self._n_rows = int(index.ntotal) if n_rows is None else n_rows
 
     @classmethod
-    def build(cls, vectors: Matrix, spec: IndexSpec, *, dim: int) -> VectorStore:
+    def build(cls, vectors: Matrix, spec: IndexSpec, *, dim: int) -> DenseIndex:
         vectors = _check_vectors(vectors, dim)
         store = cls(_empty_index(spec, dim, vectors if spec.kind == "ivf" else None), spec, dim)
         if len(vectors):
@@ -176,13 +176,13 @@ class VectorStore:
         data = faiss.rev_swig_ptr(storage.get_xb(), self.ntotal * self.dim).reshape(self.ntotal, self.dim)
         data[np.asarray(rows, dtype=np.int64)] = 0.0
 
-    def compacted(self, keep: Rows) -> VectorStore:
+    def compacted(self, keep: Rows) -> DenseIndex:
         """A new store holding only rows `keep` (renumbered 0..len(keep)-1), same index type."""
         vectors = self.reconstruct(keep)
         spec = self.spec
         if spec.kind == "ivf" and len(vectors) < spec.params["nlist"]:
             spec = choose_index_spec(len(vectors), index_type="flat")
-        return VectorStore.build(vectors, spec, dim=self.dim)
+        return DenseIndex.build(vectors, spec, dim=self.dim)
 
     # ------------------------------------------------------------------------------------------ search
 
@@ -254,7 +254,7 @@ class VectorStore:
             faiss.write_index(self._index, str(tmp))
 
     @classmethod
-    def load(cls, path: Path, spec: IndexSpec, *, dim: int, n_rows: int) -> VectorStore:
+    def load(cls, path: Path, spec: IndexSpec, *, dim: int, n_rows: int) -> DenseIndex:
         if not path.is_file():
             raise ArtifactError(f"index file missing: {path}")
         faiss = _faiss()

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from models.errors import ArtifactError, InvalidInputError
-from models.routing import RoutingPolicy
+from models.routing_policy import RoutingPolicy
 from service.settings import REPO_ROOT
 
 RULES = REPO_ROOT / "config" / "routing.yaml"
