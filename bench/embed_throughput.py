@@ -35,8 +35,9 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.common import REPO_ROOT, load_demo_tickets, percentiles
-from models.embedder import Embedder, Matrix, SentenceTransformerEmbedder, packaged_minilm_path
-from models.onnx_embedder import ONNX_FORMAT, OnnxEmbedder, OnnxSessionConfig
+from models.embedding.base import ONNX_FORMAT, Embedder, Matrix, packaged_minilm_path
+from models.embedding.onnx import OnnxEmbedder, OnnxSessionConfig
+from models.embedding.sentence_transformer import SentenceTransformerEmbedder
 from models.text import ticket_text
 
 BANKING77 = REPO_ROOT.parent / "shared" / "data" / "banking77" / "train.csv"

@@ -28,7 +28,8 @@ from sqlalchemy import create_engine, insert, text
 
 from bench.common import REPO_ROOT, percentiles
 from models.pii import Redactor
-from service.store.repository import NewFeedback, FeedbackStore, RouteRecord, TicketSeen
+from service.records import RouteRecord, SuggestionRecord, SuggestionSources, TicketSeen
+from service.store.repository import FeedbackStore, NewFeedback
 from service.store.tables import FeedbackEventRow
 
 console = Console()
@@ -44,8 +45,9 @@ def _setup(store: FeedbackStore, n: int) -> list[str]:
                                               "email", "en"), topic="billing", topic_confidence=0.9,
                             alternatives=("account",), urgency="normal", queue="billing", priority="normal",
                             sla_minutes=480, needs_human=False, reason=None, model_version="bench", suggestion_id=sid)
-        store.record_suggestion(route, {"suggestion_id": sid, "draft": {"text": FINAL[:120], "drafter": "composer"},
-                                        "sources": {}, "warnings": []})
+        store.record_suggestion(SuggestionRecord(suggestion_id=sid, route=route, index_version=None,
+                                                 sources=SuggestionSources(), draft_error=None,
+                                                 draft={"text": FINAL[:120], "drafter": "composer"}))
         ids.append(sid)
     return ids
 

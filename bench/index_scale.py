@@ -27,11 +27,11 @@ import numpy as np
 import numpy.typing as npt
 
 from index.dense import DenseIndex, choose_index_spec, set_faiss_threads
-from models.embedder import Embedder, make_embedder
+from models.embedding.base import Embedder, Matrix
+from models.embedding.factory import make_embedder
 
 logger = logging.getLogger(__name__)
 
-Matrix = npt.NDArray[np.float32]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 K = 10
 

@@ -27,7 +27,7 @@ from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 from sklearn.linear_model import LogisticRegression
 
-from models.embedder import packaged_minilm_path
+from models.embedding.base import packaged_minilm_path
 
 DEMO_TICKETS = Path(__file__).resolve().parent.parent / "data" / "demo" / "tickets.jsonl"
 

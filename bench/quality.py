@@ -34,7 +34,8 @@ from index.evaluation import evaluate_retrieval, split_indices
 from models.baseline import BaselineOptions, fit_baseline, tfidf_neighbour_hits
 from models.classifier import HeadConfig
 from models.data import FieldMapping, LabelledText, load_labelled, stratified_split
-from models.embedder import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
+from models.embedding.base import DEFAULT_MODEL, Embedder
+from models.embedding.sentence_transformer import SentenceTransformerEmbedder
 from models.evaluation import evaluate_rows
 from models.metrics import abstain_metrics, classification_metrics
 from models.routing_heads import make_aux_embedder
@@ -202,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedder = SentenceTransformerEmbedder(DEFAULT_MODEL, num_threads=args.threads)
     onnx_embedder: Embedder | None = None
     if args.onnx is not None:
-        from models.onnx_embedder import OnnxEmbedder, export_onnx
+        from models.embedding.export import export_onnx
+        from models.embedding.onnx import OnnxEmbedder
 
         if not (args.onnx / "manifest.json").is_file():
             export_onnx(out_dir=args.onnx, source=DEFAULT_MODEL, quantize=True)

@@ -17,6 +17,7 @@ import httpx
 
 from bench.common import load_demo_tickets, percentiles, print_table, running_server
 from models.text import ticket_text
+from service.components import build_embedder
 from service.settings import Settings
 
 
@@ -46,7 +47,7 @@ def main() -> None:
             health.append((time.perf_counter() - start) * 1000)
         results["healthz_http"] = percentiles(health)
 
-    embedder = settings.build_embedder()
+    embedder = build_embedder(settings)
     embedder.load()
     texts = [ticket_text(t.get("subject"), t.get("body")) for t in tickets]
     for text in texts[: args.warmup]:

@@ -195,7 +195,7 @@ def pipeline_ceiling(model_dir: Path, tickets: list[dict[str, Any]], *, threads:
     """Tickets/s of the routing pipeline itself, in this process with no HTTP at all: `threads` threads (the
     batcher's workers) route batches of `batch` demo tickets back to back. No server can route faster than this on
     the same cores with the same model, so it bounds what batching and HTTP tuning can reach."""
-    from service.app import load_engine
+    from service.components import load_engine
     from service.pipeline import TicketInput
 
     engine = load_engine(Settings(model_dir=model_dir))

@@ -17,13 +17,14 @@ from pathlib import Path
 from bench.common import load_demo_tickets, percentiles, print_table
 from index.build import build_index
 from index.holder import IndexHolder
-from models.drafting.composer import ComposerDrafter
-from models.drafting.phrasebook import PhraseBook
-from models.drafting.types import DraftRequest, Source
-from models.embedder import Embedder, HashingEmbedder, make_embedder
+from models.drafting.types import DraftRequest
+from models.embedding.base import Embedder
+from models.embedding.factory import make_embedder
+from models.embedding.hashing import HashingEmbedder
 from models.text import ticket_text
-from models.sentiment import SentimentScorer
-from service.settings import REPO_ROOT
+from service.components import build_composer
+from service.pipeline import SearchQuery, article_sources, case_sources, search_snapshot
+from service.settings import REPO_ROOT, Settings
 
 
 def main() -> None:
@@ -40,26 +41,22 @@ def main() -> None:
         build_index(cases_path=demo / "tickets.jsonl", articles_path=demo / "articles.jsonl",
                     out_dir=Path(tmp) / "index", embedder=embedder, show_progress=False)
         holder = IndexHolder.open(Path(tmp) / "index", embedder=embedder)
-    sentiment = SentimentScorer()
-    sentiment.load()
-    drafter = ComposerDrafter(PhraseBook.load(REPO_ROOT / "config" / "phrasebook.yaml"), sentiment=sentiment)
+    drafter = build_composer(Settings())
+    query = SearchQuery(k_cases=5, k_articles=3)
     tickets = load_demo_tickets(args.requests)
     retrieval, full, drafting = [], [], []
     for i in range(args.requests + 20):
         ticket = tickets[i % len(tickets)]
         text = ticket_text(ticket.get("subject", ""), ticket.get("body", ""))
         start = time.perf_counter()
-        results = holder.search(text, k_cases=5, k_articles=3, query_vector=embedder.encode([text]))
+        index = holder.index  # one snapshot per request, as the service pipeline reads it
+        results = search_snapshot(index, text, embedder.encode([text]), query)
         retrieved = time.perf_counter()
-        index = holder.index
-        cases = tuple(Source(id=h.id, kind="case", text=getattr(index.case(h.id), "resolution", ""),
-                             score=h.dense_score or 0.0, language=h.language, topic=h.topic) for h in results.cases)
-        articles = tuple(Source(id=a.id, kind="article", text=a.passage, score=min(1.0, a.score), language=a.language,
-                                title=a.title, url=a.url) for a in results.articles)
         drafter.draft(DraftRequest(text=text, language=ticket.get("language") or "en",
                                    channel=ticket.get("channel", "email"),
-                                   customer_name=(ticket.get("customer") or {}).get("name"), cases=cases,
-                                   articles=articles))
+                                   customer_name=(ticket.get("customer") or {}).get("name"),
+                                   cases=tuple(case_sources(results, index)),
+                                   articles=tuple(article_sources(results))))
         done = time.perf_counter()
         if i >= 20:  # warm-up
             retrieval.append((retrieved - start) * 1000)

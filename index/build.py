@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -19,7 +18,8 @@ from index.documents import (
 from index.manifest import Manifest, hash_inputs, read_manifest
 from index.results import DEFAULT_DENSE_WEIGHT, DEFAULT_MODE, SearchFilters, SearchResults
 from index.search_index import AddReport, SearchIndex
-from models.embedder import Embedder
+from models.atomic import replace_dir
+from models.embedding.base import Embedder
 from models.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)
@@ -141,13 +141,7 @@ def build_index(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         index.save(staging)
-        if out_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-            os.replace(out_dir, retired / out_dir.name)
-            os.replace(staging, out_dir)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out_dir)
+        replace_dir(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     logger.info("index written", extra={"path": str(out_dir), "version": index.manifest.version})

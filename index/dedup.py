@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.dense import Rows
 from index.documents import Case
-from index.dense import Matrix, Rows
+from models.embedding.base import Matrix
 
 logger = logging.getLogger(__name__)
 

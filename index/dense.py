@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.manifest import IndexSpec, atomic_path
+from index.manifest import IndexSpec
+from models.atomic import atomic_path
+from models.embedding.base import Matrix
 from models.errors import ArtifactError, InvalidInputError
 
 logger = logging.getLogger(__name__)
 
-Matrix = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
 Rows = npt.NDArray[np.int64]
 
@@ -141,6 +142,11 @@ class DenseIndex:
     def ntotal(self) -> int:
         """Number of rows ever added (deleted rows included until compaction)."""
         return self._n_rows
+
+    @property
+    def stored(self) -> int:
+        """Vectors the FAISS index holds: `ntotal` less the scrubbed rows an IVF index removed from its lists."""
+        return int(self._index.ntotal)
 
     def add(self, vectors: Matrix) -> Rows:
         """Append vectors; returns their row numbers."""

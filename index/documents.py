@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from models.data import iter_records as read_records
-from models.errors import InvalidInputError
+from models.errors import EmptyTextError, InvalidInputError
 from models.text import normalize_whitespace, strip_html, ticket_text
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,19 @@ class Case:
     tenant: str | None = None  # tenant / brand key used by filters
     resolved_at: str | None = None  # ISO 8601, UTC; the newest of near-duplicates is kept
     metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_ticket(cls, *, id: str, subject: str | None, body: str | None, resolution: str | None = None,
+                    topic: str | None = None, urgency: str | None = None, language: str | None = None,
+                    channel: str | None = None, tenant: str | None = None, resolved_at: str | None = None,
+                    metadata: Mapping[str, Any] | None = None) -> Case:
+        """A case from a resolved ticket's subject, body (plain text or HTML) and reply; refuses one with no text."""
+        text = ticket_text(subject or "", body or "")
+        if not text:
+            raise EmptyTextError(f"case {id!r}: subject and body are empty after removing HTML")
+        return cls(id=id, text=text, resolution=normalize_whitespace(strip_html(resolution)) if resolution else "",
+                   topic=topic, urgency=urgency, language=language, channel=channel, tenant=tenant,
+                   resolved_at=resolved_at, metadata=dict(metadata or {}))
 
     def to_dict(self) -> JsonDict:
         return {

@@ -24,8 +24,8 @@ import numpy.typing as npt
 from index.documents import Case
 from index.results import DEFAULT_DENSE_WEIGHT, DEFAULT_RRF_K, SEARCH_MODES, check_mode
 from index.search_index import SearchIndex
-from index.dense import Matrix
-from models.embedder import Embedder, make_embedder
+from models.embedding.base import Embedder, Matrix
+from models.embedding.factory import make_embedder
 from models.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)

@@ -11,8 +11,7 @@ from typing import Any
 from index.documents import Case
 from index.results import SearchFilters, SearchResults
 from index.search_index import AddReport, SearchIndex
-from index.dense import Matrix
-from models.embedder import Embedder
+from models.embedding.base import Embedder, Matrix
 from models.errors import ArtifactError
 
 logger = logging.getLogger(__name__)
@@ -27,8 +26,9 @@ class IndexHolder:
     before it goes live, so a rebuilt index cannot bring a deleted case back.
     """
 
-    def __init__(self, index: SearchIndex | None = None) -> None:
+    def __init__(self, index: SearchIndex | None = None, *, reason: str | None = "not loaded yet") -> None:
         self._index = index
+        self.reason: str | None = None if index is not None else reason  # why no index is loaded
         self._update_lock = threading.Lock()
 
     @classmethod
@@ -38,6 +38,10 @@ class IndexHolder:
     @property
     def ready(self) -> bool:
         return self._index is not None
+
+    def snapshot(self) -> SearchIndex | None:
+        """The live index or None: read once and use that object for a whole request (one consistent state)."""
+        return self._index
 
     @property
     def index(self) -> SearchIndex:
@@ -107,6 +111,7 @@ class IndexHolder:
                 if missing:
                     fresh.delete_cases(sorted(missing), persist=True)
             self._index = fresh
+            self.reason = None
         logger.info(
             "swapped index",
             extra={"old": old.version if old else None, "new": fresh.version, "path": str(directory)},

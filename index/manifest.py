@@ -1,19 +1,17 @@
-"""The index manifest (what built it, from what, how) and atomic file writes for everything persisted."""
+"""The index manifest (what built it, from what, how) and reading the index's JSONL files."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from models.embedder import Embedder
+from models.atomic import atomic_write_json
+from models.embedding.base import Embedder
 from models.errors import ArtifactError, ArtifactMismatchError
 
 MANIFEST_NAME = "manifest.json"
@@ -114,7 +112,7 @@ def read_manifest(directory: Path) -> Manifest:
 
 def write_manifest(directory: Path, manifest: Manifest) -> None:
     """Atomically replace the manifest; this is the commit point of every save."""
-    atomic_write_text(directory / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2, sort_keys=True))
+    atomic_write_json(directory / MANIFEST_NAME, manifest.to_dict(), indent=2, sort_keys=True)
 
 
 def utc_now() -> datetime:
@@ -148,34 +146,6 @@ def hash_records(records: Iterable[dict[str, Any]], options: dict[str, Any]) -> 
         digest.update(b"\n")
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     return digest.hexdigest()
-
-
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success fsync it and os.replace it onto `target`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        with tmp.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def atomic_write_text(target: Path, text: str) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-
-
-def atomic_write_jsonl(target: Path, rows: Iterable[dict[str, Any] | None]) -> None:
-    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False))
-            handle.write("\n")
 
 
 def read_jsonl(path: Path) -> list[Any]:

@@ -1,18 +1,21 @@
 """hit@k for k = 1..max_k of a saved index, queried with labelled rows (a hit = a case of the query's topic).
 
-Used by the evaluation report. When a query is itself a case of the index (same id), that case is left out of
-its own results, so an index built from the evaluation rows is not credited for finding the query.
+Used by the evaluation report (`IndexCurve` is its `models.report.RetrievalProbe`). When a query is itself a case
+of the index (same id), that case is left out of its own results, so an index built from the evaluation rows is
+not credited for finding the query.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.search_index import MAX_K, SearchIndex
-from index.dense import Matrix
+from models.embedding.base import Embedder, Matrix
 from models.errors import InvalidInputError
 
 
@@ -57,3 +60,17 @@ def hit_at_k_curve(
     mrr = float((1.0 / ranks_found).sum() / n) if n else 0.0
     return {"k": list(range(1, max_k + 1)), "hit_at_k": curve, "mrr": mrr, "n_queries": n,
             "self_matches_excluded": excluded, "mode": chosen_mode, "index_version": index.version}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexCurve:
+    """`hit_at_k_curve` of the index saved in `index_dir` (loaded per call), plus where that index is."""
+
+    index_dir: Path
+    embedder: Embedder
+
+    def __call__(self, *, texts: Sequence[str], topics: Sequence[str], ids: Sequence[str | None],
+                 vectors: Matrix, max_k: int) -> dict[str, Any]:
+        index = SearchIndex.load(self.index_dir, embedder=self.embedder)
+        curve = hit_at_k_curve(index=index, texts=texts, topics=topics, ids=ids, vectors=vectors, max_k=max_k)
+        return {"index": str(self.index_dir), **curve}

@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from index.dedup import collapse_near_duplicates
+from index.dense import DenseIndex, Hits, Mask, choose_index_spec
 from index.documents import Article, Case, Passage, clean_article_body, passage_embedding_text, split_passages
 from index.lexical import LexicalIndex
 from index.locks import RWLock
 from index.manifest import (
     Manifest,
-    atomic_write_jsonl,
     hash_records,
     make_version,
     read_jsonl,
@@ -44,8 +44,8 @@ from index.results import (
     check_mode,
     rrf_fuse,
 )
-from index.dense import Hits, Mask, Matrix, DenseIndex, choose_index_spec
-from models.embedder import Embedder
+from models.atomic import atomic_write_jsonl
+from models.embedding.base import Embedder, Matrix
 from models.errors import ArtifactError, InvalidInputError
 
 logger = logging.getLogger(__name__)
@@ -293,6 +293,11 @@ class SearchIndex:
     @property
     def deleted_ids(self) -> frozenset[str]:
         return frozenset(self.manifest.deleted_ids)
+
+    @property
+    def case_vectors(self) -> DenseIndex:
+        """The FAISS store of the case embeddings (row i: the i-th case added; deleted rows scrubbed), to inspect."""
+        return self._case_store
 
     def __contains__(self, case_id: object) -> bool:
         return case_id in self._id_to_row

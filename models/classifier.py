@@ -196,6 +196,12 @@ class ClassifierHead:
             return None
         return TextFeatures(self._vectorizer, normalize(union_transform(self._vectorizer, texts)))
 
+    @property
+    def vectorizer(self) -> FeatureUnion | None:
+        """The fitted TF-IDF transform (word and character n-grams): None before `fit` and for the mlp head; one
+        object for both heads after `share_vectorizer`."""
+        return self._vectorizer
+
     def share_vectorizer(self, other: ClassifierHead) -> bool:
         """Make `other` use this head's vectorizer when both transform identically; True when they now share."""
         if not (self.uses_tfidf and other.uses_tfidf):

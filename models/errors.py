@@ -15,6 +15,12 @@ class InvalidInputError(DeskmateError, ValueError):
     code = "invalid_input"
 
 
+class EmptyTextError(InvalidInputError):
+    """A ticket or case whose subject and body hold no text (after removing HTML)."""
+
+    code = "empty_text"
+
+
 class ArtifactError(DeskmateError):
     """A model or index directory is missing, incomplete or was built for something else."""
 

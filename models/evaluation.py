@@ -12,9 +12,9 @@ import numpy.typing as npt
 
 from models.classifier import HeadOutput, energy, knn_similarity
 from models.data import FieldMapping, LabelledText, load_labelled
-from models.embedder import Embedder
+from models.embedding.base import Embedder, normalize
 from models.metrics import abstain_metrics, classification_metrics, reliability_bins
-from models.routing_heads import RoutingModel, normalize_rows
+from models.routing_heads import RoutingModel
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def score_rows(
     if model.abstain.oos_score == "energy":
         score = energy(topic_out.logits)
     elif model.abstain.oos_score == "knn" and model.knn_bank is not None:
-        score = knn_similarity(model.knn_bank, normalize_rows(dense))
+        score = knn_similarity(model.knn_bank, normalize(dense))
     return ScoredRows(
         rows=rows, predicted=[labels[i] for i in topic_out.probabilities.argmax(axis=1)],
         confidence=topic_out.probabilities.max(axis=1),

@@ -418,6 +418,11 @@ class SpacyPersonFinder:
         self._lock = threading.Lock()
         self._call_lock = threading.Lock()
 
+    @property
+    def pipeline(self) -> Any:
+        """The loaded spaCy `Language` (None before `load()`); its `meta` names the package that was found."""
+        return self._nlp
+
     def load(self) -> None:
         with self._lock:
             if self._nlp is None:

@@ -6,10 +6,10 @@ Layout of a registry root (by default ``<data_dir>/models``)::
     active.json           {"active": version, "history": [earlier active versions, oldest first], "events": [...]}
     current/              the pre-registry layout (``deskmate demo``, ``deskmate train --out``)
 
-`active.json` is replaced atomically (temp file + ``os.replace``), so a reader (the service's hot reload)
-never sees half a pointer. Without it the active model is ``current/`` when that exists; the first
-promotion adopts ``current/`` as a version so that a rollback can return to it. Writers (promote,
-rollback, register, prune) are serialized with an exclusive ``flock`` on ``.registry.lock``.
+`active.json` is replaced atomically and durably (`models.atomic`: temp file, fsync, ``os.replace``), so a
+reader (the service's hot reload) never sees half a pointer. Without it the active model is ``current/`` when
+that exists; the first promotion adopts ``current/`` as a version so that a rollback can return to it. Writers
+(promote, rollback, register, prune) are serialized with an exclusive ``flock`` on ``.registry.lock``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import contextlib
 import fcntl
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -29,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models.atomic import atomic_write_json, replace_dir
 from models.errors import ArtifactError
 from models.routing_heads import model_card, read_manifest
 
@@ -190,23 +190,7 @@ class ModelRegistry:
     def _write_pointer(self, pointer: dict[str, Any]) -> None:
         pointer["events"] = pointer.get("events", [])[-MAX_EVENTS:]
         pointer["updated_at"] = _now()
-        fd, tmp = tempfile.mkstemp(prefix=".active.", suffix=".tmp", dir=self.root)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(pointer, indent=2) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.pointer_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        with contextlib.suppress(OSError):  # make the rename durable
-            dir_fd = os.open(self.root, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        atomic_write_json(self.pointer_path, pointer, indent=2)
 
     def _free_name(self, preferred: str) -> str:
         name, n = preferred, 1
@@ -234,7 +218,7 @@ class ModelRegistry:
             manifest["registry"] = {"registered_at": _now(), "source": source}
             (staged / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
             (staged / "MODEL_CARD.md").write_text(model_card(manifest))
-            staged.rename(self.versions_dir / name)
+            replace_dir(staged, self.versions_dir / name)
         except BaseException:
             if move and staged.is_dir() and not model_dir.exists():  # give the caller its directory back
                 shutil.move(str(staged), model_dir)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -26,8 +25,11 @@ import joblib
 import numpy as np
 import numpy.typing as npt
 
+from models.atomic import replace_dir
 from models.classifier import AbstainRule, ClassifierHead, HeadOutput, LabelScore, Reason, knn_similarity
-from models.embedder import Embedder, LanguageGatedEmbedder, Matrix, UseEmbedder
+from models.embedding.base import Embedder, Matrix, normalize
+from models.embedding.gated import LanguageGatedEmbedder
+from models.embedding.use import UseEmbedder
 from models.errors import ArtifactError, ArtifactMismatchError
 
 logger = logging.getLogger(__name__)
@@ -129,7 +131,7 @@ class RoutingModel:
         if self.abstain.oos_score == "knn":
             if self.knn_bank is None:
                 raise ArtifactError("the abstain rule uses nearest neighbours but the model has no knn_bank.npy")
-            knn = knn_similarity(self.knn_bank, normalize_rows(dense))
+            knn = knn_similarity(self.knn_bank, normalize(dense))
         return self.abstain.decide(topic_out, knn)
 
     def predict(self, texts: Sequence[str], primary: Matrix, *, alternatives: int = 3) -> list[RoutingPrediction]:
@@ -176,13 +178,7 @@ class RoutingModel:
                 np.save(tmp / "knn_bank.npy", self.knn_bank)
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
             (tmp / "MODEL_CARD.md").write_text(model_card(manifest))
-            if out_dir.exists():
-                old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-                out_dir.rename(old)
-                tmp.rename(out_dir)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                tmp.rename(out_dir)
+            replace_dir(tmp, out_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -216,12 +212,6 @@ class RoutingModel:
             embedder_id=str(emb.get("id")), embedder_dim=int(emb.get("dim", 0)), aux_embedders=aux,
             manifest=manifest, knn_bank=knn_bank,
         )
-
-
-def normalize_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return np.ascontiguousarray(matrix / norms, dtype=np.float32)
 
 
 def read_manifest(model_dir: Path) -> dict[str, Any]:

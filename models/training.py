@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from models.atomic import atomic_path
 from models.classifier import AbstainRule, ClassifierHead, HeadConfig, knn_similarity
 from models.data import (
     FieldMapping,
@@ -21,10 +22,11 @@ from models.data import (
     load_labelled,
     stratified_split,
 )
-from models.embedder import Embedder, UseEmbedder
+from models.embedding.base import Embedder, normalize
+from models.embedding.use import UseEmbedder
 from models.errors import InvalidInputError
 from models.metrics import abstain_metrics, classification_metrics
-from models.routing_heads import RoutingModel, make_aux_embedder, normalize_rows
+from models.routing_heads import RoutingModel, make_aux_embedder
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +90,9 @@ def embed_texts(embedder: Embedder, aux: list[Embedder], texts: list[str], batch
         logger.info("embedding with auxiliary embedder", extra={"embedder": extra.model_id, "rows": len(texts)})
         blocks.append(extra.encode(texts, batch_size=batch_size))
     matrix = np.ascontiguousarray(np.hstack(blocks), dtype=np.float32)
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        np.save(cache, matrix)
+    if cache is not None:  # written whole or not at all: a half-written cache would be loaded next time
+        with atomic_path(cache) as tmp, tmp.open("wb") as handle:
+            np.save(handle, matrix)
     return matrix
 
 
@@ -129,7 +131,7 @@ def train_routing_model(
     all_rows = in_scope + oos_val + oos_test
     texts = [r.text for r in all_rows]
     dense = embed_texts(embedder, aux, texts, options.batch_size, show_progress, options.cache_dir)
-    unit = normalize_rows(dense)
+    unit = normalize(dense)
     n_in = len(in_scope)
     oos_val_idx = np.arange(n_in, n_in + len(oos_val))
     oos_test_idx = np.arange(n_in + len(oos_val), len(all_rows))

@@ -10,14 +10,16 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from models.classifier import HeadConfig
 from models.data import FieldMapping
-from models.embedder import Embedder
+from models.embedding.base import Embedder
 from models.errors import DeskmateError
 from models.registry import ModelRegistry
 from scripts.feedback import db_upgrade_command, export_feedback_command
+from service.components import build_embedder
 from service.logging import configure_logging
 from service.settings import REPO_ROOT, Settings
 
@@ -38,7 +40,7 @@ OosLabel = Annotated[str | None, typer.Option(help="Topic value marking out-of-s
 
 
 def _embedder(settings: Settings) -> Embedder:
-    return settings.build_embedder()
+    return build_embedder(settings)
 
 
 def _mapping(text_field: str | None, subject_field: str | None, body_field: str | None, topic_field: str,
@@ -56,7 +58,7 @@ def _aux_embedders(given: list[str] | None) -> tuple[str, ...]:
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc}")
+    console.print(f"[red]error:[/red] {escape(str(exc))}")  # messages may hold brackets (extras, paths)
     return typer.Exit(code=2)
 
 
@@ -278,13 +280,14 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: settings).")] = None,
 ) -> None:
-    """Start the HTTP service with the models configured in settings."""
+    """Start the HTTP service with the models configured in settings (exporting the ONNX embedder on first run)."""
     import uvicorn
 
     from service.app import create_app
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    _bootstrap_onnx_export(settings)
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                 log_config=None, access_log=False)
 
@@ -307,8 +310,9 @@ def demo(
         current = (manifest.get("data", {}).get("sha256"), manifest.get("embedder", {}).get("id"))
     except DeskmateError:
         current = None
+    _bootstrap_onnx_export(settings)
     embedder = _embedder(settings)
-    embedder.load()  # backend=onnx exports the model on its first run
+    embedder.load()
     promoted = ModelRegistry(settings.model_registry_dir).active_version() if settings.model_dir is None else None
     if promoted is not None:  # never retrain a registered version in place; `deskmate retrain` makes new ones
         console.print(f"serving the promoted model version {promoted} (use `deskmate retrain` to replace it)")
@@ -323,9 +327,35 @@ def demo(
     serve(host=host, port=port)
 
 
+def _bootstrap_onnx_export(settings: Settings) -> None:
+    """First run of backend=onnx: export the configured model before the app starts (a build step; the service
+    itself never exports), in a child process so that torch is not left loaded in the server. Exits with the
+    reason when exporting needs torch and torch is not installed."""
+    import subprocess
+    import sys
+
+    from models.embedding.export import has_export, require_export_packages
+
+    target = settings.onnx_export_target()
+    if target is None or has_export(target[0]):
+        return
+    directory, source = target
+    try:
+        require_export_packages(out_dir=directory, source=source)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    console.print(f"no ONNX embedder export at {directory}: exporting {source} (first run only)…")
+    command = ["export-onnx", "--out", str(directory), "--source", source, "--if-missing"]
+    if subprocess.run([sys.executable, "-m", "scripts.cli", *command], check=False).returncode != 0:
+        raise _fail(DeskmateError(f"exporting {source} to {directory} failed (see above); retry with "
+                                  f"`deskmate {shlex.join(command)}`"))
+    console.print(f"ONNX embedder exported to {directory}")
+
+
 def _ensure_demo_index(settings: Settings, embedder: Embedder, *, rebuild: bool) -> None:
     """Build the demo index (resolved demo tickets + articles) unless one for the same files exists."""
     from index.build import build_index
+    from models.atomic import atomic_write_json
     from models.training import file_sha256
 
     index_dir = settings.resolved_index_dir
@@ -339,22 +369,39 @@ def _ensure_demo_index(settings: Settings, embedder: Embedder, *, rebuild: bool)
     console.print(f"building the demo index into {index_dir} (first run only)…")
     build_index(cases_path=DEMO_TICKETS, articles_path=DEMO_ARTICLES, out_dir=index_dir, embedder=embedder,
                 overwrite=True, show_progress=True)
-    marker.write_text(json.dumps(source))
+    atomic_write_json(marker, source)
 
 
 @app.command("export-onnx")
 def export_onnx_command(
-    out: Annotated[Path, typer.Option("--out", help="Directory to write (model.onnx, tokenizer, manifest).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Directory to write (model.onnx, tokenizer, manifest); default: the one settings serve.")] = None,
     source: Annotated[str | None, typer.Option(help="sentence-transformers model (default: settings).")] = None,
     quantize: Annotated[bool, typer.Option(help="Dynamic int8 quantization of the weights.")] = True,
+    if_missing: Annotated[bool, typer.Option(help="Keep an existing export instead of writing it again.")] = False,
 ) -> None:
-    """Export the embedder to ONNX for the `onnx` backend (DESKMATE_EMBEDDER__BACKEND=onnx, MODEL=<dir>)."""
-    from models.onnx_embedder import export_onnx
+    """Export the embedder to ONNX for the `onnx` backend (a build step; needs the `export` extra, i.e. torch).
+
+    Without --out it writes the directory the service reads (DESKMATE_EMBEDDER__ONNX_DIR, default
+    <data_dir>/onnx/<model>-int8); serve another one with DESKMATE_EMBEDDER__ONNX_DIR=<out>."""
+    from models.embedding.export import ensure_onnx_export, export_onnx
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
-    manifest = export_onnx(out_dir=out, source=source or settings.embedder.model, quantize=quantize,
-                           max_seq_length=settings.embedder.max_seq_length)
+    out = out or settings.resolved_onnx_dir
+    model = source or settings.embedder.model
+    try:
+        if if_missing:
+            manifest = ensure_onnx_export(out_dir=out, source=model, quantize=quantize,
+                                          max_seq_length=settings.embedder.max_seq_length)
+        else:
+            manifest = export_onnx(out_dir=out, source=model, quantize=quantize,
+                                   max_seq_length=settings.embedder.max_seq_length)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    if manifest is None:
+        console.print(f"keeping the ONNX embedder export in {out}")
+        return
     console.print(_summary_table(f"ONNX embedder written to {out}", {k: v for k, v in manifest.items()
                                                                      if isinstance(v, str | int)}))
 
@@ -374,14 +421,15 @@ def evaluate_suggest_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the metrics here.")] = None,
 ) -> None:
     """Cited-right-intent and draft-to-reference similarity of the default drafter vs the verbatim baseline."""
-    from models.drafting.evaluation import evaluate_suggest
+    from service.components import build_composer
+    from service.draft_evaluation import evaluate_suggest
 
     settings = Settings()
     configure_logging("WARNING", json_lines=False)
     try:
-        metrics = evaluate_suggest(data=data, embedder=_embedder(settings), phrasebook=settings.drafting.phrasebook,
-                                   seed=seed, max_cases=max_cases, max_queries=max_queries, channel=channel,
-                                   agent_name=agent_name or settings.drafting.agent_name, show_progress=True)
+        drafter = build_composer(settings, agent_name=agent_name or settings.drafting.agent_name)
+        metrics = evaluate_suggest(data=data, embedder=_embedder(settings), drafter=drafter, seed=seed,
+                                   max_cases=max_cases, max_queries=max_queries, channel=channel, show_progress=True)
     except DeskmateError as exc:
         raise _fail(exc) from exc
     metrics["command"] = _command_line(ctx)
@@ -397,11 +445,13 @@ def generate_demo_data(
     out: Annotated[Path, typer.Option(help="Output folder.")] = DEMO_TICKETS.parent,
     tickets: Annotated[int, typer.Option(help="Number of tickets.")] = 2400,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    templates: Annotated[Path | None, typer.Option(
+        help="Folder of the JSON text templates (default: data/demo/templates).")] = None,
 ) -> None:
     """Regenerate the fictional Orbitly demo tickets and knowledge-base articles."""
     from scripts.generate_demo_data import generate
 
-    counts = generate(out_dir=out, n_tickets=tickets, seed=seed)
+    counts = generate(out_dir=out, n_tickets=tickets, seed=seed, templates=templates)
     console.print(_summary_table(f"demo data written to {out}", dict(counts)))
 
 
@@ -428,16 +478,19 @@ def report(
     seed: Annotated[int, typer.Option(help="Seed of the baseline's train / held-out split.")] = 13,
 ) -> None:
     """Self-contained HTML evaluation report: metrics, plots, coverage curve, hit@k, per-class, baseline."""
-    from scripts.report import ReportOptions, build_report
+    from index.retrieval_curve import IndexCurve
+    from models.report import ReportOptions, build_report
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
     try:
+        embedder = _embedder(settings)
         with console.status("evaluating…"):
             result = build_report(
-                model_dir=model, embedder=_embedder(settings), data=list(data), out_dir=out,
+                model_dir=model, embedder=embedder, data=list(data), out_dir=out,
                 mapping=_mapping(text_field, subject_field, body_field, topic_field, urgency_field),
-                oos_label=oos_label, index_dir=index_dir, id_field=id_field, baseline_json=baseline_json,
+                oos_label=oos_label, id_field=id_field, baseline_json=baseline_json,
+                retrieval=None if index_dir is None else IndexCurve(index_dir=index_dir, embedder=embedder),
                 options=ReportOptions(seed=seed, batch_size=settings.embedder.batch_size),
                 command=_command_line(ctx), show_progress=True)
     except DeskmateError as exc:
@@ -494,7 +547,7 @@ def retrain_command(
     cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings of identical inputs across runs.")] = None,
 ) -> None:
     """Retrain on base data + agent feedback; promote the candidate only if the held-out gate passes."""
-    from scripts.retrain import retrain as run_retrain
+    from models.retraining import retrain as run_retrain
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
@@ -558,7 +611,7 @@ def rollback(
 @app.command()
 def models(models_dir: ModelsDirOpt = None) -> None:
     """List registered model versions with their metrics; marks the active one and the rollback target."""
-    from scripts.retrain import read_report
+    from models.retraining import read_report
 
     settings = Settings()
     configure_logging("WARNING", json_lines=False)

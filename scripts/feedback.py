@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from models.atomic import atomic_path
 from models.errors import DeskmateError
 from models.pii import Redactor
 from service.settings import Settings
@@ -35,14 +36,11 @@ def export_feedback(*, store_url: str, out: Path, since: datetime, until: dateti
     store = FeedbackStore.open(store_url, redactor=Redactor(enabled=False), migrate=False)
     counts = {"rows": 0, "corrected": 0, "confirmed": 0}
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        with tmp.open("w", encoding="utf-8") as handle:
+        with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as handle:
             for row in export_rows(store, since=since, until=until, include_confirmed=include_confirmed):
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
                 counts["rows"] += 1
                 counts["corrected" if row["corrected"] else "confirmed"] += 1
-        tmp.replace(out)
     finally:
         store.close()
     return counts

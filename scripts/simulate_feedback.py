@@ -25,12 +25,14 @@ from rich.console import Console
 from rich.table import Table
 
 from models.data import get_field, iter_records, stratified_split
-from models.embedder import Embedder, HashingEmbedder
+from models.embedding.base import Embedder
+from models.embedding.hashing import HashingEmbedder
 from models.registry import ModelRegistry
+from models.retraining import RetrainReport, retrain
 from models.routing_heads import RoutingModel
 from models.text import ticket_text
 from models.training import TrainOptions
-from scripts.retrain import RetrainReport, retrain
+from service.components import build_embedder
 from service.logging import configure_logging
 from service.settings import REPO_ROOT, Settings
 
@@ -166,7 +168,7 @@ def main(
     settings = Settings()
     configure_logging("WARNING", json_lines=False)
     cfg = settings.embedder
-    embedder: Embedder = HashingEmbedder(256) if fast else settings.build_embedder()
+    embedder: Embedder = HashingEmbedder(256) if fast else build_embedder(settings)
     options = TrainOptions(oos_label=settings.oos_label, aux_embedders=()) if fast else None
     summary = simulate(data=data, out=out, embedder=embedder, seed=seed, tolerance=tolerance, options=options,
                        adversarial=adversarial, oos_label=settings.oos_label, batch_size=cfg.batch_size,

@@ -1,16 +1,19 @@
 """Micro-batching of concurrent requests: `/v1/route`, `/v1/similar` and `/v1/suggest` share one pipeline batch.
 
-Each request puts one job on a queue (a ticket to route, or a text to embed) and awaits a future, so nothing
-blocks the event loop. `workers` asyncio tasks take jobs off the queue and run each batch in a worker thread:
-one `Engine.run_batch` call embeds every job's text in one encode call (length-bucketed) and runs the
-classifier heads once for all tickets to route. While a batch runs, new requests queue up, so under load
-batches form by themselves; a lone request never waits (an idle worker takes it at once). Only while traffic
-is concurrent (several jobs queued together, or the previous batch held several) does a worker linger up to
-`max_wait_ms` to fill a batch of `max_batch_size` jobs.
+Each request puts one job on a queue (a ticket to route, a ticket to find similar cases for, or a ticket to
+suggest a reply for) and awaits a future, so nothing blocks the event loop and an endpoint makes one thread
+hop. `workers` asyncio tasks take jobs off the queue and run each batch in a worker thread: one
+`Pipeline.run_batch` call (service/pipeline.py) embeds every job's text in one encode call (length-bucketed),
+runs the classifier heads once for all tickets, then searches and drafts per job; each job's future is
+resolved as soon as its answer is ready, so a route request does not wait for a batch-mate's draft. While a
+batch runs, new requests queue up, so under load batches form by themselves; a lone request never waits (an
+idle worker takes it at once). Only while traffic is concurrent (several jobs queued together, or the previous
+batch held several) does a worker linger up to `max_wait_ms` to fill a batch of `max_batch_size` jobs.
 
 On shutdown (the lifespan cancels `serve`), the batch in flight and the jobs already queued are still
 answered; later jobs get `BatcherClosedError`. If a batch of several jobs fails, each job is retried alone, so
-an error reaches only the request that caused it. The engine is looked up per batch, so a hot-reloaded model
+an error reaches only the request that caused it. The engine is looked up per batch (by the `run_batch`
+callable the service passes), so a hot-reloaded model
 takes over at the next batch.
 """
 
@@ -29,29 +32,27 @@ import anyio.abc
 import anyio.from_thread
 import anyio.to_thread
 
-from models.embedder import Matrix
-from service.pipeline import Engine, RouteResult, TicketInput
+from service.pipeline import (
+    Job,
+    OnDone,
+    Outcome,
+    RouteJob,
+    RouteResult,
+    SimilarJob,
+    SimilarResult,
+    Suggestion,
+    SuggestJob,
+)
 
 logger = logging.getLogger(__name__)
+
+RunBatch = Callable[[list[Job], OnDone], object]
+"""Runs one batch in a worker thread, calling `on_done(i, outcome)` as each job is answered
+(the service passes `Pipeline.run_batch` with the live engine)."""
 
 
 class BatcherClosedError(RuntimeError):
     """The batcher is closed (the service is shutting down)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RouteJob:
-    ticket: TicketInput
-    desk: str
-
-
-@dataclass(frozen=True, slots=True)
-class EmbedJob:
-    text: str
-
-
-Job = RouteJob | EmbedJob
-Outcome = RouteResult | Matrix
 
 
 @dataclass(slots=True)
@@ -70,27 +71,10 @@ class _Pending:
     future: asyncio.Future[Outcome]
 
 
-def run_jobs(engine: Engine, jobs: list[Job]) -> list[Outcome]:
-    """One pipeline batch: every job's text embedded in one call, all tickets routed together."""
-    tickets = [job.ticket for job in jobs if isinstance(job, RouteJob)]
-    desks = [job.desk for job in jobs if isinstance(job, RouteJob)]
-    texts = [job.text for job in jobs if isinstance(job, EmbedJob)]
-    routed, vectors = engine.run_batch(tickets, desks, texts)
-    routed_iter, vector_rows = iter(routed), iter(range(len(texts)))
-    out: list[Outcome] = []
-    for job in jobs:
-        if isinstance(job, RouteJob):
-            out.append(next(routed_iter))
-        else:
-            row = next(vector_rows)
-            out.append(vectors[row:row + 1])
-    return out
-
-
 class PipelineBatcher:
-    """Coalesces concurrent route and embed jobs into batches of `Engine.run_batch` (see the module doc)."""
+    """Coalesces concurrent pipeline jobs into batches of `Pipeline.run_batch` (see the module doc)."""
 
-    def __init__(self, engine: Callable[[], Engine], *, max_batch_size: int = 32, max_wait_ms: float = 2.0,
+    def __init__(self, run_batch: RunBatch, *, max_batch_size: int = 32, max_wait_ms: float = 2.0,
                  workers: int = 1) -> None:
         if max_batch_size < 1:
             raise ValueError("max_batch_size must be >= 1")
@@ -98,7 +82,7 @@ class PipelineBatcher:
             raise ValueError("max_wait_ms must be >= 0")
         if workers < 1:
             raise ValueError("workers must be >= 1")
-        self._engine = engine
+        self._run_batch = run_batch
         self.max_batch_size = max_batch_size
         self.max_wait = max_wait_ms / 1000.0
         self.workers = workers
@@ -129,25 +113,23 @@ class PipelineBatcher:
             self._queue.clear()
 
     # -- callers ------------------------------------------------------------------------------------
-    async def route(self, ticket: TicketInput, desk: str) -> RouteResult:
-        result = await self._submit(RouteJob(ticket, desk))
+    async def route(self, job: RouteJob) -> RouteResult:
+        result = await self.submit(job)
         assert isinstance(result, RouteResult)
         return result
 
-    async def embed(self, text: str) -> Matrix:
-        """The (1, dim) embedding of `text`, computed in a shared batch."""
-        result = await self._submit(EmbedJob(text))
-        assert not isinstance(result, RouteResult)
+    async def similar(self, job: SimilarJob) -> SimilarResult:
+        result = await self.submit(job)
+        assert isinstance(result, SimilarResult)
         return result
 
-    def route_from_thread(self, ticket: TicketInput, desk: str) -> RouteResult:
-        """`route` for code running in a worker thread of the event loop (sync endpoints)."""
-        return anyio.from_thread.run(self.route, ticket, desk)
+    async def suggest(self, job: SuggestJob) -> Suggestion:
+        result = await self.submit(job)
+        assert isinstance(result, Suggestion)
+        return result
 
-    def embed_from_thread(self, text: str) -> Matrix:
-        return anyio.from_thread.run(self.embed, text)
-
-    async def _submit(self, job: Job) -> Outcome:
+    async def submit(self, job: Job) -> Outcome:
+        """Queue `job` and await its outcome (the one await an endpoint makes)."""
         if self._closed or self._wakeup is None:
             raise BatcherClosedError("the batcher is not running")
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
@@ -191,33 +173,38 @@ class PipelineBatcher:
         self._last_jobs = len(batch)
         return batch
 
-    async def _run(self, jobs: list[Job]) -> list[Outcome]:
-        return await anyio.to_thread.run_sync(run_jobs, self._engine(), jobs, limiter=self._limiter)
+    async def _run(self, batch: list[_Pending]) -> None:
+        """One batch in a worker thread; each job's future is resolved on the loop as soon as it is answered."""
+        loop = asyncio.get_running_loop()
+
+        def on_done(i: int, outcome: Outcome | Exception) -> None:
+            loop.call_soon_threadsafe(_resolve, batch[i], outcome)
+
+        jobs = [pending.job for pending in batch]
+        await anyio.to_thread.run_sync(self._run_batch, jobs, on_done, limiter=self._limiter)
 
     async def _execute(self, batch: list[_Pending]) -> None:
         self.stats.batches += 1
         self.stats.jobs += len(batch)
         self.stats.largest = max(self.stats.largest, len(batch))
-        jobs = [pending.job for pending in batch]
         try:
-            results = await self._run(jobs)
+            await self._run(batch)
         except Exception as exc:  # handed to the callers, never swallowed
+            # Answers the thread posted before failing already ran: they were queued on the loop before the
+            # thread's own completion, so only the jobs still waiting are retried.
+            waiting = [pending for pending in batch if not pending.future.done()]
             if len(batch) == 1:
-                _resolve(batch[0], exc)
+                for pending in waiting:
+                    _resolve(pending, exc)
                 return
             logger.info("batch failed; retrying its jobs one by one",
-                        extra={"jobs": len(batch), "error": repr(exc)})
-            self.stats.retried_alone += len(batch)
-            for pending in batch:
+                        extra={"jobs": len(waiting), "error": repr(exc)})
+            self.stats.retried_alone += len(waiting)
+            for pending in waiting:
                 try:
-                    (result,) = await self._run([pending.job])
+                    await self._run([pending])
                 except Exception as alone:
                     _resolve(pending, alone)
-                else:
-                    _resolve(pending, result)
-            return
-        for pending, result in zip(batch, results, strict=True):
-            _resolve(pending, result)
 
 
 def _resolve(pending: _Pending, outcome: Outcome | BaseException) -> None:

@@ -1,4 +1,4 @@
-"""Typed FastAPI dependencies: settings, app state, the loaded engine and the request batcher.
+"""Typed FastAPI dependencies: the service state and the components requests need from it.
 
 They are `async def` although they never await: FastAPI runs a plain `def` dependency in its threadpool,
 which costs a thread hop per dependency per request.
@@ -12,39 +12,45 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from index.holder import IndexHolder
-from service.batching import PipelineBatcher
-from service.errors import ApiError, NotReady
-from service.pipeline import Engine, RouteResult, TicketInput
+from service.errors import ApiError
+from service.pipeline import Engine, Pipeline
 from service.settings import Settings
-from service.state import AppState
+from service.state import ServiceState, state_of
+from service.store.repository import FeedbackStore
 
 
-async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+async def get_state(request: Request) -> ServiceState:
+    return state_of(request.app)
 
 
-async def get_app_state(request: Request) -> AppState:
-    state: AppState = request.app.state.deskmate
-    return state
+StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
-async def get_engine(state: Annotated[AppState, Depends(get_app_state)]) -> Engine:
-    engine = state.engine
-    if engine is None:
-        raise NotReady(f"service is not ready: {state.not_ready_reason}")
-    return engine
+async def get_settings(state: StateDep) -> Settings:
+    return state.settings
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-StateDep = Annotated[AppState, Depends(get_app_state)]
-EngineDep = Annotated[Engine, Depends(get_engine)]
+async def get_engine(state: StateDep) -> Engine:
+    return state.require_engine()
+
+
+async def get_pipeline(state: StateDep) -> Pipeline:
+    return state.require_pipeline()
 
 
 async def get_index(state: StateDep) -> IndexHolder:
-    if not state.index.ready:
-        raise NotReady(f"retrieval index is not loaded: {state.index_reason}")
-    return state.index
+    return state.require_index()
+
+
+async def get_store(state: StateDep) -> FeedbackStore:
+    return state.require_store()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
+IndexDep = Annotated[IndexHolder, Depends(get_index)]
+StoreDep = Annotated[FeedbackStore, Depends(get_store)]
 
 
 async def require_admin(request: Request, settings: SettingsDep) -> None:
@@ -57,22 +63,4 @@ async def require_admin(request: Request, settings: SettingsDep) -> None:
         raise ApiError(401, "unauthorized", "missing or wrong admin bearer token")
 
 
-IndexDep = Annotated[IndexHolder, Depends(get_index)]
 AdminDep = Annotated[None, Depends(require_admin)]
-
-
-async def get_batcher(request: Request) -> PipelineBatcher | None:
-    """The running request batcher, or None when batching is off (or not started, e.g. the models failed)."""
-    batcher: PipelineBatcher | None = request.app.state.batcher
-    return batcher if batcher is not None and not batcher.closed else None
-
-
-BatcherDep = Annotated[PipelineBatcher | None, Depends(get_batcher)]
-
-
-def route_in_thread(batcher: PipelineBatcher | None, engine: Engine, ticket: TicketInput, desk: str) -> RouteResult:
-    """Route one ticket from a sync endpoint (a threadpool thread): through the batcher when there is one."""
-    if batcher is not None:
-        return batcher.route_from_thread(ticket, desk)
-    (result,) = engine.route([ticket], desk=desk)
-    return result

@@ -1,4 +1,4 @@
-"""Offline evaluation of the default drafter on a labelled customer-service corpus (Bitext format).
+"""Offline evaluation of a drafter on a labelled customer-service corpus (Bitext format).
 
 Near-identical utterances are grouped (normalized text) and groups are split with a seed, so no query has a
 twin among the indexed cases. One part is indexed as resolved cases (utterance -> agent response, intent as
@@ -26,11 +26,10 @@ import numpy as np
 from index.documents import Case
 from index.search_index import SearchIndex
 from models.drafting.composer import ComposerDrafter, pick_case
-from models.drafting.phrasebook import PhraseBook
-from models.drafting.types import DraftRequest, Source
-from models.embedder import Embedder
+from models.drafting.types import DraftRequest
+from models.embedding.base import Embedder
 from models.errors import InvalidInputError
-from models.sentiment import SentimentScorer
+from service.pipeline import SearchQuery, case_sources, search_snapshot
 
 _NON_WORD = re.compile(r"[^a-z0-9{} ]+")
 
@@ -85,11 +84,12 @@ def split_rows(rows: list[dict[str, str]], *, seed: int, query_share: float, spl
     return case_rows, query_rows, len(keys)
 
 
-def evaluate_suggest(*, data: Path, embedder: Embedder, phrasebook: Path, seed: int = 13, query_share: float = 0.2,
-                     max_cases: int = 6000, max_queries: int = 400, k_cases: int = 5, channel: str = "email",
-                     split: str = "test", validation_share: float = 0.2, drafter: ComposerDrafter | None = None,
-                     agent_name: str | None = None, show_progress: bool = False) -> dict[str, Any]:
-    """Metrics of `drafter` (default: the phrase-book composer) on one split; see the module docstring."""
+def evaluate_suggest(*, data: Path, embedder: Embedder, drafter: ComposerDrafter, seed: int = 13,
+                     query_share: float = 0.2, max_cases: int = 6000, max_queries: int = 400, k_cases: int = 5,
+                     channel: str = "email", split: str = "test", validation_share: float = 0.2,
+                     show_progress: bool = False) -> dict[str, Any]:
+    """Metrics of `drafter` (build it with `service.components.build_composer`) on one split; see the module
+    docstring. Retrieval and sources go through the service pipeline's own functions."""
     rows = read_bitext(data)
     case_rows, query_rows, n_groups = split_rows(rows, seed=seed, query_share=query_share, split=split,
                                                  validation_share=validation_share)
@@ -103,18 +103,12 @@ def evaluate_suggest(*, data: Path, embedder: Embedder, phrasebook: Path, seed: 
     index = SearchIndex.build(cases=cases, articles=[], embedder=embedder, dedup_threshold=None,
                               show_progress=show_progress)
     topic_of = {c.id: c.topic for c in cases}
-    if drafter is None:
-        sentiment = SentimentScorer()
-        sentiment.load()
-        drafter = ComposerDrafter(PhraseBook.load(phrasebook), sentiment=sentiment, agent_name=agent_name)
     query_vectors = embedder.encode([r["text"] for r in query_rows])
     drafts, baselines, consensus_baselines = [], [], []
     right, baseline_right, consensus_right, draft_seconds = 0, 0, 0, []
     for row, vector in zip(query_rows, query_vectors, strict=True):
-        results = index.search(row["text"], k_cases=k_cases, k_articles=0, query_vector=vector[None, :])
-        sources = tuple(Source(id=h.id, kind="case", text=index.case(h.id).resolution,  # type: ignore[union-attr]
-                               score=h.dense_score or 0.0, language=h.language, topic=h.topic)
-                        for h in results.cases)
+        results = search_snapshot(index, row["text"], vector[None, :], SearchQuery(k_cases=k_cases, k_articles=0))
+        sources = tuple(case_sources(results, index))
         started = time.perf_counter()
         draft = drafter.draft(DraftRequest(text=row["text"], language="en", channel=channel, cases=sources))
         draft_seconds.append(time.perf_counter() - started)

@@ -1,29 +1,50 @@
-"""The routing pipeline, with no HTTP in it: clean text -> embed -> classify -> signals -> rules.
+"""The ticket's path, with no HTTP and no database in it.
 
-`Engine` holds the loaded components (built once at startup) and routes a batch of tickets in one
-embedding call. The HTTP layer maps its dataclasses to response schemas.
+    route     embed -> topic and urgency heads -> urgency signals -> routing policy     (`Engine`)
+    retrieve  similar cases and articles from ONE index snapshot                        (`Pipeline.retrieve`)
+    draft     a reply grounded in them, with citations; a failure degrades to no draft  (`Pipeline.draft_stream`)
+    record    a typed `SuggestionRecord` through the `SuggestionSink` protocol          (`Pipeline.record`)
+
+`Pipeline.run_batch` runs a micro-batch of concurrent jobs (route, similar, suggest) in one thread with one
+encode call for all their texts; the HTTP layer awaits it once (service/batching.py). Components are built by
+service/components.py; the HTTP layer maps requests and responses in service/mapping.py.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from models.embedder import Embedder, Matrix
-from models.errors import ArtifactMismatchError, InvalidInputError
+from index.holder import IndexHolder
+from index.results import SearchFilters, SearchResults
+from index.search_index import SearchIndex
+from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, Source
+from models.embedding.base import Embedder, Matrix
+from models.errors import ArtifactError, ArtifactMismatchError, DeskmateError, EmptyTextError
 from models.language import DetectedLanguage, LanguageDetector
-from models.routing_policy import RoutingDecision, RoutingPolicy
 from models.routing_heads import HeadPrediction, RoutingModel
+from models.routing_policy import RoutingDecision, RoutingPolicy
 from models.text import ticket_text
 from models.urgency import Signal, UrgencySignals
+from service.ids import new_id
+from service.records import (
+    RouteRecord,
+    RouteSink,
+    SuggestionRecord,
+    SuggestionSink,
+    SuggestionSources,
+    TicketSeen,
+)
 
 logger = logging.getLogger(__name__)
 
 
+# -- inputs and results ------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class TicketInput:
     subject: str
@@ -32,6 +53,7 @@ class TicketInput:
     channel: str | None = None
     language: str | None = None
     tier: str | None = None
+    customer_name: str | None = None
 
 
 @dataclass(slots=True)
@@ -65,6 +87,44 @@ class RouteResult:
     timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0))
 
 
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """How many cases and articles to retrieve, and which."""
+
+    k_cases: int = 5
+    k_articles: int = 3
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    mode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestInput:
+    ticket: TicketInput
+    desk: str
+    history: tuple[Source, ...] = ()
+    query: SearchQuery = field(default_factory=SearchQuery)
+
+
+@dataclass(slots=True)
+class SimilarResult:
+    search: SearchResults
+    timings: dict[str, float]
+
+
+@dataclass(slots=True)
+class Suggestion:
+    suggestion_id: str
+    ticket: TicketInput
+    route: RouteResult
+    search: SearchResults | None
+    request: DraftRequest
+    draft: Draft | None = None
+    draft_error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# -- route: embed -> heads -> signals -> policy ----------------------------------------------------------------
 def check_urgency_labels(model: RoutingModel, policy: RoutingPolicy, model_dir: Path) -> None:
     """Refuse a model whose urgency labels the routing policy does not know."""
     if model.urgency is not None:
@@ -74,9 +134,18 @@ def check_urgency_labels(model: RoutingModel, policy: RoutingPolicy, model_dir: 
                                         f"policy's levels {policy.urgency_levels}")
 
 
+def clean_text(ticket: TicketInput, position: int | None = None) -> str:
+    """Subject and body as one plain text; refuses a ticket with none left after removing HTML."""
+    text = ticket_text(ticket.subject, ticket.body)
+    if not text:
+        where = "ticket" if position is None else f"ticket {position}"
+        raise EmptyTextError(f"{where} has no text: subject and body are empty after removing HTML")
+    return text
+
+
 @dataclass(slots=True)
 class Engine:
-    """Everything a routing request needs, loaded once."""
+    """The routing models, loaded once: embedder, topic and urgency heads, urgency signals, policy."""
 
     embedder: Embedder
     model: RoutingModel
@@ -100,33 +169,35 @@ class Engine:
         engine.warm_up()
         return engine
 
+    def with_model(self, model: RoutingModel, model_dir: Path) -> Engine:
+        """A copy serving `model` (same embedder, policy and signals), warmed up."""
+        check_urgency_labels(model, self.policy, model_dir)
+        engine = replace(self, model=model)
+        engine.warm_up()
+        return engine
+
     def warm_up(self) -> None:
         """One route through every component, so the first real request does not pay for lazy set-up."""
         self.route([TicketInput(subject="warm up", body="warm up the models")], desk=next(iter(self.policy.spec.desks)))
 
-    def route(self, tickets: list[TicketInput], *, desk: str) -> list[RouteResult]:
-        routed, _ = self.run_batch(tickets, [desk] * len(tickets), [])
+    def route(self, tickets: Sequence[TicketInput], *, desk: str | Sequence[str]) -> list[RouteResult]:
+        """Route tickets in one encode call; `desk` is one desk for all or one per ticket."""
+        desks = [desk] * len(tickets) if isinstance(desk, str) else list(desk)
+        routed, _ = self.embed_and_route(tickets, desks, [])
         return routed
 
-    def run_batch(self, tickets: list[TicketInput], desks: list[str],
-                  texts: list[str]) -> tuple[list[RouteResult], Matrix]:
-        """Route `tickets` (each with its desk) and embed the extra `texts`, in one encode call.
-
-        Returns the routing results and the (len(texts), dim) embeddings of the extra texts. This is what one
-        micro-batch of concurrent requests runs (service/batching.py).
-        """
+    def embed_and_route(self, tickets: Sequence[TicketInput], desks: Sequence[str],
+                        texts: Sequence[str]) -> tuple[list[RouteResult], Matrix]:
+        """Route `tickets` (each with its desk) and embed the extra `texts`, in one encode call."""
         if len(desks) != len(tickets):
             raise ValueError(f"{len(tickets)} tickets but {len(desks)} desks")
         start = time.perf_counter()
-        ticket_texts = [ticket_text(t.subject, t.body) for t in tickets]
-        for i, text in enumerate(ticket_texts):
-            if not text:
-                raise InvalidInputError(f"ticket {i} has no text: subject and body are empty after removing HTML")
+        ticket_texts = [clean_text(t, i if len(tickets) > 1 else None) for i, t in enumerate(tickets)]
         vectors = self.embedder.encode(ticket_texts + list(texts), batch_size=self.batch_size)
         routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], start)
         return routed, vectors[len(tickets):]
 
-    def _classify(self, tickets: list[TicketInput], desks: list[str], texts: list[str], vectors: Matrix,
+    def _classify(self, tickets: Sequence[TicketInput], desks: Sequence[str], texts: list[str], vectors: Matrix,
                   start: float) -> list[RouteResult]:
         if not tickets:
             return []
@@ -162,3 +233,251 @@ class Engine:
                                      classify_ms=round((done - embedded) * per, 3),
                                      total_ms=round((done - start) * per, 3))
         return results
+
+
+# -- retrieve: one index snapshot ------------------------------------------------------------------------------
+def search_snapshot(index: SearchIndex, text: str, vector: Matrix, query: SearchQuery,
+                    language: str | None = None) -> SearchResults:
+    """Cases in the ticket's `language` when it has any (so a same-language reply is found when one exists),
+    else the best cases in any language; articles by relevance. Every read is on `index`."""
+    filters = query.filters
+    results = index.search(text, k_cases=query.k_cases, k_articles=query.k_articles, filters=filters,
+                           mode=query.mode, query_vector=vector)
+    if (language is not None and filters.language is None and query.k_cases
+            and any(c.language != language for c in results.cases)):
+        localized = replace(filters, language=language)
+        cases = index.search(text, k_cases=query.k_cases, k_articles=0, filters=localized, mode=query.mode,
+                             query_vector=vector).cases
+        if cases:  # articles stay ranked by relevance alone: few exist in every language
+            return replace(results, cases=cases)
+    return results
+
+
+def case_sources(results: SearchResults, index: SearchIndex) -> list[Source]:
+    """The retrieved cases as drafting sources, read from the same `index` the search ran on."""
+    sources = []
+    for hit in results.cases:
+        case = index.case(hit.id)
+        customer = case.metadata.get("customer") if case is not None else None
+        name = customer.get("name") if isinstance(customer, Mapping) else None
+        sources.append(Source(id=hit.id, kind="case", text=case.resolution if case else hit.resolution_excerpt,
+                              score=hit.dense_score or 0.0, language=hit.language, topic=hit.topic,
+                              customer_name=name if isinstance(name, str) else None))
+    return sources
+
+
+def article_sources(results: SearchResults) -> list[Source]:
+    return [Source(id=a.id, kind="article", text=a.passage, score=min(1.0, a.score), language=a.language,
+                   topic=a.topic, title=a.title, url=a.url) for a in results.articles]
+
+
+# -- record ------------------------------------------------------------------------------------------------------
+def route_record(result: RouteResult, ticket: TicketInput, *, ticket_id: str,
+                 suggestion_id: str | None = None) -> RouteRecord:
+    return RouteRecord(
+        ticket=TicketSeen(ticket_id=ticket_id, subject=ticket.subject, body=ticket.body, channel=ticket.channel,
+                          language=result.language.code, customer_name=ticket.customer_name),
+        topic=result.topic.label, topic_confidence=float(result.topic.confidence),
+        alternatives=tuple(a.label for a in result.topic.alternatives), urgency=result.decision.urgency,
+        queue=result.decision.queue, priority=str(result.decision.priority),
+        sla_minutes=int(result.decision.sla_minutes),
+        needs_human=result.needs_human_triage, reason=result.reason, model_version=result.model_version,
+        suggestion_id=suggestion_id)
+
+
+def suggestion_record(suggestion: Suggestion) -> SuggestionRecord:
+    route, request = suggestion.route, suggestion.request
+    return SuggestionRecord(
+        suggestion_id=suggestion.suggestion_id,
+        route=route_record(route, suggestion.ticket, ticket_id=route.id or new_id("tkt_"),
+                           suggestion_id=suggestion.suggestion_id),
+        index_version=suggestion.search.index_version if suggestion.search else None,
+        sources=SuggestionSources(case_ids=tuple(c.id for c in request.cases),
+                                  article_ids=tuple(a.id for a in request.articles),
+                                  history_ids=tuple(h.id for h in request.history)),
+        draft=suggestion.draft.to_dict() if suggestion.draft is not None else None,
+        draft_error=suggestion.draft_error, warnings=tuple(suggestion.warnings),
+        latency_ms=round(sum(suggestion.timings.values()), 3))
+
+
+# -- jobs of one micro-batch -------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RouteJob:
+    ticket: TicketInput
+    desk: str
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarJob:
+    ticket: TicketInput
+    query: SearchQuery
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestJob:
+    inp: SuggestInput
+    draft: bool = True  # False: route and retrieve only (the streaming endpoint drafts while it sends)
+
+
+Job = RouteJob | SimilarJob | SuggestJob
+Outcome = RouteResult | SimilarResult | Suggestion
+OnDone = Callable[[int, Outcome | Exception], None]
+
+
+# -- the pipeline ------------------------------------------------------------------------------------------------
+class Pipeline:
+    """The ticket's path over the live index, the drafter and the sinks (each may be missing, with a reason)."""
+
+    def __init__(self, *, index: IndexHolder, drafter: Drafter | None, drafter_reason: str | None = None,
+                 suggestions: SuggestionSink | None = None, suggestions_reason: str | None = None,
+                 routes: RouteSink | None = None) -> None:
+        self.index = index
+        self.drafter = drafter
+        self.drafter_reason = drafter_reason
+        self.suggestions = suggestions
+        self.suggestions_reason = suggestions_reason
+        self.routes = routes
+
+    def run_batch(self, engine: Engine, jobs: Sequence[Job], on_done: OnDone | None = None) -> list[Outcome]:
+        """Every job's text embedded in one call and all tickets routed together; then each similar job searches
+        and each suggest job retrieves, drafts and records. `on_done(i, outcome)` is called as soon as job `i`
+        is answered (route jobs before the drafts of the suggest jobs); an error of one job after routing is
+        passed to `on_done` for that job alone, while a routing error fails the whole batch (raised)."""
+        started = time.perf_counter()
+        routing: list[tuple[int, RouteJob | SuggestJob]] = []
+        searching: list[tuple[int, SimilarJob]] = []
+        for i, job in enumerate(jobs):
+            if isinstance(job, SimilarJob):
+                searching.append((i, job))
+            else:
+                routing.append((i, job))
+        tickets = [job.ticket if isinstance(job, RouteJob) else job.inp.ticket for _, job in routing]
+        desks = [job.desk if isinstance(job, RouteJob) else job.inp.desk for _, job in routing]
+        texts = [clean_text(job.ticket) for _, job in searching]
+        routed, vectors = engine.embed_and_route(tickets, desks, texts)
+        embedded = time.perf_counter()
+        outcomes: dict[int, Outcome] = {}
+
+        def done(i: int, outcome: Outcome | Exception) -> None:
+            if not isinstance(outcome, Exception):
+                outcomes[i] = outcome
+            if on_done is not None:
+                on_done(i, outcome)
+
+        self._record_routes([(job.ticket, result) for (_, job), result in zip(routing, routed, strict=True)
+                             if isinstance(job, RouteJob)])
+        for (i, job), result in zip(routing, routed, strict=True):
+            if isinstance(job, RouteJob):
+                done(i, result)
+        embed_ms = (embedded - started) * 1000 / max(1, len(jobs))
+        for row, (i, job) in enumerate(searching):
+            try:
+                done(i, self.similar(job, vectors[row:row + 1], embed_ms=embed_ms))
+            except Exception as exc:  # this job's answer, not the batch's
+                done(i, exc)
+        for (i, job), result in zip(routing, routed, strict=True):
+            if isinstance(job, SuggestJob):
+                try:
+                    done(i, self.suggest_routed(job, result))
+                except Exception as exc:
+                    done(i, exc)
+        return [outcomes[i] for i in range(len(jobs)) if i in outcomes]
+
+    # -- route -------------------------------------------------------------------------------------------------
+    def route(self, engine: Engine, tickets: Sequence[TicketInput], desks: Sequence[str]) -> list[RouteResult]:
+        """Route tickets (one desk each) in one pass and record the decisions of those with an id."""
+        results = engine.route(tickets, desk=desks)
+        self._record_routes(list(zip(tickets, results, strict=True)))
+        return results
+
+    def _record_routes(self, routed: list[tuple[TicketInput, RouteResult]]) -> None:
+        """Only tickets that carry an id can be joined with later feedback."""
+        if self.routes is not None:
+            records = [route_record(result, ticket, ticket_id=ticket.id) for ticket, result in routed if ticket.id]
+            if records:
+                self.routes.submit(records)
+
+    # -- retrieve ----------------------------------------------------------------------------------------------
+    def similar(self, job: SimilarJob, vector: Matrix, *, embed_ms: float = 0.0) -> SimilarResult:
+        index = self.index.snapshot()
+        if index is None:
+            raise ArtifactError(f"retrieval index is not loaded: {self.index.reason}")
+        started = time.perf_counter()
+        results = search_snapshot(index, clean_text(job.ticket), vector, job.query)
+        search_ms = (time.perf_counter() - started) * 1000
+        return SimilarResult(results, {"embed_ms": round(embed_ms, 3), "search_ms": round(search_ms, 3),
+                                       "total_ms": round(embed_ms + search_ms, 3)})
+
+    def retrieve(self, route: RouteResult, inp: SuggestInput) -> tuple[SearchResults | None, DraftRequest, list[str]]:
+        """Search, then read the sources, on ONE index snapshot (a swap in between cannot mix two versions)."""
+        index = self.index.snapshot()
+        warnings: list[str] = []
+        search: SearchResults | None = None
+        cases: list[Source] = []
+        articles: list[Source] = []
+        if index is None:
+            warnings.append(f"retrieval index not loaded: {self.index.reason or 'unknown reason'}")
+        else:
+            search = search_snapshot(index, route.text, route.vector, inp.query, route.language.code)
+            cases, articles = case_sources(search, index), article_sources(search)
+        request = DraftRequest(
+            text=route.text, language=route.language.code, channel=inp.ticket.channel or "email",
+            customer_name=inp.ticket.customer_name, tier=inp.ticket.tier, urgency=route.urgency.label,
+            topic=None if route.needs_human_triage else route.topic.label, cases=tuple(cases),
+            articles=tuple(articles), history=inp.history)
+        return search, request, warnings
+
+    # -- suggest: route -> retrieve -> draft -> record ------------------------------------------------------------
+    def suggest(self, engine: Engine, inp: SuggestInput) -> Suggestion:
+        """The whole path for one ticket, unbatched."""
+        (route,) = engine.route([inp.ticket], desk=inp.desk)
+        return self.suggest_routed(SuggestJob(inp), route)
+
+    def suggest_routed(self, job: SuggestJob, route: RouteResult) -> Suggestion:
+        """Retrieve, then (unless the job says not to) draft and record, for a routed ticket."""
+        started = time.perf_counter()
+        search, request, warnings = self.retrieve(route, job.inp)
+        suggestion = Suggestion(suggestion_id=new_id("sug_"), ticket=job.inp.ticket, route=route, search=search,
+                                request=request, warnings=warnings,
+                                timings={"route_ms": route.timings.total_ms,
+                                         "retrieve_ms": round((time.perf_counter() - started) * 1000, 3)})
+        if job.draft:
+            for _ in self.draft_stream(suggestion):
+                pass
+            self.record(suggestion)
+        return suggestion
+
+    def draft_stream(self, suggestion: Suggestion) -> Iterator[str]:
+        """Text pieces of the draft while it is written; afterwards `suggestion` holds the draft or the error."""
+        started = time.perf_counter()
+        try:
+            if self.drafter is None:
+                raise DraftingError(f"no drafter is loaded: {self.drafter_reason}")
+            for item in self.drafter.stream(suggestion.request):
+                if isinstance(item, Draft):
+                    suggestion.draft = item
+                else:
+                    yield item
+            if suggestion.draft is None:
+                raise DraftingError("the drafter returned no draft")
+        except DeskmateError as exc:
+            suggestion.draft_error = str(exc)
+        except Exception as exc:  # drafting is optional: routing and retrieval still answer
+            logger.exception("drafting failed")
+            suggestion.draft_error = f"internal drafting error ({type(exc).__name__})"
+        if suggestion.draft is not None:
+            suggestion.warnings += suggestion.draft.warnings
+        suggestion.timings["draft_ms"] = round((time.perf_counter() - started) * 1000, 3)
+
+    def record(self, suggestion: Suggestion) -> None:
+        """Store the suggestion with its routing decision; if that fails the answer still goes out, flagged."""
+        if self.suggestions is None:
+            suggestion.warnings.append(
+                f"suggestion was not stored ({self.suggestions_reason}): feedback on it will fail")
+            return
+        try:
+            self.suggestions.record_suggestion(suggestion_record(suggestion))
+        except Exception as exc:  # the store's failure must not lose the answer; it is logged and flagged
+            logger.error("could not store suggestion", extra={"error": str(exc),
+                                                              "suggestion_id": suggestion.suggestion_id})
+            suggestion.warnings.append("suggestion was not stored: feedback on it will fail")

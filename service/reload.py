@@ -4,17 +4,17 @@ Every `model_reload_seconds` the lifespan's background task calls `ModelReloader
 thread. A check is a `stat` of the registry's `active.json` and of the served model's `manifest.json`; only
 when one changed does it resolve the model directory (`Settings.resolved_model_dir`) and read the manifest's
 version. A new version is loaded beside the live one, reusing the loaded embedder (and auxiliary embedders
-of the same id), warmed up, and then swapped in with one reference assignment (`AppState.set_engine`), so
+of the same id), warmed up, and then swapped in with one reference assignment (`ServiceState.set_engine`), so
 requests in flight finish on the old engine and later ones see the new one. A model trained for another
 embedder, or one that fails to load, is refused: the old engine keeps serving and the error is logged.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +23,8 @@ import anyio
 from models.errors import DeskmateError
 from models.registry import POINTER_FILE
 from models.routing_heads import RoutingModel, read_manifest
-from service.pipeline import Engine, check_urgency_labels
+from service.pipeline import Engine
 from service.settings import Settings
-from service.state import AppState
 
 logger = logging.getLogger(__name__)
 
@@ -57,18 +56,20 @@ def engine_with_model(current: Engine, model_dir: Path) -> Engine:
     loaded = {aux.model_id: aux for aux in current.model.aux_embedders}
     model.aux_embedders = [loaded.get(aux.model_id, aux) for aux in model.aux_embedders]
     model.load_aux()
-    check_urgency_labels(model, current.policy, model_dir)
-    engine = dataclasses.replace(current, model=model)
-    engine.warm_up()
-    return engine
+    return current.with_model(model, model_dir)
 
 
 class ModelReloader:
-    """Checks for a newly promoted routing model and swaps it into `state` (one check at a time)."""
+    """Checks for a newly promoted routing model and installs it (one check at a time).
 
-    def __init__(self, settings: Settings, state: AppState) -> None:
+    `current` returns the engine served now (None while not ready); `install` makes a new one live.
+    """
+
+    def __init__(self, settings: Settings, *, current: Callable[[], Engine | None],
+                 install: Callable[[Engine], None]) -> None:
         self._settings = settings
-        self._state = state
+        self._current = current
+        self._install = install
         self._lock = threading.Lock()
         self._served_dir: Path | None = None
         self._seen: tuple[StatKey, StatKey] | None = None
@@ -85,7 +86,7 @@ class ModelReloader:
         refused version is not retried until one of them changes again (or `force`).
         """
         with self._lock:
-            engine = self._state.engine
+            engine = self._current()
             if engine is None:
                 return ReloadOutcome(False, None, None, None, error="no engine is loaded (service not ready)")
             served = engine.model.version
@@ -112,7 +113,7 @@ class ModelReloader:
                              extra={"path": str(directory), "version": version, "model_version": served,
                                     "error": str(exc)}, exc_info=not isinstance(exc, DeskmateError))
                 return ReloadOutcome(False, served, served, str(directory), error=str(exc))
-            self._state.set_engine(fresh)
+            self._install(fresh)
             self._served_dir = directory
             self._seen = self._signature()
             logger.info("model reloaded", extra={"previous_version": served, "model_version": fresh.model.version,

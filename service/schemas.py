@@ -128,6 +128,7 @@ class ReadyOut(BaseModel):
     store_ready: bool = False
     store_backend: str | None = None
     store_reason: str | None = None
+    drafter_reason: str | None = Field(default=None, description="Why no drafter is loaded (drafts are then null).")
 
 
 # -- retrieval ------------------------------------------------------------------------------------------

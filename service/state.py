@@ -1,29 +1,121 @@
-"""What the lifespan loads and the routes use: the engine behind an atomic reference."""
+"""`ServiceState`: every component the lifespan built, how requests reach them, and readiness.
+
+Components that failed to load are None with a reason; requests that need one get a 503 with that reason,
+and `/readyz` reports them all. The engine and the index sit behind atomic references (hot reload, swap).
+"""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import anyio.to_thread
 
 from index.holder import IndexHolder
-from service.pipeline import Engine
+from service.batching import PipelineBatcher
+from service.errors import NotReady
+from service.pipeline import Engine, Job, OnDone, Outcome, Pipeline
+from service.reload import ModelReloader
+from service.settings import Settings
+from service.store.recorder import RouteRecorder
+from service.store.repository import FeedbackStore
 
 
-@dataclass
-class AppState:
-    """Holds the live engine. Swapping assigns one reference, so a request sees one version whole."""
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """Ready means the routing models are loaded; the other parts degrade and say why."""
 
-    engine: Engine | None = None
-    not_ready_reason: str | None = "starting"
-    index: IndexHolder = field(default_factory=IndexHolder)
-    index_reason: str | None = "starting"
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    ready: bool
+    reason: str | None
+    index_reason: str | None
+    store_reason: str | None
+    drafter_reason: str | None
 
+
+class ServiceState:
+    """What the lifespan built. Swapping the engine assigns one reference, so a request sees one version whole."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine: Engine | None = None
+        self.engine_reason: str | None = "starting"
+        self.index = IndexHolder(reason="starting")
+        self.store: FeedbackStore | None = None
+        self.store_reason: str | None = "starting"
+        self.recorder: RouteRecorder | None = None
+        self.pipeline: Pipeline | None = None
+        self.batcher: PipelineBatcher | None = None
+        self.reloader = ModelReloader(settings, current=lambda: self.engine, install=self.set_engine)
+        self._lock = threading.Lock()
+
+    # -- changes ---------------------------------------------------------------------------------------------
     def set_engine(self, engine: Engine) -> None:
         with self._lock:
             self.engine = engine
-            self.not_ready_reason = None
+            self.engine_reason = None
 
     def set_not_ready(self, reason: str) -> None:
         with self._lock:
-            self.not_ready_reason = reason
+            self.engine_reason = reason
+
+    # -- what requests use -------------------------------------------------------------------------------------
+    def require_engine(self) -> Engine:
+        engine = self.engine
+        if engine is None:
+            raise NotReady(f"service is not ready: {self.engine_reason}")
+        return engine
+
+    def require_pipeline(self) -> Pipeline:
+        if self.pipeline is None:
+            raise NotReady("the ticket pipeline is not built yet (starting)")
+        return self.pipeline
+
+    def require_index(self) -> IndexHolder:
+        if not self.index.ready:
+            raise NotReady(f"retrieval index is not loaded: {self.index.reason}")
+        return self.index
+
+    def require_store(self) -> FeedbackStore:
+        if self.store is None:
+            raise NotReady(f"the feedback store is not available: {self.store_reason or 'starting'}")
+        return self.store
+
+    def live_batcher(self) -> PipelineBatcher | None:
+        """The running request batcher, or None when batching is off (or it has stopped)."""
+        batcher = self.batcher
+        return batcher if batcher is not None and not batcher.closed else None
+
+    async def run(self, job: Job) -> Outcome:
+        """Run one pipeline job: through the request batcher when it runs, else alone in a worker thread."""
+        batcher = self.live_batcher()
+        if batcher is not None:
+            return await batcher.submit(job)
+        engine, pipeline = self.require_engine(), self.require_pipeline()
+        answers: list[Outcome | Exception] = []
+        await anyio.to_thread.run_sync(pipeline.run_batch, engine, [job], lambda _, outcome: answers.append(outcome))
+        if isinstance(answers[0], Exception):
+            raise answers[0]
+        return answers[0]
+
+    def run_batch(self, jobs: list[Job], on_done: OnDone) -> list[Outcome]:
+        """The batcher's worker-thread entry: the pipeline with the engine live now (a reload takes the next)."""
+        return self.require_pipeline().run_batch(self.require_engine(), jobs, on_done)
+
+    # -- readiness ----------------------------------------------------------------------------------------------
+    def readiness(self) -> Readiness:
+        pipeline = self.pipeline
+        return Readiness(
+            ready=self.engine is not None,
+            reason=self.engine_reason,
+            index_reason=None if self.index.ready else self.index.reason,
+            store_reason=self.store_reason,
+            drafter_reason=pipeline.drafter_reason if pipeline is not None else "starting",
+        )
+
+
+def state_of(app: object) -> ServiceState:
+    """The `ServiceState` of an app made by `service.app.create_app` (for dependencies, tests and tools)."""
+    state = getattr(getattr(app, "state", None), "deskmate", None)
+    if not isinstance(state, ServiceState):
+        raise TypeError(f"{app!r} has no Deskmate service state")
+    return state

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from models.data import LabelledText
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.routing_heads import RoutingModel
 from models.training import TrainOptions, train_routing_model
 

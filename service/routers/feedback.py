@@ -6,13 +6,13 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
-from index.documents import Case
-from models.errors import DeskmateError
+from models.errors import DeskmateError, EmptyTextError
 from models.text import ticket_text
-from service.deps import StateDep
-from service.errors import ERROR_RESPONSES, ApiError, NotReady
+from service.deps import StateDep, StoreDep
+from service.errors import ERROR_RESPONSES, ApiError
+from service.mapping import case_from_resolution
 from service.schemas_feedback import (
     CorrectionIn,
     FeedbackIn,
@@ -28,17 +28,6 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
 ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,200}$"
-
-
-async def get_store(request: Request) -> repo.FeedbackStore:
-    store: repo.FeedbackStore | None = getattr(request.app.state, "store", None)
-    if store is None:
-        reason = getattr(request.app.state, "store_reason", None) or "starting"
-        raise NotReady(f"the feedback store is not available: {reason}")
-    return store
-
-
-StoreDep = Annotated[repo.FeedbackStore, Depends(get_store)]
 
 
 def _check_urgency(state: StateDep, urgency: str | None) -> None:
@@ -81,20 +70,18 @@ def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep,
                     ticket_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> ResolutionOut:
     _check_urgency(state, body.urgency)
     if (body.subject is not None or body.body is not None) and not ticket_text(body.subject or "", body.body or ""):
-        raise ApiError(422, "empty_text", "subject and body are empty after removing HTML")
+        raise EmptyTextError("subject and body are empty after removing HTML")
     stored = store.record_resolution(repo.NewResolution(
         ticket_id=ticket_id, topic=body.topic, reply=body.reply, urgency=body.urgency, queue=body.queue,
         subject=body.subject, body=body.body, channel=body.channel, language=body.language, tenant=body.tenant,
         agent_id=body.agent_id, suggestion_id=body.suggestion_id))
     warnings: list[str] = []
     if not state.index.ready:
-        warnings.append(f"stored, but not indexed: the retrieval index is not loaded ({state.index_reason})")
+        warnings.append(f"stored, but not indexed: the retrieval index is not loaded ({state.index.reason})")
         return ResolutionOut(ticket_id=ticket_id, stored=True, replaced=stored.replaced, indexed=False,
                              index_version=None, warnings=warnings)
-    case = Case(id=ticket_id, text=ticket_text(stored.subject, stored.body), resolution=stored.reply,
-                topic=stored.topic, urgency=stored.urgency, language=stored.language, channel=stored.channel,
-                tenant=stored.tenant, resolved_at=stored.resolved_at.isoformat(timespec="seconds"))
     try:
+        case = case_from_resolution(stored)
         report = state.index.add_cases([case], persist=True)
     except DeskmateError as exc:
         logger.error("resolution stored but not indexed", extra={"ticket_id": ticket_id, "error": str(exc)})

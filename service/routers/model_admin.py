@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+import anyio.to_thread
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from service.deps import AdminDep, EngineDep
+from service.deps import AdminDep, EngineDep, StateDep
 from service.errors import ERROR_RESPONSES, ApiError
-from service.reload import ModelReloader
 
 router = APIRouter(prefix="/v1/admin/model", tags=["admin"])
 
@@ -21,17 +19,11 @@ class ModelReloadOut(BaseModel):
     model_dir: str | None = Field(description="Directory of the model the settings point at.")
 
 
-async def get_reloader(request: Request) -> ModelReloader:
-    reloader: ModelReloader = request.app.state.model_reloader
-    return reloader
-
-
 @router.post("/reload", response_model=ModelReloadOut, responses={
     **ERROR_RESPONSES, 409: {"description": "the promoted model could not be loaded; the old one keeps serving"}},
     summary="Load the promoted routing model now and swap it in without downtime (admin token)")
-def reload_model(_: AdminDep, __: EngineDep,
-                 reloader: Annotated[ModelReloader, Depends(get_reloader)]) -> ModelReloadOut:
-    outcome = reloader.check(force=True)
+async def reload_model(_: AdminDep, __: EngineDep, state: StateDep) -> ModelReloadOut:
+    outcome = await anyio.to_thread.run_sync(lambda: state.reloader.check(force=True))
     if outcome.error is not None:
         raise ApiError(409, "model_reload_failed", f"kept model {outcome.version}: {outcome.error}",
                        [{"model_dir": outcome.model_dir, "model_version": outcome.version}])

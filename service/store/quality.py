@@ -71,8 +71,9 @@ def _decisions(session: Session, ticket_ids: list[str]) -> dict[str, list[Routin
     out: dict[str, list[RoutingDecisionRow]] = defaultdict(list)
     for start in range(0, len(ticket_ids), 500):
         chunk = ticket_ids[start:start + 500]
-        for decision in session.scalars(select(RoutingDecisionRow).where(RoutingDecisionRow.ticket_id.in_(chunk)).order_by(
-                RoutingDecisionRow.created_at, RoutingDecisionRow.id)).all():
+        query = select(RoutingDecisionRow).where(RoutingDecisionRow.ticket_id.in_(chunk)).order_by(
+            RoutingDecisionRow.created_at, RoutingDecisionRow.id)
+        for decision in session.scalars(query).all():
             out[decision.ticket_id].append(decision)
     return out
 

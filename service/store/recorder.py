@@ -12,7 +12,8 @@ import queue
 import threading
 from collections.abc import Sequence
 
-from service.store.repository import FeedbackStore, RouteRecord
+from service.records import RouteRecord
+from service.store.repository import FeedbackStore
 
 logger = logging.getLogger(__name__)
 

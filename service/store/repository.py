@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.pii import Redactor
+from service.records import RouteRecord, SuggestionRecord, TicketSeen
 from service.store import db
 from service.store.errors import IdempotencyConflict, InvalidFeedback, NotFound
 from service.store.tables import FeedbackEventRow, ResolutionRow, RoutingDecisionRow, SuggestionRow, TicketRow
@@ -42,36 +43,6 @@ def as_utc(value: datetime | date) -> datetime:
     if not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class TicketSeen:
-    ticket_id: str
-    subject: str
-    body: str
-    channel: str | None = None
-    language: str | None = None
-    tenant: str | None = None
-    # The customer's name from the request: redacted wherever it appears, even when NER is off.
-    customer_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RouteRecord:
-    """One routing decision (the alternatives are the next-best topics, best first)."""
-
-    ticket: TicketSeen
-    topic: str
-    topic_confidence: float
-    alternatives: tuple[str, ...]
-    urgency: str
-    queue: str
-    priority: str
-    sla_minutes: int
-    needs_human: bool
-    reason: str | None
-    model_version: str
-    suggestion_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,24 +189,23 @@ class FeedbackStore:
                 self._decision(session, record, now)
 
     # -- suggestions ----------------------------------------------------------------------------------------
-    def record_suggestion(self, route: RouteRecord, suggestion: Mapping[str, Any]) -> None:
-        """The suggestion and its routing decision, in one transaction."""
+    def record_suggestion(self, record: SuggestionRecord) -> None:
+        """The suggestion and its routing decision, in one transaction (the `SuggestionSink` protocol)."""
         now = utcnow()
+        route = record.route
         known = (route.ticket.customer_name,) if route.ticket.customer_name else ()
-        draft = suggestion.get("draft")
-        draft = self.redactor.redact_mapping(draft, known_names=known) if draft is not None else None
+        draft = self.redactor.redact_mapping(record.draft, known_names=known) if record.draft is not None else None
         with self.session() as session:
             self._ticket(session, route.ticket, now)
             session.flush()
             self._decision(session, route, now)
             session.add(SuggestionRow(
-                suggestion_id=suggestion["suggestion_id"], ticket_id=route.ticket.ticket_id, created_at=now,
+                suggestion_id=record.suggestion_id, ticket_id=route.ticket.ticket_id, created_at=now,
                 channel=route.ticket.channel, language=route.ticket.language, topic=route.topic, queue=route.queue,
-                model_version=route.model_version, index_version=suggestion.get("index_version"),
+                model_version=route.model_version, index_version=record.index_version,
                 drafter=draft.get("drafter") if draft else None, draft_text=draft.get("text") if draft else None,
-                draft=draft, sources=self.redactor.redact_mapping(dict(suggestion.get("sources") or {})),
-                warnings=list(suggestion.get("warnings") or []), draft_error=suggestion.get("draft_error"),
-                latency_ms=suggestion.get("latency_ms")))
+                draft=draft, sources=self.redactor.redact_mapping(record.sources.to_dict()),
+                warnings=list(record.warnings), draft_error=record.draft_error, latency_ms=record.latency_ms))
 
     def get_suggestion(self, suggestion_id: str) -> SuggestionRow | None:
         with self.session() as session:

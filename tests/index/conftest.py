@@ -8,7 +8,7 @@ import random
 import pytest
 
 from index.documents import Article, Case
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 
 TOPICS: dict[str, list[str]] = {
     "billing": [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.build import add_cases, build_index, delete_cases, index_info, search
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
 from tests.index.conftest import make_articles, make_cases
 

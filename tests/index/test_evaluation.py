@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from index.evaluation import evaluate_retrieval
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
 from tests.index.conftest import make_cases
 

@@ -9,7 +9,7 @@ import pytest
 from index.holder import IndexHolder
 from index.results import SearchFilters
 from index.search_index import SearchIndex
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import ArtifactError, ArtifactMismatchError
 from tests.index.conftest import make_articles, make_cases
 

@@ -10,7 +10,7 @@ import pytest
 
 from index.documents import Case
 from index.search_index import SearchIndex
-from models.embedder import SentenceTransformerEmbedder
+from models.embedding.sentence_transformer import SentenceTransformerEmbedder
 from tests.index.conftest import make_articles
 
 TEMPLATES = {

@@ -7,7 +7,7 @@ import pytest
 
 from index.retrieval_curve import hit_at_k_curve
 from index.search_index import SearchIndex
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
 from tests.index.conftest import make_cases
 

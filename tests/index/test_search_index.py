@@ -10,7 +10,7 @@ from index.documents import Case
 from index.manifest import read_manifest
 from index.results import SearchFilters
 from index.search_index import SearchIndex
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import ArtifactError, ArtifactMismatchError, InvalidInputError
 from tests.index.conftest import make_articles, make_cases
 
@@ -144,11 +144,11 @@ def test_delete_on_ann_index_scrubs_vector(
     assert "c7" not in [c.id for c in dense.cases] and len(dense.cases) == 50
     reloaded = SearchIndex.load(tmp_path / "ix", embedder=embedder)
     assert reloaded.manifest.case_index.kind == index_type  # 1 of 200 deleted: scrubbed, not compacted
-    store = reloaded._case_store
-    vectors = store.reconstruct(np.flatnonzero(reloaded._alive))
+    store = reloaded.case_vectors
+    vectors = store.reconstruct(np.array([row for row in range(200) if row != 7]))  # c7 is row 7
     assert not np.any(np.all(np.isclose(vectors, row_vector, atol=1e-6), axis=1))
     if index_type == "ivf":
-        assert store._index.ntotal == 199
+        assert store.stored == 199 and store.ntotal == 200
     else:
         assert not store.reconstruct(np.array([7])).any()  # zeroed in the saved HNSW storage
     assert "c7" not in [c.id for c in reloaded.search("x", query_vector=row_vector, k_cases=199).cases]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from models.classifier import AbstainRule, ClassifierHead, HeadConfig, HeadOutput, knn_similarity
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import ArtifactError, ArtifactMismatchError, InvalidInputError
 from models.routing_heads import RoutingModel
 from tests.conftest import synthetic_rows

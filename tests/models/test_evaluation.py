@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.evaluation import evaluate_rows, score_rows, summarize
 from models.routing_heads import RoutingModel
 from tests.conftest import synthetic_rows

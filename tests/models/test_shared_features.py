@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from models.classifier import ClassifierHead, HeadConfig, same_fitted_vectorizer, union_transform
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
 from models.routing_heads import MODEL_FORMAT_VERSION, RoutingModel, read_manifest
 from tests.conftest import synthetic_rows
@@ -20,15 +20,15 @@ def _separate_heads(model_dir: Path) -> tuple[ClassifierHead, ClassifierHead]:
     """The heads as the files hold them: each with its own vectorizer object, never shared."""
     topic = ClassifierHead.from_state(joblib.load(model_dir / "topic.joblib"))
     urgency = ClassifierHead.from_state(joblib.load(model_dir / "urgency.joblib"))
-    assert topic._vectorizer is not urgency._vectorizer
+    assert topic.vectorizer is not urgency.vectorizer
     return topic, urgency
 
 
 def _count_transforms(head: ClassifierHead) -> list[int]:
     """Counts the word-n-gram TF-IDF transforms the head's vectorizer runs from now on."""
     calls = [0]
-    assert head._vectorizer is not None
-    vectorizer = head._vectorizer.transformer_list[0][1]
+    assert head.vectorizer is not None
+    vectorizer = head.vectorizer.transformer_list[0][1]
     original = vectorizer.transform
 
     def counting(texts: list[str]) -> object:
@@ -43,7 +43,7 @@ def test_v1_model_shares_tfidf_and_predicts_identically(trained_model_dir: Path,
                                                         embedder: HashingEmbedder) -> None:
     assert read_manifest(trained_model_dir)["format_version"] == 1 == MODEL_FORMAT_VERSION
     model = RoutingModel.load(trained_model_dir, embedder=embedder)
-    assert model.urgency is not None and model.urgency._vectorizer is model.topic._vectorizer
+    assert model.urgency is not None and model.urgency.vectorizer is model.topic.vectorizer
     dense = model.dense_features(TEXTS, embedder.encode(TEXTS))
     calls = _count_transforms(model.topic)
     topic_out, urgency_out = model.predict_outputs(TEXTS, dense)
@@ -64,7 +64,7 @@ def test_heads_fitted_on_other_texts_keep_their_own_transform(embedder: HashingE
     texts, dense = [r.text for r in rows], embedder.encode([r.text for r in rows])
     topic = ClassifierHead(HeadConfig(C=1.0)).fit(texts, dense, [r.topic for r in rows])
     urgency = ClassifierHead(HeadConfig(C=1.0)).fit(texts[::2], dense[::2], [str(r.urgency) for r in rows][::2])
-    assert not same_fitted_vectorizer(topic._vectorizer, urgency._vectorizer)
+    assert not same_fitted_vectorizer(topic.vectorizer, urgency.vectorizer)
     assert not topic.share_vectorizer(urgency)
     query = embedder.encode(TEXTS)
     expected = urgency.predict(TEXTS, query)
@@ -81,13 +81,13 @@ def test_same_fitted_vectorizer_compares_settings_vocabulary_and_idf(embedder: H
     labels = [r.topic for r in rows]
     a = ClassifierHead(HeadConfig(C=1.0)).fit(texts, dense, labels)
     b = ClassifierHead(HeadConfig(C=5.0)).fit(list(reversed(texts)), dense[::-1], list(reversed(labels)))
-    assert same_fitted_vectorizer(a._vectorizer, b._vectorizer)  # row order and C do not change the transform
-    assert a.share_vectorizer(b) and b._vectorizer is a._vectorizer
+    assert same_fitted_vectorizer(a.vectorizer, b.vectorizer)  # row order and C do not change the transform
+    assert a.share_vectorizer(b) and b.vectorizer is a.vectorizer
     c = ClassifierHead(HeadConfig(C=1.0)).fit(texts, dense, labels)
-    assert c._vectorizer is not None
-    c._vectorizer.transformer_list[1][1].set_params(sublinear_tf=False)
-    assert not same_fitted_vectorizer(a._vectorizer, c._vectorizer)
-    assert not same_fitted_vectorizer(a._vectorizer, None)
+    assert c.vectorizer is not None
+    c.vectorizer.transformer_list[1][1].set_params(sublinear_tf=False)
+    assert not same_fitted_vectorizer(a.vectorizer, c.vectorizer)
+    assert not same_fitted_vectorizer(a.vectorizer, None)
     mlp = ClassifierHead(HeadConfig(estimator="mlp", hidden=8, epochs=1))
     assert mlp.text_features(texts) is None and not a.share_vectorizer(mlp)
 
@@ -101,7 +101,7 @@ def test_shared_block_with_wrong_row_count_is_refused(trained_model: RoutingMode
 
 
 def test_union_transform_equals_feature_union(trained_model: RoutingModel) -> None:
-    union = trained_model.topic._vectorizer
+    union = trained_model.topic.vectorizer
     assert union is not None
     fast, reference = union_transform(union, TEXTS), union.transform(TEXTS).tocsr()
     assert fast.shape == reference.shape

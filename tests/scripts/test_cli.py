@@ -64,3 +64,23 @@ def test_train_with_wrong_mapping_fails_cleanly(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no usable rows" in result.output
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.usefixtures("hashing_env")
+def test_report_with_index_adds_the_hit_at_k_section(tmp_path: Path, trained_model_dir: Path) -> None:
+    from index.build import build_index
+    from models.embedding.hashing import HashingEmbedder
+
+    data = tmp_path / "tickets.jsonl"
+    data.write_text("".join(json.dumps({"id": f"t{i}", "text": r.text, "topic": r.topic, "resolution": "done"}) + "\n"
+                            for i, r in enumerate(synthetic_rows(seed=12))))
+    build_index(cases_path=data, articles_path=None, out_dir=tmp_path / "index", embedder=HashingEmbedder(256),
+                case_text_field="text", dedup_threshold=None, show_progress=False)
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["report", "--model", str(trained_model_dir), "--data", str(data), "--text-field",
+                                 "text", "--urgency-field", "", "--index", str(tmp_path / "index"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    retrieval = json.loads((out / "report.json").read_text())["retrieval"]
+    assert retrieval["index"] == str(tmp_path / "index") and retrieval["n_queries"] == 160
+    assert retrieval["self_matches_excluded"] == 160 and len(retrieval["hit_at_k"]) == 10
+    assert "id='retrieval'" in (out / "report.html").read_text()

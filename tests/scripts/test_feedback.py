@@ -10,7 +10,7 @@ from models.pii import Redactor
 from scripts.cli import app
 from scripts.feedback import export_feedback
 from service.store import db
-from service.store.repository import NewFeedback, FeedbackStore, NewResolution
+from service.store.repository import FeedbackStore, NewFeedback, NewResolution
 from tests.service.store.test_repository import route, suggestion
 
 
@@ -24,8 +24,8 @@ def test_db_upgrade_then_export_feedback(tmp_path: Path) -> None:
     engine.dispose()
 
     store = FeedbackStore.open(url, redactor=Redactor(), migrate=False)
-    store.record_suggestion(route("T-1", suggestion_id="sug_1"), suggestion("sug_1"))
-    store.record_suggestion(route("T-2", suggestion_id="sug_2"), suggestion("sug_2"))
+    store.record_suggestion(suggestion(route("T-1", suggestion_id="sug_1"), "sug_1"))
+    store.record_suggestion(suggestion(route("T-2", suggestion_id="sug_2"), "sug_2"))
     store.add_feedback(NewFeedback("sug_1", "rejected", "a", reason_code="wrong_topic", corrected_topic="account"))
     store.record_resolution(NewResolution("T-2", "outage", "Fixed.", urgency="urgent"))
     store.close()

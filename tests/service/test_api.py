@@ -87,7 +87,7 @@ def test_batch_routes_each_ticket_in_order(client: TestClient) -> None:
 
 
 def test_empty_text_is_422(client: TestClient) -> None:
-    assert_error_shape(client.post("/v1/route", json=ticket(subject=" ", body="<p> </p>")), 422, "invalid_input")
+    assert_error_shape(client.post("/v1/route", json=ticket(subject=" ", body="<p> </p>")), 422, "empty_text")
     assert_error_shape(client.post("/v1/route", json=ticket(subject="", body="")), 422, "empty_text")
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.routing_policy import RoutingPolicy
 from service.app import create_app
 from service.batching import PipelineBatcher
 from service.pipeline import Engine
 from service.settings import REPO_ROOT, BatchingSettings, EmbedderSettings, Settings
+from service.state import state_of
 
 TICKETS = [
     {"subject": "Charged twice", "body": "my credit card invoice was charged twice"},
@@ -42,11 +43,11 @@ def route_concurrently(client: TestClient, n: int) -> list[dict[str, Any]]:
 def test_concurrent_routes_succeed_through_the_batcher(trained_model_dir: Path, tmp_path: Path) -> None:
     off = create_app(settings(trained_model_dir, tmp_path / "off", batching=False))
     with TestClient(off) as client:
-        assert off.state.batcher is None
+        assert state_of(off).batcher is None
         expected = route_concurrently(client, 48)
     app = create_app(settings(trained_model_dir, tmp_path / "on", batching=True))
     with TestClient(app) as client:
-        batcher = app.state.batcher
+        batcher = state_of(app).batcher
         assert isinstance(batcher, PipelineBatcher)
         got = route_concurrently(client, 48)
         assert batcher.stats.jobs == 48  # every route went through the batcher
@@ -54,7 +55,7 @@ def test_concurrent_routes_succeed_through_the_batcher(trained_model_dir: Path, 
         similar = client.post("/v1/similar", json=TICKETS[0])
         assert similar.status_code == 503  # no index in this test, so it answers before embedding
         assert batcher.stats.jobs == 48
-    assert batcher.closed and app.state.batcher is None  # the lifespan stopped it
+    assert batcher is not None and batcher.closed and state_of(app).batcher is None  # the lifespan stopped it
     for a, b in zip(expected, got, strict=True):
         assert a["id"] == b["id"] and a["queue"] == b["queue"] and a["topic"]["label"] == b["topic"]["label"]
         assert abs(a["topic"]["confidence"] - b["topic"]["confidence"]) < 1e-3
@@ -77,10 +78,10 @@ def test_the_batcher_serves_an_engine_that_arrives_after_a_failed_start(trained_
     app = create_app(settings(tmp_path / "no-model-here", tmp_path, batching=True))
     with TestClient(app) as client:
         assert client.post("/v1/route", json=TICKETS[0]).status_code == 503  # not ready: no model yet
-        batcher = app.state.batcher
+        batcher = state_of(app).batcher
         assert isinstance(batcher, PipelineBatcher) and batcher.stats.jobs == 0
         policy = RoutingPolicy.from_yaml(REPO_ROOT / "config" / "routing.yaml")
-        app.state.deskmate.set_engine(Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir,
+        state_of(app).set_engine(Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir,
                                                   policy=policy))  # what a model reload does
         response = client.post("/v1/route", json=TICKETS[0])
         assert response.status_code == 200, response.text

@@ -3,10 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from models.drafting.evaluation import evaluate_suggest, group_key, split_rows
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
-from service.settings import REPO_ROOT
+from service.components import build_composer
+from service.draft_evaluation import evaluate_suggest, group_key, split_rows
+from service.settings import REPO_ROOT, DraftingSettings, Settings
 
 BOOK_PATH = REPO_ROOT / "config" / "phrasebook.yaml"
 REPLIES = {
@@ -55,8 +56,8 @@ def test_evaluate_suggest_reports_draft_and_both_baselines(tmp_path: Path) -> No
         writer.writeheader()
         writer.writerows({"instruction": r["text"], "intent": r["intent"], "response": r["response"]} for r in rows())
     for split in ("test", "validation"):
-        metrics = evaluate_suggest(data=path, embedder=HashingEmbedder(256), phrasebook=BOOK_PATH, seed=3,
-                                   split=split)
+        drafter = build_composer(Settings(drafting=DraftingSettings(phrasebook=BOOK_PATH)))
+        metrics = evaluate_suggest(data=path, embedder=HashingEmbedder(256), drafter=drafter, seed=3, split=split)
         assert metrics["split"] == split and metrics["queries"] > 0
         for key in ("cited_right_intent", "baseline_right_intent", "consensus_baseline_right_intent"):
             assert metrics[key] >= 0.9, (split, key, metrics)

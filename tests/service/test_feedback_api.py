@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import StoreSettings
+from service.state import state_of
 from service.store.tables import ResolutionRow, RoutingDecisionRow, SuggestionRow, TicketRow
 from tests.service.test_api import assert_error_shape
 from tests.service.test_retrieval_api import index_dir, make_settings  # noqa: F401
@@ -60,7 +61,7 @@ def test_feedback_round_trip_and_idempotency(client: TestClient) -> None:
     assert again.headers["idempotent-replayed"] == "true"
     conflict = feedback(client, sid, "key-1", action="accepted", agent_id="agent-7")
     assert_error_shape(conflict, 409, "idempotency_conflict")
-    assert client.app.state.store.count_feedback() == 1  # type: ignore[attr-defined]
+    assert state_of(client.app).require_store().count_feedback() == 1
 
 
 def test_feedback_validation(client: TestClient) -> None:
@@ -76,7 +77,7 @@ def test_feedback_validation(client: TestClient) -> None:
                        "invalid_input")
     ok = feedback(client, sid, action="rejected", agent_id="a", reason_code="wrong_facts", reason="refund is wrong")
     assert ok.status_code == 201
-    assert client.app.state.store.count_feedback() == 1  # type: ignore[attr-defined]
+    assert state_of(client.app).require_store().count_feedback() == 1
 
 
 def test_resolution_becomes_a_searchable_case(client: TestClient) -> None:
@@ -92,7 +93,7 @@ def test_resolution_becomes_a_searchable_case(client: TestClient) -> None:
     assert "4111" not in case["snippet"] and "[EMAIL]" in case["resolution_excerpt"]
     again = client.post("/v1/tickets/ZD-77/resolution", json={"topic": "feature_request", "reply": "Fixed in 4.3."})
     assert again.json()["replaced"] is True
-    with client.app.state.store.session() as session:  # type: ignore[attr-defined]
+    with state_of(client.app).require_store().session() as session:
         stored = session.get(ResolutionRow, "ZD-77")
         assert stored is not None and stored.indexed and stored.reply == "Fixed in 4.3."
 
@@ -110,8 +111,8 @@ def test_resolution_of_an_unseen_ticket_needs_its_text(client: TestClient) -> No
 def test_route_calls_are_recorded_redacted(client: TestClient) -> None:
     assert client.post("/v1/route", json=TICKET).status_code == 200
     assert client.post("/v1/route", json={**TICKET, "id": None}).status_code == 200  # no id: not recorded
-    assert client.app.state.recorder.flush(timeout=30)  # type: ignore[attr-defined]
-    with client.app.state.store.session() as session:  # type: ignore[attr-defined]
+    assert (recorder := state_of(client.app).recorder) is not None and recorder.flush(timeout=30)
+    with state_of(client.app).require_store().session() as session:
         decisions = session.query(RoutingDecisionRow).all()
         ticket = session.get(TicketRow, "ZD-1")
         assert len(decisions) == 1 and decisions[0].ticket_id == "ZD-1"
@@ -121,7 +122,7 @@ def test_route_calls_are_recorded_redacted(client: TestClient) -> None:
 def test_the_customers_name_is_not_kept(client: TestClient) -> None:
     out = new_suggestion(client, id="ZD-5", body="Hi, Ana Souza here. Ana needs the invoice fixed, Anatomy dept.")
     assert out["draft"]["text"].startswith("Hi Ana,")  # the agent sees the name
-    with client.app.state.store.session() as session:  # type: ignore[attr-defined]
+    with state_of(client.app).require_store().session() as session:
         ticket = session.get(TicketRow, "ZD-5")
         stored = session.get(SuggestionRow, out["suggestion_id"])
         assert ticket is not None and stored is not None and stored.draft_text is not None

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.registry import ModelRegistry
 from models.training import TrainOptions, train_routing_model
 from service.app import create_app
 from service.settings import EmbedderSettings, Settings
-from service.state import AppState
+from service.state import ServiceState, state_of
 from tests.conftest import synthetic_rows
 from tests.service.test_api import assert_error_shape, ticket
 
@@ -65,7 +65,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
 
 def test_promoted_version_goes_live_without_restart_and_requests_keep_succeeding(
         client: TestClient, registry: ModelRegistry, second_model_dir: Path) -> None:
-    state: AppState = client.app.state.deskmate  # type: ignore[attr-defined]
+    state: ServiceState = state_of(client.app)
     assert state.engine is not None
     embedder_before = state.engine.embedder
     assert served_version(client) == "v1"

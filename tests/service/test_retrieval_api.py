@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.build import build_index
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from service.app import create_app
 from service.settings import EmbedderSettings, RetrievalSettings, Settings
 
@@ -40,10 +40,12 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def make_index(tmp: Path, name: str, cases: list[dict[str, Any]]) -> Path:
+def make_index(tmp: Path, name: str, cases: list[dict[str, Any]],
+               articles: list[dict[str, Any]] | None = None) -> Path:
     out = tmp / name
     build_index(cases_path=write_jsonl(tmp / f"{name}-cases.jsonl", cases),
-                articles_path=write_jsonl(tmp / f"{name}-articles.jsonl", ARTICLES), out_dir=out,
+                articles_path=write_jsonl(tmp / f"{name}-articles.jsonl", ARTICLES if articles is None else articles),
+                out_dir=out,
                 embedder=HashingEmbedder(256), show_progress=False)
     return out
 

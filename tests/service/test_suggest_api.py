@@ -7,10 +7,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
+from service.ids import new_id
 from service.settings import DraftingSettings
+from service.state import state_of
 from service.store.tables import SuggestionRow
-from service.suggest import new_suggestion_id
-from tests.service.test_retrieval_api import index_dir, make_settings  # noqa: F401
+from tests.service.test_retrieval_api import ARTICLES, CASES, index_dir, make_index, make_settings  # noqa: F401
 
 TICKET = {"id": "ZD-1", "subject": "Charged twice", "body": "my credit card invoice was charged twice this month",
           "channel": "email", "customer": {"name": "Ana Souza", "tier": "enterprise"}, "language": "en"}
@@ -39,7 +40,7 @@ def test_suggest_routes_retrieves_drafts_and_stores(client: TestClient, tmp_path
     assert all(s["phrase"] or s["sources"] for s in draft["sentences"])
     assert out["draft_error"] is None and out["timings"]["draft_ms"] >= 0
     second = suggest(client)
-    store = client.app.state.store  # type: ignore[attr-defined]
+    store = state_of(client.app).require_store()
     with store.session() as session:
         stored = {s.suggestion_id: s for s in session.query(SuggestionRow).all()}
     assert set(stored) == {out["suggestion_id"], second["suggestion_id"]}
@@ -89,6 +90,17 @@ def test_validation_errors_use_the_one_shape(client: TestClient) -> None:
 
 
 def test_suggestion_ids_are_unique_and_time_ordered() -> None:
-    ids = [new_suggestion_id() for _ in range(2000)]
+    ids = [new_id("sug_") for _ in range(2000)]
     assert len(set(ids)) == 2000 and all(len(i) == 30 for i in ids)
     assert [i[:14] for i in ids] == sorted(i[:14] for i in ids)
+
+
+def test_suggest_and_similar_describe_the_same_article_the_same_way(trained_model_dir: Path, tmp_path: Path) -> None:
+    """/v1/suggest used to drop the article `topic` that /v1/similar returns (two mappings of one hit)."""
+    articles = [{**a, "topic": "billing" if a["id"] == "KB-1" else "login_access"} for a in ARTICLES]
+    index = make_index(tmp_path, "topical", CASES, articles)
+    with TestClient(create_app(make_settings(trained_model_dir, index, tmp_path / "var"))) as c:
+        similar = c.post("/v1/similar", json=TICKET).json()
+        suggested = c.post("/v1/suggest", json=TICKET).json()
+    assert similar["articles"] and similar["articles"][0]["topic"] == "billing"
+    assert suggested["articles"] == similar["articles"]  # cases may differ: suggest prefers the ticket's language

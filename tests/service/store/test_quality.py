@@ -9,7 +9,7 @@ import pytest
 from models.data import FieldMapping, load_labelled
 from models.pii import Redactor
 from service.store.quality import export_rows, quality_metrics
-from service.store.repository import NewFeedback, FeedbackStore, NewResolution
+from service.store.repository import FeedbackStore, NewFeedback, NewResolution
 from tests.service.store.test_repository import route, suggestion
 
 WINDOW: dict[str, Any] = {"since": datetime.now(UTC) - timedelta(days=1),
@@ -22,7 +22,7 @@ def store(store_url: str) -> Iterator[FeedbackStore]:
     # Six suggestions on six tickets, routed billing (alternatives account, outage) unless said otherwise.
     for i in range(1, 7):
         sid = f"sug_{i}"
-        opened.record_suggestion(route(f"T-{i}", suggestion_id=sid, needs_human=i == 6), suggestion(sid))
+        opened.record_suggestion(suggestion(route(f"T-{i}", suggestion_id=sid, needs_human=i == 6), sid))
     add = opened.add_feedback
     add(NewFeedback("sug_1", "rejected", "a1", reason_code="wrong_facts"))
     add(NewFeedback("sug_1", "accepted", "a1"))  # the latest event per suggestion counts

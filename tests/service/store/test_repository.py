@@ -8,15 +8,14 @@ import pytest
 from sqlalchemy import func, select, text
 
 from models.pii import Redactor
+from service.records import RouteRecord, SuggestionRecord, SuggestionSources, TicketSeen
 from service.store import db
 from service.store.errors import IdempotencyConflict, InvalidFeedback, NotFound, StoreUnavailable
 from service.store.recorder import RouteRecorder
 from service.store.repository import (
-    NewFeedback,
     FeedbackStore,
+    NewFeedback,
     NewResolution,
-    RouteRecord,
-    TicketSeen,
     edit_distance,
 )
 from service.store.tables import FeedbackEventRow, RoutingDecisionRow, SuggestionRow, TicketRow
@@ -41,10 +40,11 @@ def route(ticket_id: str = "ZD-1", *, topic: str = "billing", suggestion_id: str
                        suggestion_id=suggestion_id)
 
 
-def suggestion(sid: str, text_: str = "Hi Anna, sorry about the double charge. We refunded it.") -> dict[str, Any]:
-    return {"suggestion_id": sid, "index_version": "i1", "draft": {"text": text_, "drafter": "composer"},
-            "sources": {"case_ids": ["c1"], "article_ids": [], "history_ids": []}, "warnings": [],
-            "draft_error": None, "latency_ms": 12.5}
+def suggestion(route: RouteRecord, sid: str,
+               text_: str = "Hi Anna, sorry about the double charge. We refunded it.") -> SuggestionRecord:
+    return SuggestionRecord(suggestion_id=sid, route=route, index_version="i1",
+                            draft={"text": text_, "drafter": "composer"},
+                            sources=SuggestionSources(case_ids=("c1",)), draft_error=None, latency_ms=12.5)
 
 
 def test_migrations_create_the_schema_and_are_idempotent(store: FeedbackStore) -> None:
@@ -68,7 +68,7 @@ def test_schema_check_refuses_an_unmigrated_database(tmp_path: Any) -> None:
 
 
 def test_everything_stored_is_redacted(store: FeedbackStore) -> None:
-    store.record_suggestion(route(suggestion_id="sug_1"), suggestion("sug_1", "Call +49 30 1234567 for Anna"))
+    store.record_suggestion(suggestion(route(suggestion_id="sug_1"), "sug_1", "Call +49 30 1234567 for Anna"))
     with store.session() as session:
         ticket = session.get(TicketRow, "ZD-1")
         stored = session.get(SuggestionRow, "sug_1")
@@ -85,7 +85,7 @@ def test_everything_stored_is_redacted(store: FeedbackStore) -> None:
 
 
 def test_feedback_is_idempotent_per_key(store: FeedbackStore) -> None:
-    store.record_suggestion(route(suggestion_id="sug_1"), suggestion("sug_1"))
+    store.record_suggestion(suggestion(route(suggestion_id="sug_1"), "sug_1"))
     feedback = NewFeedback("sug_1", "edited", "agent-7", final_text="Hi Anna, we refunded the double charge.",
                           idempotency_key="k-1")
     first = store.add_feedback(feedback)
@@ -99,7 +99,7 @@ def test_feedback_is_idempotent_per_key(store: FeedbackStore) -> None:
 
 
 def test_concurrent_repeats_of_one_key_store_one_event(store: FeedbackStore) -> None:
-    store.record_suggestion(route(suggestion_id="sug_1"), suggestion("sug_1"))
+    store.record_suggestion(suggestion(route(suggestion_id="sug_1"), "sug_1"))
     results: list[Any] = []
 
     def send() -> None:
@@ -145,7 +145,7 @@ def test_recorder_writes_in_the_background_and_flushes(store: FeedbackStore) -> 
 
 
 def test_deleting_a_suggestion_cascades(store: FeedbackStore) -> None:
-    store.record_suggestion(route(suggestion_id="sug_1"), suggestion("sug_1"))
+    store.record_suggestion(suggestion(route(suggestion_id="sug_1"), "sug_1"))
     store.add_feedback(NewFeedback("sug_1", "accepted", "a"))
     with store.session() as session:
         session.execute(text("DELETE FROM tickets WHERE ticket_id = 'ZD-1'"))

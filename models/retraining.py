@@ -4,6 +4,7 @@
 ticket's labels: the agent's correction wins), trains a candidate with the active model's recipe, evaluates
 candidate and active model on the same held-out rows, and promotes the candidate only when no gated metric
 drops by more than the tolerance. The report (JSON + Markdown) is written into the candidate's directory.
+`deskmate retrain` (scripts/cli.py) and `scripts/simulate_feedback.py` are the commands over it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from models.atomic import atomic_write_json, atomic_write_text
 from models.classifier import HeadConfig
 from models.data import FieldMapping, LabelledText, get_field, iter_records, label_counts, stratified_split
-from models.embedder import Embedder
+from models.embedding.base import Embedder
 from models.errors import InvalidInputError
 from models.evaluation import evaluate_rows
 from models.registry import ModelRegistry
@@ -402,8 +404,8 @@ def retrain(
         promoted=passed and not dry_run, tolerance=tolerance, eval_source=eval_source, checks=checks,
         candidate_metrics=candidate_metrics, current_metrics=current_metrics, counts=counts, notes=notes,
         command=command, seconds=time.perf_counter() - started)
-    (candidate_dir / REPORT_JSON).write_text(json.dumps(report.to_dict(), indent=2) + "\n")
-    (candidate_dir / REPORT_MD).write_text(report.to_markdown())
+    atomic_write_json(candidate_dir / REPORT_JSON, report.to_dict(), indent=2)
+    atomic_write_text(candidate_dir / REPORT_MD, report.to_markdown())
     if report.promoted:
         registry.promote(version, reason=f"retrain gate passed: {reason}")
     registry.prune()

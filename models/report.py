@@ -1,9 +1,11 @@
-"""`deskmate report`: a self-contained HTML evaluation report (plus report.json) of a routing model on labelled data.
+"""The evaluation report behind `deskmate report`: one self-contained HTML file (plus report.json) of a routing
+model on labelled data.
 
 Sections: summary metrics, confusion matrix, reliability diagram, accuracy vs coverage of the abstain
-thresholds (with the model's operating point), retrieval hit@k when an index is given, per-class metrics, and
-a comparison with a TF-IDF + LinearSVC baseline (trained on a seeded split of the same data, or read from a
-`bench/quality.py` JSON). Images are embedded as data URIs, so the HTML file is all there is to share.
+thresholds (with the model's operating point), retrieval hit@k when a `RetrievalProbe` is given (the CLI passes
+`index.retrieval_curve.IndexCurve` for `--index`), per-class metrics, and a comparison with a TF-IDF + LinearSVC
+baseline (trained on a seeded split of the same data, or read from a `bench/quality.py` JSON). Images are
+embedded as data URIs, so the HTML file is all there is to share.
 """
 
 from __future__ import annotations
@@ -11,25 +13,39 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from models.atomic import atomic_write_json, atomic_write_text
 from models.baseline import BaselineOptions, fit_baseline
 from models.coverage import coverage_curve, point
 from models.data import FieldMapping, LabelledText, get_field, iter_labelled, load_labelled, stratified_split
-from models.embedder import Embedder
+from models.embedding.base import Embedder, Matrix
 from models.errors import InvalidInputError
 from models.evaluation import ScoredRows, score_rows, summarize
 from models.metrics import abstain_metrics, classification_metrics
+from models.report_html import render_html
 from models.routing_heads import RoutingModel
-from scripts.report_html import render_html
 
 logger = logging.getLogger(__name__)
 
 REPORT_FORMAT = "deskmate-evaluation-report"
+
+
+class RetrievalProbe(Protocol):
+    """hit@k of a search index queried with labelled rows (`index.retrieval_curve.IndexCurve` is the real one).
+
+    Returns `hit_at_k_curve`'s result: `k`, `hit_at_k`, `mrr`, `n_queries`, `self_matches_excluded`, `mode`,
+    `index_version`, and where the index is (`index`). `vectors` are the queries' embeddings by the report's
+    embedder; a query whose id is that of a case leaves the case out of its own hits.
+    """
+
+    def __call__(self, *, texts: Sequence[str], topics: Sequence[str], ids: Sequence[str | None],
+                 vectors: Matrix, max_k: int) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +92,12 @@ def coverage_section(scored: ScoredRows, model: RoutingModel) -> dict[str, Any]:
                     "(a routed out-of-scope row is wrong)"}
 
 
-def retrieval_section(*, index_dir: Path, embedder: Embedder, rows: list[LabelledText], ids: list[str],
-                      primary: np.ndarray, oos_label: str, max_k: int) -> dict[str, Any]:
-    from index.retrieval_curve import hit_at_k_curve
-    from index.search_index import SearchIndex
-
-    index = SearchIndex.load(index_dir, embedder=embedder)
+def retrieval_section(*, probe: RetrievalProbe, rows: list[LabelledText], ids: list[str], primary: Matrix,
+                      oos_label: str, max_k: int) -> dict[str, Any]:
+    """hit@k of the in-scope rows (out-of-scope tickets have no same-topic case to find)."""
     keep = [i for i, r in enumerate(rows) if r.topic != oos_label]
-    curve = hit_at_k_curve(index=index, texts=[rows[i].text for i in keep], topics=[rows[i].topic for i in keep],
-                           ids=[ids[i] for i in keep], vectors=primary[keep], max_k=max_k)
-    return {"index": str(index_dir), **curve}
+    return probe(texts=[rows[i].text for i in keep], topics=[rows[i].topic for i in keep],
+                 ids=[ids[i] for i in keep], vectors=primary[keep], max_k=max_k)
 
 
 def trained_baseline(rows: list[LabelledText], scored: ScoredRows, model: RoutingModel,
@@ -147,14 +159,17 @@ def build_report(
     out_dir: Path,
     mapping: FieldMapping = FieldMapping(),
     oos_label: str | None = None,
-    index_dir: Path | None = None,
+    retrieval: RetrievalProbe | None = None,
     id_field: str = "id",
     baseline_json: Path | None = None,
     options: ReportOptions = ReportOptions(),
     command: str | None = None,
     show_progress: bool = False,
 ) -> dict[str, Any]:
-    """Evaluate, draw, and write `report.html` and `report.json` into `out_dir`; returns the report's numbers."""
+    """Evaluate, draw, and write `report.html` and `report.json` into `out_dir`; returns the report's numbers.
+
+    `retrieval` adds the hit@k section (rows are matched to cases by `id_field`, see `row_ids`).
+    """
     from models.report_plots import coverage_png, data_uri, evaluation_pngs, hit_at_k_png
     from models.training import files_sha256
 
@@ -182,20 +197,18 @@ def build_report(
     images = evaluation_pngs(evaluation)
     images["coverage"] = coverage_png(report["coverage"]["curves"], report["coverage"]["operating"],
                                       report["coverage"]["model_point"])
-    if index_dir is not None:
+    if retrieval is not None:
         ids = row_ids(data, mapping, id_field)
         if len(ids) != len(rows):
             raise InvalidInputError(f"read {len(ids)} ids for {len(rows)} rows; check --id-field")
-        report["retrieval"] = retrieval_section(index_dir=index_dir, embedder=embedder, rows=rows, ids=ids,
-                                                primary=primary, oos_label=oos, max_k=options.max_k)
+        report["retrieval"] = retrieval_section(probe=retrieval, rows=rows, ids=ids, primary=primary,
+                                                oos_label=oos, max_k=options.max_k)
         images["hit_at_k"] = hit_at_k_png({f"index ({report['retrieval']['mode']})":
                                            report["retrieval"]["hit_at_k"]})
     report["baseline"] = (json_baseline(baseline_json) if baseline_json is not None
                           else trained_baseline(rows, scored, model, options))
     report["seconds"] = round(time.perf_counter() - started, 2)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (out_dir / "report.html").write_text(render_html(report, {k: data_uri(v) for k, v in images.items()}),
-                                         encoding="utf-8")
+    atomic_write_json(out_dir / "report.json", report, indent=2)
+    atomic_write_text(out_dir / "report.html", render_html(report, {k: data_uri(v) for k, v in images.items()}))
     logger.info("report written", extra={"path": str(out_dir), "seconds": report["seconds"]})
     return report

@@ -1,42 +1,18 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 import pytest
-from onnx import TensorProto, helper
-from tokenizers import Tokenizer
-from tokenizers.models import WordLevel
-from tokenizers.pre_tokenizers import Whitespace
 
-from models.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, make_embedder
+from models.embedding.factory import make_embedder
+from models.embedding.onnx import OnnxEmbedder, OnnxSessionConfig, token_budget_passes
 from models.errors import ArtifactError
-from models.onnx_embedder import ONNX_FORMAT, OnnxEmbedder, OnnxSessionConfig, export_onnx, token_budget_passes
+from tests.models.embedding.tiny_onnx import WORDS, write_tiny_export
 
-WORDS = ["[PAD]", "[UNK]", "invoice", "charged", "twice", "site", "down", "please", "add", "dark", "mode"]
-
-
-def _tiny_export(out: Path, *, max_seq_length: int = 8) -> np.ndarray:
-    """An export directory whose "transformer" looks each token's row up in a table (so pooling is checkable)."""
-    out.mkdir(parents=True, exist_ok=True)
-    table = np.random.default_rng(0).normal(size=(len(WORDS), 4)).astype(np.float32)
-    axes = ["batch", "tokens"]
-    graph = helper.make_graph(
-        [helper.make_node("Gather", ["table", "input_ids"], ["hidden"], axis=0)], "tiny",
-        [helper.make_tensor_value_info(name, TensorProto.INT64, axes)
-         for name in ("input_ids", "attention_mask", "token_type_ids")],
-        [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, [*axes, 4])],
-        initializer=[helper.make_tensor("table", TensorProto.FLOAT, table.shape, table.ravel().tolist())],
-    )
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(out / "model.onnx"))
-    tokenizer = Tokenizer(WordLevel({w: i for i, w in enumerate(WORDS)}, unk_token="[UNK]"))
-    tokenizer.pre_tokenizer = Whitespace()
-    tokenizer.save(str(out / "tokenizer.json"))
-    (out / "manifest.json").write_text(json.dumps({"format": ONNX_FORMAT, "format_version": 1, "dim": 4,
-                                                   "model_id": "test/tiny+onnx", "max_seq_length": max_seq_length}))
-    return table
-
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 def _expected(table: np.ndarray, text: str, limit: int) -> np.ndarray:
     ids = [WORDS.index(w) if w in WORDS else 1 for w in text.split()][:limit]
@@ -45,12 +21,12 @@ def _expected(table: np.ndarray, text: str, limit: int) -> np.ndarray:
 
 
 def test_session_options_are_applied(tmp_path: Path) -> None:
-    _tiny_export(tmp_path)
+    write_tiny_export(tmp_path)
     config = OnnxSessionConfig(intra_op_threads=2, inter_op_threads=3, graph_optimization="basic",
                                allow_spinning=False)
     embedder = OnnxEmbedder(tmp_path, session=config)
     embedder.load()
-    options = embedder._session.get_session_options()
+    options = embedder.session.get_session_options()
     assert options.intra_op_num_threads == 2 and options.inter_op_num_threads == 3
     assert options.execution_mode == ort.ExecutionMode.ORT_PARALLEL
     assert options.graph_optimization_level == ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
@@ -59,7 +35,7 @@ def test_session_options_are_applied(tmp_path: Path) -> None:
     default = make_embedder("onnx", str(tmp_path), num_threads=3)
     assert isinstance(default, OnnxEmbedder) and default.session_config == OnnxSessionConfig(intra_op_threads=3)
     default.load()
-    options = default._session.get_session_options()
+    options = default.session.get_session_options()
     assert options.intra_op_num_threads == 3 and options.execution_mode == ort.ExecutionMode.ORT_SEQUENTIAL
     assert options.graph_optimization_level == ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     with pytest.raises(ValueError, match="graph optimization"):
@@ -69,7 +45,7 @@ def test_session_options_are_applied(tmp_path: Path) -> None:
 
 
 def test_batches_sorted_by_length_come_back_in_input_order(tmp_path: Path) -> None:
-    table = _tiny_export(tmp_path)
+    table = write_tiny_export(tmp_path)
     texts = ["dark mode", "invoice charged twice please add dark mode", "site down", "please add",
              "invoice", "site down site down please"]
     vectors = OnnxEmbedder(tmp_path).encode(texts, batch_size=2)
@@ -91,20 +67,20 @@ def test_token_budget_passes_pack_short_texts_many_and_long_texts_few() -> None:
 
 
 def test_length_bucketed_passes_give_the_same_vectors_in_input_order(tmp_path: Path) -> None:
-    table = _tiny_export(tmp_path)
+    table = write_tiny_export(tmp_path)
     texts = ["dark mode", "invoice charged twice please add dark mode", "site down", "please add",
              "invoice", "site down site down please"]
     bucketed = OnnxEmbedder(tmp_path, max_batch_tokens=6)
     calls: list[tuple[int, ...]] = []
     bucketed.load()
-    session = bucketed._session
+    session = bucketed.session
 
     class Recording:
         def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
             calls.append(feed["input_ids"].shape)
             return session.run(outputs, feed)
 
-    bucketed._session = Recording()
+    bucketed.session = Recording()
     vectors = bucketed.encode(texts, batch_size=32)
     assert np.allclose(vectors, np.stack([_expected(table, t, 8) for t in texts]), atol=1e-6)
     assert calls == [(1, 7), (1, 5), (3, 2), (1, 1)]  # padded tokens per pass stay within 6 where they can
@@ -113,7 +89,7 @@ def test_length_bucketed_passes_give_the_same_vectors_in_input_order(tmp_path: P
 
 
 def test_max_seq_length_setting_only_shortens(tmp_path: Path) -> None:
-    table = _tiny_export(tmp_path, max_seq_length=8)
+    table = write_tiny_export(tmp_path, max_seq_length=8)
     text = "invoice charged twice please add dark mode"
     short = make_embedder("onnx", str(tmp_path), max_seq_length=3)
     assert isinstance(short, OnnxEmbedder) and short.max_seq_length == 3
@@ -129,18 +105,43 @@ def test_missing_or_foreign_directory_is_refused(tmp_path: Path) -> None:
         _ = OnnxEmbedder(tmp_path).dim
 
 
-@pytest.mark.slow
-def test_int8_export_matches_torch_and_has_its_own_id(tmp_path: Path) -> None:
-    manifest = export_onnx(out_dir=tmp_path / "onnx", quantize=True)
-    assert manifest["model_id"] == f"{DEFAULT_MODEL}+onnx-int8-per-channel" and manifest["dim"] == 384
-    onnx = make_embedder("onnx", str(tmp_path / "onnx"))
-    texts = ["I was charged twice for my subscription", "the mobile app crashes when I open a project",
-             "double payment on my card this month"]
-    fast, reference = onnx.encode(texts, batch_size=2), SentenceTransformerEmbedder().encode(texts)
-    assert fast.shape == (3, 384) and np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
-    assert (fast * reference).sum(axis=1).min() > 0.9
-    assert float(fast[0] @ fast[2]) > float(fast[0] @ fast[1]) + 0.2
-    assert onnx.model_id != SentenceTransformerEmbedder().model_id
+def test_missing_export_names_the_command_that_builds_it(tmp_path: Path) -> None:
+    missing = tmp_path / "onnx" / "minilm-int8"
+    embedder = make_embedder("onnx", "sentence-transformers/all-MiniLM-L6-v2", onnx_dir=missing)
+    command = f"deskmate export-onnx --out {missing} --source sentence-transformers/all-MiniLM-L6-v2"
+    with pytest.raises(ArtifactError, match=f"no ONNX embedder export at .*`{command}`"):
+        embedder.load()
+    assert not missing.exists()  # serving never exports
+
+
+def test_export_of_another_source_model_is_refused(tmp_path: Path) -> None:
+    write_tiny_export(tmp_path, source_model="sentence-transformers/all-MiniLM-L6-v2")
+    assert make_embedder("onnx", "all-MiniLM-L6-v2", onnx_dir=tmp_path).dim == 4  # the packaged alias matches
+    with pytest.raises(ArtifactError, match="holds an export of"):
+        make_embedder("onnx", "someone/other-model", onnx_dir=tmp_path).load()
+
+
+def test_serving_and_missing_exports_never_import_torch(tmp_path: Path) -> None:
+    write_tiny_export(tmp_path / "export")
+    script = f"""
+import sys
+from pathlib import Path
+from models.embedding.factory import make_embedder
+from models.errors import ArtifactError
+vectors = make_embedder("onnx", {str(tmp_path / "export")!r}).encode(["invoice charged twice"])
+assert vectors.shape == (1, 4), vectors.shape
+try:
+    make_embedder("onnx", "sentence-transformers/all-MiniLM-L6-v2", onnx_dir=Path({str(tmp_path / "none")!r})).load()
+except ArtifactError as exc:
+    assert "deskmate export-onnx" in str(exc)
+else:
+    raise AssertionError("a missing export must be an ArtifactError")
+heavy = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
+assert not heavy, heavy
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            cwd=REPO_ROOT)
+    assert result.returncode == 0, result.stderr
 
 
 def test_settings_map_to_session_options() -> None:

@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from models.data import LabelledText
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.registry import ModelRegistry
+from models.retraining import REPORT_JSON, REPORT_MD, TicketRow, abstention_cost, gate, merge_feedback, retrain
 from models.training import TrainOptions
 from scripts.cli import app
-from scripts.retrain import REPORT_JSON, REPORT_MD, TicketRow, abstention_cost, gate, merge_feedback, retrain
 from tests.conftest import synthetic_rows
 
 OPTIONS = TrainOptions(val_size=0.25, seed=3, aux_embedders=())

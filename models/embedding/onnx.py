@@ -1,22 +1,18 @@
-"""A sentence-transformers model exported to ONNX (optionally int8-quantized) and run with ONNX Runtime.
+"""`OnnxEmbedder`: serves a directory written by `models.embedding.export` with ONNX Runtime on CPU.
 
-`export_onnx` writes a directory (model.onnx, tokenizer.json, manifest.json); `OnnxEmbedder` serves it with
-mean pooling and L2 normalization, as the source model does. The quantized variant is a different embedder
-(its id says so), so models and indexes built with the torch model are not silently reused with it.
+Serving only: this module never exports and never imports torch. A directory without an export is an
+`ArtifactError` that names the command building it (`deskmate export-onnx`). Mean pooling and L2 normalization
+follow the source model; the quantized variant is a different embedder (its id says so), so models and indexes
+built with the torch model are not silently reused with it.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import logging
-import shutil
-import tempfile
+import shlex
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,72 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from tqdm.auto import tqdm
 
-from models.embedder import DEFAULT_MODEL, Matrix, SentenceTransformerEmbedder, _normalize
+from models.embedding.base import ONNX_FORMAT, Matrix, empty, normalize, resolve_model_id
 from models.errors import ArtifactError
-
-logger = logging.getLogger(__name__)
-
-ONNX_FORMAT = "deskmate-onnx-embedder"
-
-
-def export_onnx(*, out_dir: Path, source: str = DEFAULT_MODEL, quantize: bool = True,
-                max_seq_length: int = 256, per_channel: bool = True) -> dict[str, Any]:
-    """Export the transformer of a sentence-transformers model to ONNX (dynamic int8 when `quantize`).
-
-    `per_channel` quantizes each weight column with its own scale: on demo tickets its embeddings agree with
-    torch's at cosine 0.992 mean / 0.98 min, against 0.953 / 0.85 for one scale per tensor, at the same speed.
-    """
-    import torch
-
-    embedder = SentenceTransformerEmbedder(source, max_seq_length=max_seq_length)
-    embedder.load()
-    model: Any = embedder._model
-    transformer = model[0].auto_model.eval()
-    tokenizer = model.tokenizer
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-    class _Wrapper(torch.nn.Module):
-        def __init__(self, inner: torch.nn.Module) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                    token_type_ids: torch.Tensor) -> torch.Tensor:
-            out: torch.Tensor = self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                                           token_type_ids=token_type_ids).last_hidden_state
-            return out
-
-    sample = tokenizer(["hello world"], return_tensors="pt")
-    axes = {0: "batch", 1: "tokens"}
-    fp32 = out_dir / "model.fp32.onnx"
-    torch.onnx.export(
-        _Wrapper(transformer), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]), str(fp32),
-        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["hidden"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "hidden": axes},
-        opset_version=17, dynamo=False,
-    )
-    target = out_dir / "model.onnx"
-    if quantize:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=per_channel)
-        fp32.unlink()
-    else:
-        fp32.replace(target)
-    tokenizer.save_pretrained(str(out_dir))
-    # A different quantization gives different vectors, so it is a different embedder id (artifacts of one are
-    # refused with the other); "+onnx-int8" ids are exports from before per-channel scales.
-    variant = ("int8-per-channel" if per_channel else "int8") if quantize else "fp32"
-    manifest = {
-        "format": ONNX_FORMAT, "format_version": 1,
-        "model_id": f"{embedder.model_id}+onnx-{variant}", "source_model": embedder.model_id,
-        "dim": embedder.dim, "quantization": variant, "pooling": "mean", "normalize": True,
-        "max_seq_length": max_seq_length, "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "package_versions": {name: metadata.version(name) for name in ("torch", "onnx", "onnxruntime")},
-    }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return manifest
-
 
 GraphOptimization = Literal["disable", "basic", "extended", "all"]
 
@@ -146,8 +78,16 @@ def token_budget_passes(sorted_lengths: npt.NDArray[np.int64], *, batch_size: in
     return passes
 
 
+def export_command(model_dir: Path, source: str | None = None) -> str:
+    """The `deskmate export-onnx` command line that writes an export into `model_dir`."""
+    words = ["deskmate", "export-onnx", "--out", str(model_dir)]
+    if source is not None:
+        words += ["--source", source]
+    return shlex.join(words)
+
+
 class OnnxEmbedder:
-    """Serves an `export_onnx` directory with ONNX Runtime on CPU.
+    """Serves an exported directory (model.onnx, tokenizer.json, manifest.json) with ONNX Runtime on CPU.
 
     Texts are encoded longest first, so each batch is padded only to the length of its own texts (as
     sentence-transformers does), and returned in input order.
@@ -158,8 +98,8 @@ class OnnxEmbedder:
                  max_batch_tokens: int | None = None) -> None:
         """`max_batch_tokens`: most padded tokens in one forward pass (None: only `batch_size` bounds a pass).
 
-        `source`: a sentence-transformers model to export into `model_dir` (int8, per channel) the first time
-        the embedder is used when `model_dir` holds no export yet; without it a missing export is an error."""
+        `source`: the sentence-transformers model the export must come from (an export of another model is
+        refused); None accepts any export."""
         self._dir = Path(model_dir)
         self._source = source
         self._session_config = session or OnnxSessionConfig(intra_op_threads=threads)
@@ -172,38 +112,21 @@ class OnnxEmbedder:
         self._tokenizer: Any = None
         self._lock = threading.Lock()
 
-    def _export_once(self) -> None:
-        """Export `source` into the directory, once across threads and processes (a file lock beside it)."""
-        assert self._source is not None
-        self._dir.parent.mkdir(parents=True, exist_ok=True)
-        with (self._dir.parent / f".{self._dir.name}.lock").open("w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                if not (self._dir / "manifest.json").is_file():
-                    logger.info("exporting %s to ONNX int8 in %s (first use only)", self._source, self._dir)
-                    tmp = Path(tempfile.mkdtemp(prefix=f".{self._dir.name}.", dir=self._dir.parent))
-                    try:
-                        export_onnx(out_dir=tmp, source=self._source, max_seq_length=self._max_seq_length or 256)
-                        if self._dir.exists():
-                            shutil.rmtree(self._dir)
-                        tmp.rename(self._dir)
-                    finally:
-                        shutil.rmtree(tmp, ignore_errors=True)
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    @property
+    def model_dir(self) -> Path:
+        return self._dir
 
     def _read_manifest(self) -> dict[str, Any]:
         if self._manifest is None:
             path = self._dir / "manifest.json"
-            if not path.is_file() and self._source is not None:
-                self._export_once()
             if not path.is_file():
-                raise ArtifactError(f"no ONNX embedder at {self._dir} (manifest.json missing); run `deskmate "
-                                    "export-onnx`")
+                raise ArtifactError(f"no ONNX embedder export at {self._dir} (manifest.json missing); build it "
+                                    f"with `{export_command(self._dir, self._source)}` (needs the torch extra: "
+                                    "pip install 'deskmate[export]')")
             manifest: dict[str, Any] = json.loads(path.read_text())
             if manifest.get("format") != ONNX_FORMAT:
                 raise ArtifactError(f"{self._dir} is not a Deskmate ONNX embedder")
-            if self._source is not None and manifest.get("source_model") != self._source:
+            if self._source is not None and manifest.get("source_model") != resolve_model_id(self._source):
                 raise ArtifactError(f"{self._dir} holds an export of {manifest.get('source_model')!r}, not of "
                                     f"{self._source!r}: point the ONNX directory elsewhere or delete it")
             self._manifest = manifest
@@ -226,7 +149,7 @@ class OnnxEmbedder:
                 import onnxruntime as ort
                 from tokenizers import Tokenizer
             except ImportError as exc:
-                raise ArtifactError("the onnx embedder needs the 'onnxruntime' package (extra: onnx)") from exc
+                raise ArtifactError("the onnx embedder needs the 'onnxruntime' and 'tokenizers' packages") from exc
             self._session = ort.InferenceSession(str(self._dir / "model.onnx"),
                                                  self._session_config.session_options(),
                                                  providers=["CPUExecutionProvider"])
@@ -245,11 +168,23 @@ class OnnxEmbedder:
     def session_config(self) -> OnnxSessionConfig:
         return self._session_config
 
+    @property
+    def session(self) -> Any:
+        """The ONNX Runtime `InferenceSession` (loaded on first use); anything with its `run` may replace it,
+        e.g. to count forward passes."""
+        if self._session is None:
+            self.load()
+        return self._session
+
+    @session.setter
+    def session(self, runner: Any) -> None:
+        self._session = runner
+
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> Matrix:
         if self._session is None:
             self.load()
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return empty(self.dim)
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         encoded = self._tokenizer.encode_batch(list(texts))  # unpadded; padded per pass below
@@ -274,4 +209,4 @@ class OnnxEmbedder:
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
             weights = mask[..., None].astype(np.float32)
             pooled[rows] = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return _normalize(pooled)
+        return normalize(pooled)

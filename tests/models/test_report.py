@@ -11,11 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from index.build import build_index
+from index.retrieval_curve import IndexCurve
 from models.data import FieldMapping
-from models.embedder import HashingEmbedder
+from models.embedding.hashing import HashingEmbedder
 from models.errors import ArtifactError, InvalidInputError
+from models.report import ReportOptions, build_report, row_ids
 from scripts.cli import app
-from scripts.report import ReportOptions, build_report, row_ids
 from tests.conftest import synthetic_rows
 
 SECTIONS = ("summary", "confusion", "reliability", "coverage", "retrieval", "per-class", "baseline")
@@ -37,7 +38,8 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory, trained_model_dir: Path
     build_index(cases_path=data, articles_path=None, out_dir=tmp / "index", embedder=embedder,
                 case_text_field="text", dedup_threshold=None, show_progress=False)
     build_report(model_dir=trained_model_dir, embedder=embedder, data=[data], out_dir=tmp / "out",
-                 mapping=FieldMapping(text="text"), index_dir=tmp / "index", options=ReportOptions(max_k=10),
+                 mapping=FieldMapping(text="text"), retrieval=IndexCurve(tmp / "index", embedder),
+                 options=ReportOptions(max_k=10),
                  command="deskmate report --test")
     return tmp / "out"
 

@@ -1,0 +1,135 @@
+"""The one wiring point: Settings -> components, for the service's lifespan, the CLI and the benchmarks.
+
+Every function here builds something heavy (call it once, outside request handling) and raises a
+`DeskmateError` (or `StoreError`) with a clear reason when it cannot.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from index.dense import set_faiss_threads
+from index.holder import IndexHolder
+from models.atomic import atomic_write_json
+from models.drafting.composer import ComposerDrafter
+from models.drafting.phrasebook import PhraseBook
+from models.drafting.types import Drafter
+from models.embedding.base import Embedder
+from models.embedding.factory import make_embedder
+from models.errors import DeskmateError
+from models.pii import Redactor
+from models.routing_policy import RoutingPolicy
+from models.sentiment import SentimentScorer
+from service.pipeline import Engine, Pipeline
+from service.records import RouteSink, SuggestionSink
+from service.settings import Settings
+from service.store.repository import FeedbackStore
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_INDEX_FILE = "active-index.json"
+
+
+# -- routing -------------------------------------------------------------------------------------------------------
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured embedder, not loaded yet (cheap; `load()` does the work)."""
+    cfg = settings.embedder
+    return make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
+                         num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
+                         onnx_dir=settings.resolved_onnx_dir, max_batch_tokens=cfg.max_batch_tokens)
+
+
+def load_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
+    """The routing models: embedder, heads of the served model, urgency signals and the routing policy."""
+    policy = RoutingPolicy.from_yaml(settings.routing_rules)
+    return Engine.load(embedder=embedder or build_embedder(settings), model_dir=settings.resolved_model_dir,
+                       policy=policy, batch_size=settings.embedder.batch_size)
+
+
+# -- retrieval -----------------------------------------------------------------------------------------------------
+def active_index_dir(settings: Settings) -> Path:
+    """The index directory to open at startup: the last one swapped in, else the configured one."""
+    pointer = settings.data_dir / ACTIVE_INDEX_FILE
+    if pointer.is_file():
+        path = Path(json.loads(pointer.read_text())["path"])
+        if path.is_dir():
+            return path
+    return settings.resolved_index_dir
+
+
+def remember_active_index(settings: Settings, path: Path) -> None:
+    """Make `path` the index a restart opens (written atomically, fsynced)."""
+    atomic_write_json(settings.data_dir / ACTIVE_INDEX_FILE, {"path": str(path)})
+
+
+def open_index(settings: Settings, holder: IndexHolder, embedder: Embedder) -> None:
+    """Load the active index into `holder`; routing works without one, so a failure is kept as the reason."""
+    set_faiss_threads(settings.retrieval.faiss_threads)
+    directory = active_index_dir(settings)
+    try:
+        holder.swap(directory, embedder=embedder)
+    except DeskmateError as exc:
+        holder.reason = str(exc)
+        logger.warning("retrieval index not loaded", extra={"path": str(directory), "error": str(exc)})
+    else:
+        logger.info("index ready", extra={"path": str(directory), "index_version": holder.version})
+
+
+# -- the store -----------------------------------------------------------------------------------------------------
+def build_redactor(settings: Settings) -> Redactor:
+    return Redactor(enabled=settings.pii.enabled, names=settings.pii.names, spacy_model=settings.pii.spacy_model)
+
+
+def open_store(settings: Settings) -> FeedbackStore:
+    """The feedback store (migrated at start unless told otherwise). Raises StoreError when unreachable."""
+    return FeedbackStore.open(settings.resolved_store_url, redactor=build_redactor(settings),
+                              migrate=settings.store.migrate_on_start, pool_size=settings.store.pool_size)
+
+
+# -- drafting ------------------------------------------------------------------------------------------------------
+def build_composer(settings: Settings, *, agent_name: str | None = None,
+                   min_confidence: float | None = None) -> ComposerDrafter:
+    """The default drafter (composes from the phrase book and the retrieved sources)."""
+    cfg = settings.drafting
+    sentiment = SentimentScorer()
+    sentiment.load()
+    return ComposerDrafter(PhraseBook.load(cfg.phrasebook), sentiment=sentiment,
+                           agent_name=cfg.agent_name if agent_name is None else agent_name,
+                           min_confidence=cfg.min_confidence if min_confidence is None else min_confidence)
+
+
+def build_drafter(settings: Settings) -> Drafter:
+    """The configured drafter; the LLM and local backends fall back to the default composer."""
+    cfg = settings.drafting
+    composer = build_composer(settings)
+    if cfg.backend == "default":
+        return composer
+    from models.drafting.llm import LLMDrafter, OpenAIChatClient
+
+    backend: Any
+    if cfg.backend == "llm":
+        key = cfg.llm_api_key.get_secret_value() if cfg.llm_api_key else None
+        backend = OpenAIChatClient(cfg.llm_url, cfg.llm_model, api_key=key, timeout=cfg.llm_timeout)
+    else:
+        from models.drafting.local import TransformersChat
+
+        assert cfg.local_model_path is not None  # the settings validator guarantees it
+        backend = TransformersChat(cfg.local_model_path, threads=settings.embedder.num_threads)
+        backend.load()
+    return LLMDrafter(backend, fallback=composer, max_tokens=cfg.llm_max_tokens)
+
+
+def build_pipeline(settings: Settings, *, index: IndexHolder, suggestions: SuggestionSink | None,
+                   suggestions_reason: str | None = None, routes: RouteSink | None = None) -> Pipeline:
+    """The ticket pipeline; a drafter that fails to load leaves one that still routes and retrieves."""
+    drafter: Drafter | None
+    try:
+        drafter, reason = build_drafter(settings), None
+    except DeskmateError as exc:
+        logger.error("drafter not loaded", extra={"error": str(exc)})
+        drafter, reason = None, str(exc)
+    return Pipeline(index=index, drafter=drafter, drafter_reason=reason, suggestions=suggestions,
+                    suggestions_reason=suggestions_reason, routes=routes)

@@ -1,0 +1,98 @@
+"""The ticket pipeline without HTTP: one index snapshot per request, per-ticket desks in one pass, records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index.holder import IndexHolder
+from index.results import SearchResults
+from index.search_index import SearchIndex
+from models.embedding.hashing import HashingEmbedder
+from models.routing_policy import RoutingPolicy
+from service.pipeline import Engine, Pipeline, SuggestInput, TicketInput
+from service.records import RouteRecord, SuggestionRecord
+from service.settings import REPO_ROOT
+from tests.service.test_retrieval_api import CASES, make_index
+
+TICKET = TicketInput(subject="Charged twice", body="my credit card invoice was charged twice this month", id="T-9",
+                     customer_name="Ana Souza")
+
+
+@pytest.fixture(scope="module")
+def engine(trained_model_dir: Path) -> Engine:
+    policy = RoutingPolicy.from_yaml(REPO_ROOT / "config" / "routing.yaml")
+    return Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir, policy=policy)
+
+
+class Sinks:
+    def __init__(self) -> None:
+        self.suggestions: list[SuggestionRecord] = []
+        self.routes: list[RouteRecord] = []
+
+    def record_suggestion(self, record: SuggestionRecord) -> None:
+        self.suggestions.append(record)
+
+    def submit(self, records: Any) -> None:
+        self.routes.extend(records)
+
+
+def test_sources_come_from_the_index_the_search_ran_on(engine: Engine, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A swap between the search and reading the hits' cases must not mix two index versions."""
+    old_dir = make_index(tmp_path, "old", CASES)
+    new_dir = make_index(tmp_path, "new", [{**c, "resolution": f"REBUILT: {c['resolution']}"} for c in CASES])
+    holder = IndexHolder.open(old_dir, embedder=engine.embedder)
+    old = holder.snapshot()
+    assert old is not None
+    search = old.search
+
+    def search_then_swap(*args: Any, **kwargs: Any) -> SearchResults:
+        results = search(*args, **kwargs)
+        holder.swap(new_dir, embedder=engine.embedder)  # an admin swap lands right after the search
+        return results
+
+    monkeypatch.setattr(old, "search", search_then_swap)
+    (route,) = engine.route([TICKET], desk="generic")
+    search_results, request, warnings = Pipeline(index=holder, drafter=None).retrieve(route, SuggestInput(TICKET,
+                                                                                                          "generic"))
+    assert warnings == [] and search_results is not None and request.cases
+    assert request.cases[0].id == "c1"
+    assert request.cases[0].text == "I refunded the duplicate charge on invoice INV-1."  # the old index's, whole
+    assert all(not c.text.startswith("REBUILT") for c in request.cases)
+    assert isinstance(holder.snapshot(), SearchIndex) and holder.snapshot() is not old  # the swap did happen
+
+
+def test_a_batch_with_several_desks_is_routed_in_one_pass(engine: Engine) -> None:
+    calls: list[int] = []
+    encode = engine.embedder.encode
+
+    def counting(texts: Any, **kwargs: Any) -> Any:
+        calls.append(len(texts))
+        return encode(texts, **kwargs)
+
+    engine.embedder.encode = counting  # type: ignore[method-assign]
+    try:
+        sinks = Sinks()
+        pipeline = Pipeline(index=IndexHolder(), drafter=None, routes=sinks)
+        tickets = [TICKET, TicketInput(subject="Login", body="locked out of my account"), TICKET]
+        results = pipeline.route(engine, tickets, ["generic", "zendesk", "freshdesk"])
+    finally:
+        del engine.embedder.encode
+    assert calls == [3]
+    assert [r.decision.desk for r in results] == ["generic", "zendesk", "freshdesk"]
+    assert [r.ticket.ticket_id for r in sinks.routes] == ["T-9", "T-9"]  # only tickets with an id are recorded
+
+
+def test_suggest_records_a_typed_record_with_the_customer_name(engine: Engine, tmp_path: Path) -> None:
+    sinks = Sinks()
+    holder = IndexHolder.open(make_index(tmp_path, "index", CASES), embedder=engine.embedder)
+    pipeline = Pipeline(index=holder, drafter=None, drafter_reason="off", suggestions=sinks)
+    suggestion = pipeline.suggest(engine, SuggestInput(TICKET, "generic"))
+    assert suggestion.draft is None and suggestion.draft_error == "no drafter is loaded: off"
+    (record,) = sinks.suggestions
+    assert record.suggestion_id == suggestion.suggestion_id and record.route.ticket.ticket_id == "T-9"
+    assert record.route.ticket.customer_name == "Ana Souza" and record.sources.case_ids[0] == "c1"
+    assert record.index_version == holder.version
