@@ -29,17 +29,18 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(env: dict[str, str], *, timeout: float = 180.0,
-                   argv: Sequence[str] | None = None) -> Iterator[str]:
+                   argv: Sequence[str] | None = None, cwd: Path = REPO_ROOT) -> Iterator[str]:
     """`deskmate serve` in a subprocess on a free loopback port; yields its base URL once /readyz is 200.
 
-    `argv` runs another server instead; `{port}` in it is replaced by the chosen port.
+    `argv` runs another server instead; `{port}` in it is replaced by the chosen port. `cwd`: the checkout whose
+    code `python -m scripts.cli serve` runs (another one, e.g. a `git worktree` of an older commit, to compare).
     """
     port = free_port()
     full_env = {**os.environ, **env, "DESKMATE_HOST": "127.0.0.1", "DESKMATE_PORT": str(port)}
     # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-benchmark.
     log = tempfile.NamedTemporaryFile(prefix="deskmate-bench-", suffix=".log", delete=False)  # noqa: SIM115
     command = [a.replace("{port}", str(port)) for a in argv] if argv else [sys.executable, "-m", "scripts.cli", "serve"]
-    proc = subprocess.Popen(command, cwd=REPO_ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -13,6 +13,10 @@ period, then for the measured period. Usage:
 
     python -m bench.route_throughput --clients 1 8 32 --duration 15 --out var/bench/route_throughput.json
 
+`--compare-checkout DIR` also serves the batched service from another checkout (a `git worktree` of the commit
+before a change), measured in turn with the others, so before and after share one run; `--rounds N` repeats
+every measurement N times in turn and reports the median round (this VM's speed drifts by 10 % and more).
+
 `--open-rates 20 30` adds open-loop runs: requests arrive at random at those rates whatever the server's pace
 (as tickets reach a help desk), so latency under a given load can be compared with the single-client latency
 without the queue that a saturating closed loop builds by construction.
@@ -54,10 +58,11 @@ class Target:
     name: str
     env: dict[str, str]
     argv: list[str] | None  # None: `deskmate serve`
+    cwd: Path = REPO_ROOT  # the checkout whose code `deskmate serve` runs
 
 
 def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_ms: float, max_batch_size: int,
-                 naive_train_rows: int) -> list[Target]:
+                 naive_train_rows: int, compare: Path | None = None) -> list[Target]:
     deskmate = {"DESKMATE_DATA_DIR": str(data_dir), "DESKMATE_MODEL_DIR": str(model_dir),
                 "DESKMATE_BATCHING__MAX_WAIT_MS": str(max_wait_ms),
                 "DESKMATE_BATCHING__MAX_BATCH_SIZE": str(max_batch_size)}
@@ -68,7 +73,11 @@ def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_
         "deskmate-unbatched": Target("deskmate-unbatched", {**deskmate, "DESKMATE_BATCHING__ENABLED": "false"}, None),
         "naive": Target("naive", {"NAIVE_TRAIN_ROWS": str(naive_train_rows)}, naive_argv),
     }
-    return [every[name] for name in names]
+    chosen = [every[name] for name in names]
+    if compare is not None:  # the same batched service from another checkout, e.g. the commit before a change
+        chosen.append(Target(f"deskmate-batched@{compare.name}", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true"},
+                             None, compare))
+    return chosen
 
 
 def encode_request(host: str, path: str, payload: dict[str, Any]) -> bytes:
@@ -222,6 +231,12 @@ def pipeline_ceiling(model_dir: Path, tickets: list[dict[str, Any]], *, threads:
     return {"threads": threads, "batch": batch, "tickets_per_s": sum(done) / (time.perf_counter() - started)}
 
 
+def median_round(rows: list[dict[str, float]]) -> dict[str, float]:
+    """The round with the median throughput (its latencies with it), so one disturbed round does not decide."""
+    ordered = sorted(rows, key=lambda row: row["throughput_rps"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def closed_loop(base: str, tickets: list[dict[str, Any]], *, clients: int, warmup: float,
                 duration: float) -> dict[str, float]:
     return asyncio.run(closed_loop_async(base, tickets, clients=clients, warmup=warmup, duration=duration))
@@ -277,6 +292,11 @@ def main() -> None:
                         help="also measure the pipeline's own tickets/s in-process (no HTTP; 2 threads, batches of 16)")
     parser.add_argument("--open-rates", type=float, nargs="*", default=[],
                         help="also measure open-loop Poisson arrivals at these rates (req/s), e.g. 20 30")
+    parser.add_argument("--compare-checkout", type=Path, default=None,
+                        help="also serve deskmate-batched from this checkout (e.g. `git worktree add /tmp/before "
+                             "<commit>`), measured in turn with the others: before and after in one run")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure every level and server this many times, in turn; the median round is reported")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench" / "route_throughput.json")
     args = parser.parse_args()
 
@@ -290,25 +310,31 @@ def main() -> None:
     levels = sorted(set(args.clients))
     started_load = os.getloadavg()
 
-    results: dict[str, dict[int, dict[str, float]]] = {name: {} for name in args.targets}
-    open_results: dict[str, dict[str, dict[str, float]]] = {name: {} for name in args.targets}
+    rounds: dict[str, dict[int, list[dict[str, float]]]] = {}
+    open_results: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="deskmate-throughput-") as data_dir, contextlib.ExitStack() as stack:
         targets = make_targets(args.targets, model_dir=model_dir, data_dir=Path(data_dir), max_wait_ms=max_wait_ms,
-                               max_batch_size=max_batch_size, naive_train_rows=args.naive_train_rows)
+                               max_batch_size=max_batch_size, naive_train_rows=args.naive_train_rows,
+                               compare=args.compare_checkout)
         bases: dict[str, str] = {}
         for target in targets:
+            rounds[target.name], open_results[target.name] = {c: [] for c in levels}, {}
             with console.status(f"starting {target.name}…"):
-                bases[target.name] = stack.enter_context(running_server(target.env, argv=target.argv, timeout=600))
+                bases[target.name] = stack.enter_context(running_server(target.env, argv=target.argv, timeout=600,
+                                                                        cwd=target.cwd))
                 sequential_warmup(bases[target.name], tickets, 20)
-        for clients in levels:
-            for target in targets:
-                with console.status(f"{target.name}: {clients} clients ({args.warmup:g} s warm-up, "
-                                    f"{args.duration:g} s measured)…"):
-                    row = closed_loop(bases[target.name], tickets, clients=clients, warmup=args.warmup,
-                                      duration=args.duration)
-                results[target.name][clients] = row
-                console.print(f"{target.name:>18} {clients:>3} clients: {row['throughput_rps']:.1f} req/s, "
-                              f"p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
+        for round_ in range(args.rounds):
+            for clients in levels:
+                for target in targets:
+                    with console.status(f"{target.name}: {clients} clients ({args.warmup:g} s warm-up, "
+                                        f"{args.duration:g} s measured)…"):
+                        row = closed_loop(bases[target.name], tickets, clients=clients, warmup=args.warmup,
+                                          duration=args.duration)
+                    rounds[target.name][clients].append(row)
+                    console.print(f"round {round_ + 1} {target.name:>26} {clients:>3} clients: "
+                                  f"{row['throughput_rps']:.1f} req/s, p50 {row['p50_ms']:.1f} ms, "
+                                  f"p99 {row['p99_ms']:.1f} ms")
+        results = {name: {c: median_round(rows) for c, rows in by_level.items()} for name, by_level in rounds.items()}
 
         for rate in args.open_rates:
             for target in targets:
@@ -336,6 +362,7 @@ def main() -> None:
                    "naive_train_rows": args.naive_train_rows},
         "machine": {"cpus": os.cpu_count(), "loadavg_start": started_load, "loadavg_end": os.getloadavg()},
         "results": {name: {str(c): row for c, row in levels_.items()} for name, levels_ in results.items()},
+        "rounds": {name: {str(c): rows for c, rows in by_level.items()} for name, by_level in rounds.items()},
         "summary": summary,
         "open_loop": open_results,
         "pipeline_ceiling": ceiling,

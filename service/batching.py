@@ -33,6 +33,7 @@ import anyio.from_thread
 import anyio.to_thread
 
 from service.pipeline import (
+    Answer,
     Job,
     OnDone,
     Outcome,
@@ -47,7 +48,7 @@ from service.pipeline import (
 logger = logging.getLogger(__name__)
 
 RunBatch = Callable[[list[Job], OnDone], object]
-"""Runs one batch in a worker thread, calling `on_done(i, outcome)` as each job is answered
+"""Runs one batch in a worker thread, calling `on_done(answers)` as jobs are answered
 (the service passes `Pipeline.run_batch` with the live engine)."""
 
 
@@ -177,8 +178,8 @@ class PipelineBatcher:
         """One batch in a worker thread; each job's future is resolved on the loop as soon as it is answered."""
         loop = asyncio.get_running_loop()
 
-        def on_done(i: int, outcome: Outcome | Exception) -> None:
-            loop.call_soon_threadsafe(_resolve, batch[i], outcome)
+        def on_done(answers: list[Answer]) -> None:  # one wake-up of the loop per group of answers
+            loop.call_soon_threadsafe(_resolve_all, batch, answers)
 
         jobs = [pending.job for pending in batch]
         await anyio.to_thread.run_sync(self._run_batch, jobs, on_done, limiter=self._limiter)
@@ -205,6 +206,11 @@ class PipelineBatcher:
                     await self._run([pending])
                 except Exception as alone:
                     _resolve(pending, alone)
+
+
+def _resolve_all(batch: list[_Pending], answers: list[Answer]) -> None:
+    for i, outcome in answers:
+        _resolve(batch[i], outcome)
 
 
 def _resolve(pending: _Pending, outcome: Outcome | BaseException) -> None:

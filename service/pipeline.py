@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -321,10 +322,19 @@ class SuggestJob:
 
 Job = RouteJob | SimilarJob | SuggestJob
 Outcome = RouteResult | SimilarResult | Suggestion
-OnDone = Callable[[int, Outcome | Exception], None]
+Answer = tuple[int, Outcome | Exception]  # (position of the job in its batch, its outcome or its error)
+OnDone = Callable[[list[Answer]], None]
 
 
 # -- the pipeline ------------------------------------------------------------------------------------------------
+def _answer(work: Callable[[], Outcome]) -> Outcome | Exception:
+    """A job's outcome, or its error: after routing, one job's failure is its own answer, not the batch's."""
+    try:
+        return work()
+    except Exception as exc:
+        return exc
+
+
 class Pipeline:
     """The ticket's path over the live index, the drafter and the sinks (each may be missing, with a reason)."""
 
@@ -340,9 +350,10 @@ class Pipeline:
 
     def run_batch(self, engine: Engine, jobs: Sequence[Job], on_done: OnDone | None = None) -> list[Outcome]:
         """Every job's text embedded in one call and all tickets routed together; then each similar job searches
-        and each suggest job retrieves, drafts and records. `on_done(i, outcome)` is called as soon as job `i`
-        is answered (route jobs before the drafts of the suggest jobs); an error of one job after routing is
-        passed to `on_done` for that job alone, while a routing error fails the whole batch (raised)."""
+        and each suggest job retrieves, drafts and records. `on_done(answers)` is called as soon as jobs are
+        answered: the route jobs together, then the similar jobs together, then each suggest job, so a route
+        request does not wait for a batch-mate's draft. An error of one job after routing is that job's answer
+        alone; a routing error fails the whole batch (raised)."""
         started = time.perf_counter()
         routing: list[tuple[int, RouteJob | SuggestJob]] = []
         searching: list[tuple[int, SimilarJob]] = []
@@ -358,29 +369,20 @@ class Pipeline:
         embedded = time.perf_counter()
         outcomes: dict[int, Outcome] = {}
 
-        def done(i: int, outcome: Outcome | Exception) -> None:
-            if not isinstance(outcome, Exception):
-                outcomes[i] = outcome
-            if on_done is not None:
-                on_done(i, outcome)
+        def done(answers: list[Answer]) -> None:
+            outcomes.update((i, outcome) for i, outcome in answers if not isinstance(outcome, Exception))
+            if on_done is not None and answers:
+                on_done(answers)
 
         self._record_routes([(job.ticket, result) for (_, job), result in zip(routing, routed, strict=True)
                              if isinstance(job, RouteJob)])
-        for (i, job), result in zip(routing, routed, strict=True):
-            if isinstance(job, RouteJob):
-                done(i, result)
+        done([(i, result) for (i, job), result in zip(routing, routed, strict=True) if isinstance(job, RouteJob)])
         embed_ms = (embedded - started) * 1000 / max(1, len(jobs))
-        for row, (i, job) in enumerate(searching):
-            try:
-                done(i, self.similar(job, vectors[row:row + 1], embed_ms=embed_ms))
-            except Exception as exc:  # this job's answer, not the batch's
-                done(i, exc)
+        done([(i, _answer(partial(self.similar, job, vectors[row:row + 1], embed_ms=embed_ms)))
+              for row, (i, job) in enumerate(searching)])
         for (i, job), result in zip(routing, routed, strict=True):
             if isinstance(job, SuggestJob):
-                try:
-                    done(i, self.suggest_routed(job, result))
-                except Exception as exc:
-                    done(i, exc)
+                done([(i, _answer(partial(self.suggest_routed, job, result)))])
         return [outcomes[i] for i in range(len(jobs)) if i in outcomes]
 
     # -- route -------------------------------------------------------------------------------------------------

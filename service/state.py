@@ -92,7 +92,8 @@ class ServiceState:
             return await batcher.submit(job)
         engine, pipeline = self.require_engine(), self.require_pipeline()
         answers: list[Outcome | Exception] = []
-        await anyio.to_thread.run_sync(pipeline.run_batch, engine, [job], lambda _, outcome: answers.append(outcome))
+        await anyio.to_thread.run_sync(pipeline.run_batch, engine, [job],
+                                       lambda done: answers.extend(outcome for _, outcome in done))
         if isinstance(answers[0], Exception):
             raise answers[0]
         return answers[0]

@@ -86,10 +86,11 @@ def pipeline(tmp_path: Path, recording: RecordingEmbedder) -> Pipeline:
                     drafter_reason="no drafter in these tests")
 
 
-def batcher_for(engine: Callable[[], Engine], pipeline: Pipeline, **options: float) -> PipelineBatcher:
+def batcher_for(engine: Callable[[], Engine], pipeline: Pipeline, *, max_batch_size: int = 32,
+                max_wait_ms: float = 2.0, workers: int = 1) -> PipelineBatcher:
     """A batcher over `pipeline` with the engine `engine()` returns at each batch (as the service wires it)."""
     return PipelineBatcher(lambda jobs, on_done: pipeline.run_batch(engine(), jobs, on_done),
-                           **options)  # type: ignore[arg-type]
+                           max_batch_size=max_batch_size, max_wait_ms=max_wait_ms, workers=workers)
 
 
 def similar(text: str) -> SimilarJob:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from index.holder import IndexHolder
 from index.results import SearchResults
 from index.search_index import SearchIndex
+from models.embedding.base import Matrix
 from models.embedding.hashing import HashingEmbedder
 from models.routing_policy import RoutingPolicy
 from service.pipeline import Engine, Pipeline, SuggestInput, TicketInput
@@ -65,23 +68,26 @@ def test_sources_come_from_the_index_the_search_ran_on(engine: Engine, tmp_path:
     assert isinstance(holder.snapshot(), SearchIndex) and holder.snapshot() is not old  # the swap did happen
 
 
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, counting the texts of each encode call."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__(dim)
+        self.calls: list[int] = []
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> Matrix:
+        self.calls.append(len(texts))
+        return super().encode(texts, batch_size=batch_size, show_progress=show_progress)
+
+
 def test_a_batch_with_several_desks_is_routed_in_one_pass(engine: Engine) -> None:
-    calls: list[int] = []
-    encode = engine.embedder.encode
-
-    def counting(texts: Any, **kwargs: Any) -> Any:
-        calls.append(len(texts))
-        return encode(texts, **kwargs)
-
-    engine.embedder.encode = counting  # type: ignore[method-assign]
-    try:
-        sinks = Sinks()
-        pipeline = Pipeline(index=IndexHolder(), drafter=None, routes=sinks)
-        tickets = [TICKET, TicketInput(subject="Login", body="locked out of my account"), TICKET]
-        results = pipeline.route(engine, tickets, ["generic", "zendesk", "freshdesk"])
-    finally:
-        del engine.embedder.encode
-    assert calls == [3]
+    counting = CountingEmbedder(256)
+    engine = dataclasses.replace(engine, embedder=counting)
+    sinks = Sinks()
+    pipeline = Pipeline(index=IndexHolder(), drafter=None, routes=sinks)
+    tickets = [TICKET, TicketInput(subject="Login", body="locked out of my account"), TICKET]
+    results = pipeline.route(engine, tickets, ["generic", "zendesk", "freshdesk"])
+    assert counting.calls == [3]
     assert [r.decision.desk for r in results] == ["generic", "zendesk", "freshdesk"]
     assert [r.ticket.ticket_id for r in sinks.routes] == ["T-9", "T-9"]  # only tickets with an id are recorded
 
