@@ -19,6 +19,7 @@ from models.embedding.base import Embedder
 from models.errors import DeskmateError
 from models.registry import ModelRegistry
 from scripts.feedback import db_upgrade_command, export_feedback_command
+from scripts.keys import app as keys_app
 from service.components import build_embedder
 from service.logging import configure_logging
 from service.settings import REPO_ROOT, Settings
@@ -324,7 +325,36 @@ def demo(
     else:
         console.print(f"reusing the demo model in {model_dir}")
     _ensure_demo_index(settings, embedder, rebuild=retrain)
+    _demo_key(settings)
     serve(host=host, port=port)
+
+
+def _demo_key(settings: Settings) -> None:
+    """A fresh key for the demo (scopes route, agent, ingest, metrics), in <data_dir>/demo-key.txt (mode 0600);
+    earlier demo keys are revoked. Nothing when auth is off."""
+    import os
+
+    from service.components import open_store
+    from service.store.keys import create_key, list_keys, revoke_key
+
+    if settings.auth.disabled:
+        console.print("API keys are off (DESKMATE_AUTH__DISABLED=true): every endpoint is open")
+        return
+    store = open_store(settings)
+    try:
+        for old in list_keys(store):
+            if old.name == "demo" and old.revoked_at is None:
+                revoke_key(store, old.key_id)
+        _, secret = create_key(store, name="demo", scopes=["route", "agent", "ingest", "metrics"])
+    finally:
+        store.close()
+    path = settings.data_dir / "demo-key.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    console.print(f"demo API key (scopes route, agent, ingest, metrics) in {path}: "
+                  f"curl -H \"Authorization: Bearer $(cat {path})\" …")
 
 
 def _bootstrap_onnx_export(settings: Settings) -> None:
@@ -457,6 +487,7 @@ def generate_demo_data(
 
 app.command("export-feedback")(export_feedback_command)
 app.command("db-upgrade")(db_upgrade_command)
+app.add_typer(keys_app, name="keys")
 
 
 @app.command()

@@ -24,6 +24,7 @@ from service.routers import feedback, health, model_admin, retrieval, route, sug
 from service.settings import Settings
 from service.state import ServiceState
 from service.store.errors import StoreError
+from service.store.keys import KeyChecker
 from service.store.recorder import RouteRecorder
 
 logger = logging.getLogger("deskmate")
@@ -74,7 +75,7 @@ class RequestContextMiddleware:
                 await self.app(scope, receive, send_with_id)
         finally:
             logger.info("request", extra={"method": scope["method"], "path": scope["path"], "status": status,
-                                          "request_id": request_id,
+                                          "request_id": request_id, "key": scope["state"].get("key_name"),
                                           "ms": round((time.perf_counter() - started) * 1000, 2)})
 
 
@@ -105,6 +106,7 @@ async def load_components(state: ServiceState, engine: Engine | None) -> None:
     else:
         state.store_reason = None
         state.recorder = RouteRecorder(state.store)
+        state.keys = KeyChecker(state.store, cache_seconds=settings.auth.cache_seconds)
         logger.info("store ready", extra={"backend": state.store.backend})
     # Also without an engine: a model reload can bring one later, and the pipeline does not depend on it.
     state.pipeline = await anyio.to_thread.run_sync(lambda: components.build_pipeline(

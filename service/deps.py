@@ -7,9 +7,12 @@ which costs a thread hop per dependency per request.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from index.holder import IndexHolder
 from service.errors import ApiError
@@ -53,14 +56,45 @@ IndexDep = Annotated[IndexHolder, Depends(get_index)]
 StoreDep = Annotated[FeedbackStore, Depends(get_store)]
 
 
-async def require_admin(request: Request, settings: SettingsDep) -> None:
-    """Admin endpoints need `Authorization: Bearer <DESKMATE_ADMIN_TOKEN>`; disabled while no token is set."""
-    if settings.admin_token is None:
-        raise ApiError(403, "admin_disabled", "admin endpoints are disabled; set DESKMATE_ADMIN_TOKEN to enable them")
-    expected = settings.admin_token.get_secret_value()
-    given = request.headers.get("authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
-        raise ApiError(401, "unauthorized", "missing or wrong admin bearer token")
+bearer = HTTPBearer(auto_error=False, description="An API key (`deskmate keys create`), e.g. `dm_…`.")
+QUERY_KEYS = frozenset({"api_key", "apikey", "key", "token", "access_token"})
 
 
-AdminDep = Annotated[None, Depends(require_admin)]
+def require_scope(scope: str) -> Callable[..., Awaitable[None]]:
+    """A dependency that lets a request through only with a key that holds `scope` (see service/store/keys.py).
+
+    No or unknown key: 401; a key without the scope: 403; a key in the query string: 401 (keys leak from URLs
+    into logs). The key's name (never the key) goes into the request log line.
+    """
+
+    async def check(request: Request, state: StateDep,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+        if state.settings.auth.disabled:
+            return
+        if QUERY_KEYS & {name.lower() for name in request.query_params}:
+            raise ApiError(401, "unauthorized", "send the API key in the Authorization header, never in the URL")
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise ApiError(401, "unauthorized", "missing API key: send `Authorization: Bearer <key>`")
+        presented = credentials.credentials
+        scopes: tuple[str, ...]
+        admin = state.settings.admin_token
+        if admin is not None and hmac.compare_digest(presented.encode(), admin.get_secret_value().encode()):
+            name, scopes = "admin-token", ("admin",)
+        else:
+            checker = state.require_keys()
+            key = await anyio.to_thread.run_sync(checker.check, presented)
+            if key is None:
+                raise ApiError(401, "unauthorized", "unknown or revoked API key")
+            name, scopes = key.name, key.scopes
+        request.scope.setdefault("state", {})["key_name"] = name
+        if scope not in scopes:
+            raise ApiError(403, "forbidden", f"this key (name {name!r}) lacks the {scope!r} scope")
+
+    return check
+
+
+RouteScope = Depends(require_scope("route"))
+AgentScope = Depends(require_scope("agent"))
+IngestScope = Depends(require_scope("ingest"))
+AdminScope = Depends(require_scope("admin"))
+MetricsScope = Depends(require_scope("metrics"))

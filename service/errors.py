@@ -59,7 +59,8 @@ _STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": name.replace("_", " ")}
-    for code, name in {413: "payload_too_large", 422: "validation_error", 503: "not_ready"}.items()
+    for code, name in {401: "unauthorized", 403: "forbidden", 413: "payload_too_large", 422: "validation_error",
+                       503: "not_ready"}.items()
 }
 
 

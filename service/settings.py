@@ -123,6 +123,14 @@ class PiiSettings(BaseModel):
     spacy_model: str = "en_core_web_sm"
 
 
+class AuthSettings(BaseModel):
+    # Every endpoint but /healthz and /readyz needs `Authorization: Bearer <key>` with the right scope (keys are
+    # made with `deskmate keys create`). true turns the checks off: for a local demo only, never in production.
+    disabled: bool = False
+    # Seconds a verified key is remembered per process (a revocation takes effect within this time).
+    cache_seconds: float = Field(default=5.0, ge=0.0, le=300.0)
+
+
 class BatchingSettings(BaseModel):
     # Coalesce concurrent /v1/route, /v1/similar and /v1/suggest requests into one pipeline batch (one encode
     # call, one pass of the classifier heads); see service/batching.py and README, Performance.
@@ -158,7 +166,8 @@ class Settings(BaseSettings):
     batching: BatchingSettings = Field(default_factory=BatchingSettings)
     # Seconds between checks for a newly promoted routing model (hot reload without restart); 0 = never.
     model_reload_seconds: float = Field(default=2.0, ge=0.0, le=3600.0)
-    # Bearer token for /v1/admin/* endpoints; admin endpoints are disabled while it is unset.
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    # A bootstrap key with the `admin` scope only (for /v1/admin/*), besides the keys in the store.
     admin_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True

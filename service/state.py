@@ -17,6 +17,7 @@ from service.errors import NotReady
 from service.pipeline import Engine, Job, OnDone, Outcome, Pipeline
 from service.reload import ModelReloader
 from service.settings import Settings
+from service.store.keys import KeyChecker
 from service.store.recorder import RouteRecorder
 from service.store.repository import FeedbackStore
 
@@ -43,6 +44,7 @@ class ServiceState:
         self.store: FeedbackStore | None = None
         self.store_reason: str | None = "starting"
         self.recorder: RouteRecorder | None = None
+        self.keys: KeyChecker | None = None
         self.pipeline: Pipeline | None = None
         self.batcher: PipelineBatcher | None = None
         self.reloader = ModelReloader(settings, current=lambda: self.engine, install=self.set_engine)
@@ -79,6 +81,13 @@ class ServiceState:
         if self.store is None:
             raise NotReady(f"the feedback store is not available: {self.store_reason or 'starting'}")
         return self.store
+
+    def require_keys(self) -> KeyChecker:
+        """The API-key checker; without the store no key can be checked, so keyed requests answer 503."""
+        if self.keys is None:
+            reason = self.store_reason or "starting"
+            raise NotReady(f"API keys cannot be checked: the store is not available ({reason})")
+        return self.keys
 
     def live_batcher(self) -> PipelineBatcher | None:
         """The running request batcher, or None when batching is off (or it has stopped)."""

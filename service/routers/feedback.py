@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 
 from models.errors import DeskmateError, EmptyTextError
 from models.text import ticket_text
-from service.deps import StateDep, StoreDep
+from service.deps import AgentScope, MetricsScope, StateDep, StoreDep
 from service.errors import ERROR_RESPONSES, ApiError
 from service.mapping import case_from_resolution
 from service.schemas_feedback import (
@@ -38,6 +38,7 @@ def _check_urgency(state: StateDep, urgency: str | None) -> None:
 
 
 @router.post("/suggestions/{suggestion_id}/feedback", response_model=FeedbackOut, status_code=201,
+             dependencies=[AgentScope],
              responses={**ERROR_RESPONSES, 200: {"model": FeedbackOut, "description": "replayed (same key)"},
                         404: {"description": "unknown suggestion"}, 409: {"description": "key reused"}},
              summary="Record an agent's accept / edit / reject of a suggestion (Idempotency-Key supported)")
@@ -65,6 +66,7 @@ def post_feedback(
 
 
 @router.post("/tickets/{ticket_id}/resolution", response_model=ResolutionOut, responses=ERROR_RESPONSES,
+             dependencies=[AgentScope],
              summary="Record how a ticket was resolved; it becomes a resolved case in the live index")
 def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep,
                     ticket_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> ResolutionOut:
@@ -99,7 +101,7 @@ def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep,
                          index_version=report.version, warnings=warnings)
 
 
-@router.get("/metrics/quality", response_model=QualityOut, responses=ERROR_RESPONSES,
+@router.get("/metrics/quality", response_model=QualityOut, responses=ERROR_RESPONSES, dependencies=[MetricsScope],
             summary="Acceptance, edits, rejections, routing overrides and top-1/top-3 topic match, by day")
 def get_quality(
     store: StoreDep,

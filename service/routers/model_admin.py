@@ -6,10 +6,10 @@ import anyio.to_thread
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from service.deps import AdminDep, EngineDep, StateDep
+from service.deps import AdminScope, EngineDep, StateDep
 from service.errors import ERROR_RESPONSES, ApiError
 
-router = APIRouter(prefix="/v1/admin/model", tags=["admin"])
+router = APIRouter(prefix="/v1/admin/model", tags=["admin"], dependencies=[AdminScope])
 
 
 class ModelReloadOut(BaseModel):
@@ -22,7 +22,7 @@ class ModelReloadOut(BaseModel):
 @router.post("/reload", response_model=ModelReloadOut, responses={
     **ERROR_RESPONSES, 409: {"description": "the promoted model could not be loaded; the old one keeps serving"}},
     summary="Load the promoted routing model now and swap it in without downtime (admin token)")
-async def reload_model(_: AdminDep, __: EngineDep, state: StateDep) -> ModelReloadOut:
+async def reload_model(_: EngineDep, state: StateDep) -> ModelReloadOut:
     outcome = await anyio.to_thread.run_sync(lambda: state.reloader.check(force=True))
     if outcome.error is not None:
         raise ApiError(409, "model_reload_failed", f"kept model {outcome.version}: {outcome.error}",

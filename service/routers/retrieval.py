@@ -8,7 +8,7 @@ import anyio.to_thread
 from fastapi import APIRouter
 
 from service import components
-from service.deps import AdminDep, EngineDep, IndexDep, SettingsDep, StateDep
+from service.deps import AdminScope, EngineDep, IndexDep, IngestScope, RouteScope, SettingsDep, StateDep
 from service.errors import ERROR_RESPONSES, ApiError
 from service.mapping import case_from_request, similar_out, to_query, to_ticket
 from service.pipeline import SimilarJob, SimilarResult
@@ -25,7 +25,7 @@ from service.schemas import (
 router = APIRouter(prefix="/v1", tags=["retrieval"])
 
 
-@router.post("/similar", response_model=SimilarOut, responses=ERROR_RESPONSES,
+@router.post("/similar", response_model=SimilarOut, responses=ERROR_RESPONSES, dependencies=[RouteScope],
              summary="Similar resolved cases and knowledge-base passages for a ticket")
 async def similar(request: SimilarIn, _: EngineDep, __: IndexDep, settings: SettingsDep,
                   state: StateDep) -> SimilarOut:
@@ -35,7 +35,7 @@ async def similar(request: SimilarIn, _: EngineDep, __: IndexDep, settings: Sett
     return similar_out(result, request.id)
 
 
-@router.post("/cases", response_model=CasesAddedOut, responses=ERROR_RESPONSES,
+@router.post("/cases", response_model=CasesAddedOut, responses=ERROR_RESPONSES, dependencies=[IngestScope],
              summary="Add resolved cases to the live index (persisted; no rebuild)")
 def add_cases(body: CasesIn, index: IndexDep) -> CasesAddedOut:
     cases = [case_from_request(item) for item in body.cases]  # a case with no text: 422 empty_text
@@ -45,6 +45,7 @@ def add_cases(body: CasesIn, index: IndexDep) -> CasesAddedOut:
 
 
 @router.delete("/cases/{case_id}", response_model=CaseDeletedOut, responses=ERROR_RESPONSES,
+               dependencies=[IngestScope],
                summary="Remove a case from the index for good (privacy requests)")
 def delete_case(case_id: str, index: IndexDep) -> CaseDeletedOut:
     removed = index.delete_cases([case_id], persist=True)
@@ -53,9 +54,9 @@ def delete_case(case_id: str, index: IndexDep) -> CaseDeletedOut:
     return CaseDeletedOut(id=case_id, deleted=True, index_version=str(index.version))
 
 
-@router.post("/admin/index/swap", response_model=IndexSwapOut, responses=ERROR_RESPONSES,
+@router.post("/admin/index/swap", response_model=IndexSwapOut, responses=ERROR_RESPONSES, dependencies=[AdminScope],
              summary="Atomically replace the live index with a rebuilt directory (admin token)")
-async def swap_index(body: IndexSwapIn, _: AdminDep, state: StateDep, engine: EngineDep,
+async def swap_index(body: IndexSwapIn, state: StateDep, engine: EngineDep,
                      settings: SettingsDep) -> IndexSwapOut:
     path = Path(body.path).expanduser().resolve()
     if not (path / "manifest.json").is_file():

@@ -5,13 +5,13 @@ from __future__ import annotations
 import anyio.to_thread
 from fastapi import APIRouter
 
-from service.deps import EngineDep, PipelineDep, SettingsDep, StateDep
+from service.deps import EngineDep, PipelineDep, RouteScope, SettingsDep, StateDep
 from service.errors import ERROR_RESPONSES, PayloadTooLarge
 from service.mapping import desk_of, route_out, to_ticket
 from service.pipeline import RouteJob, RouteResult
 from service.schemas import RouteBatchIn, RouteBatchOut, RouteOut, TicketIn
 
-router = APIRouter(prefix="/v1", tags=["route"])
+router = APIRouter(prefix="/v1", tags=["route"], dependencies=[RouteScope])
 
 
 @router.post("/route", response_model=RouteOut, responses=ERROR_RESPONSES,

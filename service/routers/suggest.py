@@ -9,13 +9,13 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from service.deps import EngineDep, PipelineDep, SettingsDep, StateDep
+from service.deps import EngineDep, PipelineDep, RouteScope, SettingsDep, StateDep
 from service.errors import ERROR_RESPONSES
 from service.mapping import suggest_out, to_suggest_input
 from service.pipeline import Suggestion, SuggestJob
 from service.schemas_suggest import SuggestIn, SuggestOut
 
-router = APIRouter(prefix="/v1", tags=["suggest"])
+router = APIRouter(prefix="/v1", tags=["suggest"], dependencies=[RouteScope])
 
 
 @router.post("/suggest", response_model=SuggestOut, responses=ERROR_RESPONSES,

@@ -115,3 +115,16 @@ class ResolutionRow(Base):
     indexed: Mapped[bool] = mapped_column(Boolean, default=False)
     index_version: Mapped[str | None] = mapped_column(String(100))
     resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ApiKeyRow(Base):
+    """An API key: its public id, a name, its scopes and the SHA-256 of its secret (the secret is never stored)."""
+
+    __tablename__ = "api_keys"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scopes: Mapped[list[Any]] = mapped_column(JSON)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -61,3 +61,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _keys_off_unless_asked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Service tests about other things run with API keys off (DESKMATE_AUTH__DISABLED=true, as for a local demo);
+    tests marked `keys_on` (tests/service/test_auth.py) keep the secure default."""
+    if request.node.get_closest_marker("keys_on") is None:
+        monkeypatch.setenv("DESKMATE_AUTH__DISABLED", "true")

@@ -141,6 +141,7 @@ def test_model_for_another_embedder_is_refused(client: TestClient, registry: Mod
     assert served_version(client) == "v1"
 
 
+@pytest.mark.keys_on
 def test_admin_reload_needs_the_token_and_reports_no_change(client: TestClient) -> None:
     assert_error_shape(client.post("/v1/admin/model/reload"), 401, "unauthorized")
     out = client.post("/v1/admin/model/reload", headers=ADMIN)
