@@ -27,7 +27,8 @@ from bench.common import REPO_ROOT, free_port, load_demo_tickets
 def measure(*, command: list[str], label: str, tickets: int, timeout_s: float = 600.0) -> dict[str, Any]:
     """Run `command` as the server and return its memory after `tickets` route + suggest calls."""
     port = free_port()
-    env = {**os.environ, "DESKMATE_HOST": "127.0.0.1", "DESKMATE_PORT": str(port), "DESKMATE_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DESKMATE_HOST": "127.0.0.1", "DESKMATE_PORT": str(port), "DESKMATE_LOG_LEVEL": "WARNING",
+           "DESKMATE_AUTH__DISABLED": "true"}  # the load sends no key
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
