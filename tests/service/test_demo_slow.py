@@ -12,7 +12,7 @@ from models.embedding.export import ensure_onnx_export
 from models.embedding.factory import make_embedder
 from models.training import TrainOptions, train_from_file
 from service.app import create_app
-from service.settings import REPO_ROOT, Settings
+from service.settings import REPO_ROOT, AuthSettings, Settings
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,8 @@ def demo_model(data_dir: Path) -> tuple[Path, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def client(demo_model: tuple[Path, dict[str, Any]], data_dir: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=data_dir)
+    # Module-scoped, so built before the per-test fixture that turns keys off: off here explicitly.
+    settings = Settings(data_dir=data_dir, auth=AuthSettings(disabled=True))
     with TestClient(create_app(settings)) as c:
         yield c
 
