@@ -101,6 +101,20 @@ def test_huge_request_body_is_413_before_parsing(trained_model_dir: Path, tmp_pa
     with TestClient(create_app(make_settings(trained_model_dir, tmp_path, max_request_bytes=1000))) as c:
         assert_error_shape(c.post("/v1/route", json=ticket(body="y" * 5000)), 413, "payload_too_large")
 
+        def chunked() -> Iterator[bytes]:  # no Content-Length: the limit counts the bytes received
+            yield b'{"subject": "x", "body": "'
+            for _ in range(200):
+                yield b"y" * 100
+            yield b'"}'
+
+        response = c.post("/v1/route", content=chunked(), headers={"content-type": "application/json"})
+        assert "content-length" not in response.request.headers
+        payload = assert_error_shape(response, 413, "payload_too_large")
+        assert "limit is 1000" in payload["error"]["message"]
+        small = c.post("/v1/route", content=iter([b'{"subject": "Charged twice", ', b'"body": "card charged twice"}']),
+                       headers={"content-type": "application/json"})
+        assert small.status_code == 200, small.text  # a chunked body under the limit is served
+
 
 def test_malformed_json_and_wrong_types_are_422(client: TestClient) -> None:
     response = client.post("/v1/route", content=b'{"subject": "x", ', headers={"content-type": "application/json"})
