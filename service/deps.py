@@ -82,7 +82,9 @@ def require_scope(scope: str) -> Callable[..., Awaitable[None]]:
             name, scopes = "admin-token", ("admin",)
         else:
             checker = state.require_keys()
-            key = await anyio.to_thread.run_sync(checker.check, presented)
+            hit, key = checker.cached(presented)  # most requests: no thread hop, no store
+            if not hit:
+                key = await anyio.to_thread.run_sync(checker.check, presented)
             if key is None:
                 raise ApiError(401, "unauthorized", "unknown or revoked API key")
             name, scopes = key.name, key.scopes

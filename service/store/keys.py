@@ -92,16 +92,26 @@ class KeyChecker:
         self._cache: dict[str, tuple[float, ApiKey | None]] = {}
         self._lock = threading.Lock()
 
-    def check(self, presented: str) -> ApiKey | None:
+    def cached(self, presented: str) -> tuple[bool, ApiKey | None]:
+        """(True, the answer) when it can be given without the store: a malformed key, or one checked less than
+        `cache_seconds` ago; (False, None) when `check` must ask the store. Cheap enough for the event loop."""
         match = _KEY.match(presented)
         if match is None:
-            return None
+            return True, None
+        with self._lock:
+            cached = self._cache.get(_digest(match["secret"]))
+        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
+            return True, cached[1]
+        return False, None
+
+    def check(self, presented: str) -> ApiKey | None:
+        hit, key = self.cached(presented)
+        if hit:
+            return key
+        match = _KEY.match(presented)
+        assert match is not None  # `cached` answered every malformed key
         digest = _digest(match["secret"])
         now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(digest)
-        if cached is not None and now - cached[0] < self.cache_seconds:
-            return cached[1]
         with self.store.session() as session:
             row = session.get(ApiKeyRow, match["key_id"])
             found = None
