@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 import anyio.to_thread
@@ -56,6 +57,25 @@ IndexDep = Annotated[IndexHolder, Depends(get_index)]
 StoreDep = Annotated[FeedbackStore, Depends(get_store)]
 
 
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a request acts as, once its key is checked: the key's id (None for the admin token), name, scopes and
+    tenant (None: any tenant). Handlers read it with `PrincipalDep`; it is None when auth is disabled."""
+
+    key_id: str | None
+    name: str
+    scopes: tuple[str, ...]
+    tenant: str | None
+
+
+async def get_principal(request: Request) -> Principal | None:
+    principal = request.scope.get("state", {}).get("principal")
+    return principal if isinstance(principal, Principal) else None
+
+
+PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
+
+
 bearer = HTTPBearer(auto_error=False, description="An API key (`deskmate keys create`), e.g. `dm_…`.")
 QUERY_KEYS = frozenset({"api_key", "apikey", "key", "token", "access_token"})
 
@@ -76,10 +96,9 @@ def require_scope(scope: str) -> Callable[..., Awaitable[None]]:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise ApiError(401, "unauthorized", "missing API key: send `Authorization: Bearer <key>`")
         presented = credentials.credentials
-        scopes: tuple[str, ...]
         admin = state.settings.admin_token
         if admin is not None and hmac.compare_digest(presented.encode(), admin.get_secret_value().encode()):
-            name, scopes = "admin-token", ("admin",)
+            principal = Principal(key_id=None, name="admin-token", scopes=("admin",), tenant=None)
         else:
             checker = state.require_keys()
             hit, key = checker.cached(presented)  # most requests: no thread hop, no store
@@ -87,10 +106,12 @@ def require_scope(scope: str) -> Callable[..., Awaitable[None]]:
                 key = await anyio.to_thread.run_sync(checker.check, presented)
             if key is None:
                 raise ApiError(401, "unauthorized", "unknown or revoked API key")
-            name, scopes = key.name, key.scopes
-        request.scope.setdefault("state", {})["key_name"] = name
-        if scope not in scopes:
-            raise ApiError(403, "forbidden", f"this key (name {name!r}) lacks the {scope!r} scope")
+            principal = Principal(key_id=key.key_id, name=key.name, scopes=key.scopes, tenant=key.tenant)
+        request_state = request.scope.setdefault("state", {})
+        request_state["key_name"] = principal.name
+        request_state["principal"] = principal
+        if scope not in principal.scopes:
+            raise ApiError(403, "forbidden", f"this key (name {principal.name!r}) lacks the {scope!r} scope")
 
     return check
 

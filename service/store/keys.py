@@ -41,6 +41,7 @@ class ApiKey:
     scopes: tuple[str, ...]
     created_at: datetime
     revoked_at: datetime | None = None
+    tenant: str | None = None  # the tenant this key acts for; None = any
 
 
 def _digest(secret: str) -> str:
@@ -49,7 +50,7 @@ def _digest(secret: str) -> str:
 
 def _as_key(row: ApiKeyRow) -> ApiKey:
     return ApiKey(key_id=row.key_id, name=row.name, scopes=tuple(str(s) for s in row.scopes),
-                  created_at=row.created_at, revoked_at=row.revoked_at)
+                  created_at=row.created_at, revoked_at=row.revoked_at, tenant=row.tenant)
 
 
 def create_key(store: FeedbackStore, *, name: str, scopes: list[str] | tuple[str, ...]) -> tuple[ApiKey, str]:

@@ -28,6 +28,11 @@ class TicketRow(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(16))
     tenant: Mapped[str | None] = mapped_column(String(200))
+    # The API key that first stored this ticket (its id, never the secret); a later request from a key of another
+    # tenant cannot overwrite it.
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    # Pseudonymous reference to the customer (a keyed hash of the desk's customer id), for erasure by customer.
+    customer_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -128,3 +133,32 @@ class ApiKeyRow(Base):
     secret_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The tenant this key acts for; None = any tenant (single-tenant deployments).
+    tenant: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class ErasureRow(Base):
+    """An audit row for an erasure: when, by which key, of what kind and how much; never the erased data."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "case" | "ticket" | "customer"
+    key_name: Mapped[str | None] = mapped_column(String(200))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # rows and index entries removed, by table
+
+
+class NewLabelRow(Base):
+    """A label the active model or routing policy did not know, accepted because the request said `new_label`."""
+
+    __tablename__ = "new_labels"
+    __table_args__ = (Index("ix_new_labels_kind_label", "kind", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "topic" | "urgency" | "queue"
+    label: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(16))  # "feedback" | "resolution" | "case"
+    ref: Mapped[str] = mapped_column(String(200))  # feedback id, ticket id or case id
+    key_name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
