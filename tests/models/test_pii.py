@@ -17,6 +17,8 @@ from models.pii import (
     pattern_names,
     resolve_overlaps,
 )
+from models.pii_detectors import dni_valid, ipv4_valid, nino_valid, nir_valid, ssn_valid, steuer_id_valid
+from models.pii_names import name_lexicon, prose_names
 
 
 class FakePersons:
@@ -175,7 +177,7 @@ def test_phone_context_word_makes_bare_numbers_phones(redactor: Redactor, text: 
     ],
 )
 def test_not_phone_numbers(redactor: Redactor, text: str) -> None:
-    assert redactor.redact(text) == text
+    assert [kind for kind, _ in found(redactor, text) if kind in ("phone", "card")] == []
 
 
 def test_phone_next_to_date_and_id_keeps_both(redactor: Redactor) -> None:
@@ -364,9 +366,10 @@ def test_empty_and_non_string_input(redactor: Redactor) -> None:
         redactor.redact(b"bytes")  # type: ignore[arg-type]
 
 
-def test_names_off_by_default(redactor: Redactor) -> None:
+def test_signature_names_on_the_regex_path_by_default(redactor: Redactor) -> None:
     text = "Hi Anna,\nthanks!\n\nRegards,\nTom Becker"
-    assert redactor.redact(text) == text
+    assert redactor.redact(text) == "Hi [NAME],\nthanks!\n\nRegards,\n[NAME]"
+    assert Redactor(name_patterns=False).redact(text) == text
 
 
 def test_load_is_idempotent_and_lazy() -> None:
@@ -396,16 +399,16 @@ Head of Finance, Acme GmbH
 Tel.: +49 (0)30 123 456-78 | tom.becker+finance@acme-gmbh.de
 """
 
-EMAIL_TICKET_REDACTED = """Hi Anna,
+EMAIL_TICKET_REDACTED = """Hi [NAME],
 
 since 01.05.2024 my invoice (order ORD-2024-118842, ticket #482913) shows €1,299.00 twice.
 I paid with my Visa [CARD]; please refund to [IBAN].
-The app is on v2.13.0, server 192.168.0.12.
+The app is on v2.13.0, server [IP].
 
 You can call me on [PHONE] or my mobile [PHONE] between 9:00 and 17:00.
 
 Best regards,
-Tom Becker
+[NAME]
 Head of Finance, Acme GmbH
 Tel.: [PHONE] | [EMAIL]
 """
@@ -731,6 +734,301 @@ def test_known_names_are_redacted_even_without_ner() -> None:
     text = "Ana Souza here. ana@example.com says Ana needs help; the Anatomy team agrees."
     out = redactor.redact(text, known_names=["Ana Souza"])
     assert out == "[NAME] here. [EMAIL] says [NAME] needs help; the Anatomy team agrees."
-    assert redactor.redact(text) == "Ana Souza here. [EMAIL] says Ana needs help; the Anatomy team agrees."
+    # without known_names the full name is still found in prose (given name + surname), the lone "Ana" is not
+    assert redactor.redact(text) == "[NAME] here. [EMAIL] says Ana needs help; the Anatomy team agrees."
     assert redactor.redact_mapping({"t": ["Hi Ana,"]}, known_names=["Ana Souza"]) == {"t": ["Hi [NAME],"]}
     assert Redactor(enabled=False).redact(text, known_names=["Ana Souza"]) == text
+
+
+# ------------------------------------------------------------------------- issue 14: the new detectors
+
+
+def kinds_found(text: str) -> list[tuple[str, str]]:
+    return [(r.kind, text[r.start : r.end]) for r in Redactor().find(text)]
+
+
+def test_ssn_rules() -> None:
+    assert ssn_valid("123-45-6789") and ssn_valid("078051120")
+    for bad in ("000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567", "123-45-0000", "12-345"):
+        assert not ssn_valid(bad), bad
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My SSN is 123-45-6789, thanks.", [("ssn", "123-45-6789")]),
+        ("SSN: 123 45 6789", [("ssn", "123 45 6789")]),
+        ("social security number 123456789", [("ssn", "123456789")]),
+        ("The number 666-12-3456 on file is wrong.", []),  # area 666 is never issued
+        ("order 123-45-6789 shipped", []),  # an id keyword is nearer
+        ("Call 123 45 6789 later", []),  # spaced form only after an SSN keyword
+    ],
+)
+def test_ssn_detection(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [f for f in kinds_found(text) if f[0] == "ssn"] == expected
+
+
+def test_national_id_checksums() -> None:
+    assert dni_valid("12345678Z") and dni_valid("X1234567L") and dni_valid("y-1234567-x")
+    assert not dni_valid("12345678A") and not dni_valid("X1234567A")
+    assert nir_valid("1 84 12 76 451 089 46") and nir_valid("2 69 05 2A 123 456 88")
+    assert not nir_valid("1 84 12 76 451 089 47") and not nir_valid("3 84 12 76 451 089 46")
+    assert steuer_id_valid("65929970489") and steuer_id_valid("86 095 742 719")
+    assert not steuer_id_valid("65929970488")  # check digit
+    assert not steuer_id_valid("12345678903")  # no digit repeats: fails the distribution rule
+    assert nino_valid("AB123456C") and nino_valid("AB 12 34 56 C")
+    assert not nino_valid("QQ123456C") and not nino_valid("GB123456A") and not nino_valid("AB123456E")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Mi DNI es 12345678Z.", "12345678Z"),
+        ("NIE X-1234567-L por favor", "X-1234567-L"),
+        ("Mon numéro de sécurité sociale : 1 84 12 76 451 089 46.", "1 84 12 76 451 089 46"),
+        ("Steuer-ID 65929970489 bitte eintragen", "65929970489"),
+        ("Meine Identifikationsnummer: 86 095 742 719", "86 095 742 719"),
+        ("NI number AB 12 34 56 C on the payslip", "AB 12 34 56 C"),
+    ],
+)
+def test_national_ids_are_redacted(text: str, value: str) -> None:
+    assert ("national_id", value) in kinds_found(text)
+    assert "[NATIONAL_ID]" in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mi DNI es 12345678A.",  # wrong letter
+        "NIR 1 84 12 76 451 089 47",  # wrong key
+        "Steuer-ID 65929970488",  # wrong check digit
+        "Bestellung 65929970489 ist unterwegs",  # valid-looking, but an order number: bare 11 digits need context
+        "Pedido 12345678Z enviado",  # an id keyword is nearer
+        "Product code QQ123456C",  # QQ is no issued NINO prefix
+    ],
+)
+def test_national_id_look_alikes_stay(text: str) -> None:
+    assert [k for k, _ in kinds_found(text) if k == "national_id"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "ips"),
+    [
+        ("Login from 203.0.113.42 failed", ["203.0.113.42"]),
+        ("DB_HOST=10.2.71.145\nPORT=5432", ["10.2.71.145"]),
+        ("see http://192.168.0.1:8080/admin", ["192.168.0.1"]),
+        ("IPv6 2001:db8:85a3::8a2e:370:7334 and fe80::1 and ::ffff:192.0.2.1", ["2001:db8:85a3::8a2e:370:7334",
+                                                                               "fe80::1", "::ffff:192.0.2.1"]),
+        ("Updated to 1.2.3.4 yesterday, app v1.2.3.4, version 10.0.19045.2965", []),  # versions
+        ("octets 256.1.1.1 and 010.1.1.1 are invalid", []),
+        ("at 10:30:00 the MAC 00:1A:2B:3C:4D:5E showed up; std::vector", []),
+    ],
+)
+def test_ip_addresses(text: str, ips: list[str]) -> None:
+    assert [v for k, v in kinds_found(text) if k == "ip"] == ips
+    assert ipv4_valid("0.0.0.0") and not ipv4_valid("1.2.3.04")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("key sk-proj-abcdefghijklmnopqrstuvwxyz12 leaked", "sk-proj-abcdefghijklmnopqrstuvwxyz12"),
+        ("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+        ("aws AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+        ("token ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+        ("slack xoxb-12345678901-123456789012-abcdefABCDEF", "xoxb-12345678901-123456789012-abcdefABCDEF"),
+        ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+        ("Authorization: Bearer abc123def456ghi789", "abc123def456ghi789"),
+        ("API_KEY=Xy12abcQ9", "Xy12abcQ9"),
+        ("my password is Summer2024! and it stopped working", "Summer2024!"),
+        ("Mein Passwort: sonnenschein", "sonnenschein"),
+        ("Ihr vorläufiges Kennwort: Katze77", "Katze77"),
+        ('mi contraseña es "hola 123"', "hola 123"),
+        ("su contraseña temporal: Gato2025", "Gato2025"),
+        ("mon mot de passe : Azerty12.", "Azerty12"),
+        ("my PIN is 4821", "4821"),
+    ],
+)
+def test_secrets_are_redacted(text: str, secret: str) -> None:
+    assert ("secret", secret) in kinds_found(text)
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I clicked password reset twice.",
+        "My password is not working since the update.",
+        "Das Passwort ist falsch, Passwort vergessen?",
+        "mi contraseña es incorrecta",
+        "mot de passe oublié, le mot de passe est expiré",
+        "password: ****",
+        "The token: expired yesterday",
+        "a risk-free trial, task-force, Basic plan",
+    ],
+)
+def test_not_secrets(text: str) -> None:
+    assert [k for k, _ in kinds_found(text) if k == "secret"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Ship to 221B Baker Street please", "221B Baker Street"),
+        ("1600 Pennsylvania Ave NW, Washington, DC 20500", "1600 Pennsylvania Ave NW, Washington, DC 20500"),
+        ("Flat: 10 Downing Street, London SW1A 2AA.", "10 Downing Street, London SW1A 2AA"),
+        ("Neue Anschrift: Hauptstraße 12, 10115 Berlin.", "Hauptstraße 12, 10115 Berlin"),
+        ("Berliner Straße 5a\n04109 Leipzig", "Berliner Straße 5a\n04109 Leipzig"),
+        ("Am Markt 3, 04109 Leipzig", "Am Markt 3, 04109 Leipzig"),
+        ("Envíelo a Calle Mayor 5, 28013 Madrid.", "Calle Mayor 5, 28013 Madrid"),
+        ("Avenida de la Constitución 12, 3º B, 41001 Sevilla", "Avenida de la Constitución 12, 3º B, 41001 Sevilla"),
+        ("livrer au 12 rue de la Paix, 75002 Paris.", "12 rue de la Paix, 75002 Paris"),
+        ("93 bis, boulevard du Général de Gaulle", "93 bis, boulevard du Général de Gaulle"),
+        ("P.O. Box 1234", "P.O. Box 1234"),
+    ],
+)
+def test_addresses_are_redacted(text: str, address: str) -> None:
+    assert ("address", address) in kinds_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the Main Street store open? The road map has a new way to pay.",
+        "Am Montag 12 Uhr passt. Im Jahr 2024 kam die Version 3.",
+        "la calle principal, en la plaza hay obras",
+        "il y a 2 places dans la rue, 3 cours par semaine",
+        "Step 2 of 5, 3 items in the cart",
+    ],
+)
+def test_street_words_in_prose_are_not_addresses(text: str) -> None:
+    assert [k for k, _ in kinds_found(text) if k == "address"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("It broke again. Best wishes,\nOlivia Murphy\n12 Elm Street", ["Olivia Murphy"]),
+        ("Viele Grüße\nHans Müller", ["Hans Müller"]),
+        ("Saludos,\nMaría García", ["María García"]),
+        ("Cordialement,\nJean Dupont", ["Jean Dupont"]),
+        ("Danke!\nAnna Becker\nJürgen Lange | IT-Leitung | 030 1234567", ["Anna Becker", "Jürgen Lange"]),
+        ("¡Gracias Elena! El cargo", ["Elena"]),
+        ("Hallo, mein Name ist Tobias Wagner.", ["Tobias Wagner"]),
+        ("thanks!\n\nRegards,\nTom Becker", ["Tom Becker"]),
+    ],
+)
+def test_names_on_the_regex_path(text: str, names: list[str]) -> None:
+    assert [v for k, v in kinds_found(text) if k == "name"] == names
+
+
+def test_card_grouping_and_checksummed_id_tie() -> None:
+    # Luhn-valid by chance, but grouped like an order number
+    assert [k for k, _ in kinds_found("compte 143-3050464-4606470") if k == "card"] == []
+    # 15 digits that pass both Luhn and the NIR key: the national id wins the tie
+    assert kinds_found("sécurité sociale 265027393195535") == [("national_id", "265027393195535")]
+
+
+def test_french_phone_with_dots_is_not_a_date() -> None:
+    assert kinds_found("Mon portable : 01.79.23.44.82") == [("phone", "01.79.23.44.82")]
+    assert kinds_found("le 01.05.2024 à 10:00") == []
+
+
+def test_new_placeholders_in_a_mixed_ticket() -> None:
+    text = (
+        "Hi Anna,\nmy SSN is 123-45-6789, I live at 221B Baker Street and log in from 203.0.113.7.\n"
+        "My password is Hunter2!x. Key: sk_live_4eC39HqLyjWDarjtT1zdp7dc\n\nBest regards,\nTom Becker"
+    )
+    assert Redactor().redact(text) == (
+        "Hi [NAME],\nmy SSN is [SSN], I live at [ADDRESS] and log in from [IP].\n"
+        "My password is [SECRET]. Key: [SECRET]\n\nBest regards,\n[NAME]"
+    )
+
+
+def test_labelled_set_shape() -> None:
+    from bench.pii_quality import DATA, load_set
+
+    records = load_set(DATA, "all")
+    assert len(records) >= 300
+    for lang in ("en", "de", "es", "fr"):
+        assert sum(r["lang"] == lang for r in records) >= 60
+    assert {r["split"] for r in records} == {"dev", "test"}
+    for r in records:
+        for span in r["spans"]:
+            assert 0 <= span["start"] < span["end"] <= len(r["text"])
+            assert r["text"][span["start"] : span["end"]].strip() == r["text"][span["start"] : span["end"]]
+
+
+def test_quality_score_uses_the_overlap_rule() -> None:
+    from bench.pii_quality import score
+
+    records = [{"lang": "en", "text": "x" * 40, "spans": [{"kind": "name", "start": 0, "end": 10},
+                                                          {"kind": "ip", "start": 20, "end": 30}]}]
+    result = score(records, [[("name", 5, 12), ("phone", 20, 30), ("name", 32, 35)]])
+    assert result["per_kind"]["name"]["precision"] == 0.5 and result["per_kind"]["name"]["recall"] == 1.0
+    assert result["per_kind"]["ip"]["recall"] == 0.0  # overlapping, but another kind
+    assert result["per_kind"]["phone"]["precision"] == 0.0
+
+
+# ------------------------------------------------------------------ names in prose (gazetteer + cues, no spaCy)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("My colleague Anna Weber can tell you more on Monday.", ["Anna Weber"]),
+        ("Hi, can you delete my data? I'm Daniel Walker, email below.", ["Daniel Walker"]),
+        ("bitte löschen Sie meine Daten: Jana Koch, Steuer-ID folgt.", ["Jana Koch"]),
+        ("Mi compañera Lucía Hernández García está en la oficina.", ["Lucía Hernández García"]),
+        ("Mon collègue Élodie Lefèvre est joignable demain.", ["Élodie Lefèvre"]),
+        ("The account belongs to Lukas von Arnim since March.", ["Lukas von Arnim"]),
+        ("mein Kollege Uwe kümmert sich darum", ["Uwe"]),  # a lone given name after a relation cue
+        ("Ansprechpartnerin: Ngozi Okafor", ["Ngozi Okafor"]),  # outside the gazetteer, after a contact cue
+        ("Frau Koch hat gestern angerufen.", ["Koch"]),
+        ("Chat with Tunde Okonkwo", ["Tunde Okonkwo"]),
+        ("je suis Marie et j'ai un problème", ["Marie"]),
+    ],
+)
+def test_names_in_prose(text: str, names: list[str]) -> None:
+    assert [text[s:e] for s, e in prose_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will Support fix this before May?",  # common words the gazetteer also lists
+        "Grace Period Question About Billing",  # a title-case subject, not "first last"
+        "We moved to the Paris Office and the Chen Consulting account.",  # city and company words
+        "Kunde: Guten Tag, die App hängt.",  # a chat speaker label, not a contact cue
+        "Ich bin Kunde seit 2019. Sie können mich anrufen.",  # "ich bin" needs a given name
+        "Call from Microsoft about the Teams plan",  # a channel cue needs first and last name outside the list
+        "Can Sie Ihre Daten prüfen? The Bank said no.",  # stop words are no given names
+        "I'm happy, my colleague said so.",
+    ],
+)
+def test_prose_without_names(text: str) -> None:
+    assert list(prose_names(text)) == []
+
+
+def test_prose_names_in_a_ticket_and_the_gazetteer_loads_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("Hello,\nmy colleague Sabine Hoffmann (sabine.hoffmann@acme-gmbh.de) handles invoices; "
+            "order 4411 from the Main Street store is hers.\nThanks")
+    assert Redactor().redact(text) == (
+        "Hello,\nmy colleague [NAME] ([EMAIL]) handles invoices; order 4411 from the Main Street store is hers.\nThanks"
+    )
+    assert name_lexicon() is name_lexicon()  # read once per process, then cached
+    assert "Sabine" in name_lexicon().given and "may" in name_lexicon().common
+    assert Redactor(name_patterns=False).redact("my colleague Sabine Hoffmann") == "my colleague Sabine Hoffmann"
+
+
+def test_missing_gazetteer_is_a_clear_artifact_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    name_lexicon.cache_clear()
+    monkeypatch.setitem(sys.modules, "gender_guesser", None)  # as if the package were not installed
+    try:
+        with pytest.raises(ArtifactError, match="gender-guesser"):
+            Redactor().load()
+    finally:
+        monkeypatch.undo()
+        name_lexicon.cache_clear()
+    assert "Anna" in name_lexicon().given
