@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from index.documents import (
+    Article,
     ArticleFields,
+    Case,
     CaseFields,
     load_articles,
     load_cases,
 )
-from index.manifest import Manifest, hash_inputs, read_manifest
+from index.manifest import Manifest, hash_inputs, read_jsonl, read_manifest
 from index.results import DEFAULT_DENSE_WEIGHT, DEFAULT_MODE, SearchFilters, SearchResults
 from index.search_index import AddReport, SearchIndex
 from models.atomic import replace_dir
@@ -57,6 +60,9 @@ def build_index(
     overwrite: bool = False,
     show_progress: bool = True,
     require_resolution: bool = True,
+    redact_case: Callable[[Case], Case] | None = None,
+    redact_article: Callable[[Article], Article] | None = None,
+    redaction: Mapping[str, Any] | None = None,
 ) -> Manifest:
     """Read cases and/or articles (CSV, JSONL or JSON), embed, deduplicate and index them, and write the
     index directory `out_dir` atomically (built beside it, then renamed into place). Returns the manifest.
@@ -65,6 +71,10 @@ def build_index(
     `index_type`: auto | flat | hnsw | ivf; `index_params` overrides m / ef_construction / ef_search
     (hnsw) or nlist / nprobe (ivf). `dedup_threshold=None` keeps near-duplicates. With `require_resolution`
     (default) rows without a resolution (open tickets) are skipped.
+
+    `redact_case` / `redact_article` (e.g. service/privacy.py `CaseRedactor`) rewrite each document before it
+    is embedded or written; `redaction` describes them and is recorded as the manifest's `options.redaction`
+    (None there: an index built without redaction).
     """
     if cases_path is None and articles_path is None:
         raise InvalidInputError("give cases_path, articles_path or both")
@@ -104,6 +114,10 @@ def build_index(
         if articles_path
         else []
     )
+    if redact_case is not None:
+        cases = [redact_case(c) for c in _progress(cases, "redacting cases", show_progress)]
+    if redact_article is not None:
+        articles = [redact_article(a) for a in _progress(articles, "redacting articles", show_progress)]
     options: dict[str, Any] = {
         "cases_path": str(cases_path) if cases_path else None,
         "articles_path": str(articles_path) if articles_path else None,
@@ -111,6 +125,7 @@ def build_index(
         "article_fields": {k: getattr(article_fields, k) for k in article_fields.__slots__},
         "index_type": index_type,
         "index_params": dict(index_params or {}),
+        "redaction": dict(redaction) if redaction is not None and redact_case is not None else None,
     }
     data_hash = hash_inputs(
         [Path(p) if p else None for p in (cases_path, articles_path)],
@@ -137,6 +152,96 @@ def build_index(
         options=options,
         show_progress=show_progress,
     )
+    _write_atomically(index, out_dir)
+    logger.info("index written", extra={"path": str(out_dir), "version": index.manifest.version})
+    return read_manifest(out_dir)
+
+
+def _progress(items: list[Any], description: str, show: bool) -> Iterable[Any]:
+    if not show or not items:
+        return items
+    from rich.progress import track
+
+    return track(items, description=description)
+
+
+@dataclass(frozen=True, slots=True)
+class RedactionReport:
+    """What `redact_index` did: documents read and changed, ids pseudonymized, and whether it wrote."""
+
+    cases: int
+    cases_changed: int
+    articles_changed: int
+    deleted_ids_changed: int
+    written: bool
+    version: str
+    path: Path
+
+
+def redact_index(
+    *,
+    index_dir: Path,
+    embedder: Embedder,
+    redact_case: Callable[[Case], Case],
+    redaction: Mapping[str, Any],
+    redact_id: Callable[[str], str] | None = None,
+    redact_article: Callable[[Article], Article] | None = None,
+    out_dir: Path | None = None,
+    show_progress: bool = False,
+) -> RedactionReport:
+    """Redact an index built before (or by an older redactor): every live case (and article, with
+    `redact_article`) is rewritten, then the index is rebuilt from the redacted documents with the same types,
+    parameters and ranking settings (no deduplication: the cases were deduplicated when built), re-embedded
+    so that vectors come from redacted text too, and written atomically to `out_dir` (default: in place;
+    stop the service first, or write elsewhere and swap it in). Deleted ids carry over (through `redact_id`).
+
+    Idempotent: when no document or deleted id changes and the manifest already records `redaction`,
+    nothing is written.
+    """
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    manifest.check_embedder(embedder, where=f"index at {index_dir}")
+    files = manifest.files
+    cases = [Case.from_dict(r) for r in read_jsonl(index_dir / files["case_docs"]) if r is not None]
+    articles = [Article.from_dict(r) for r in read_jsonl(index_dir / files["articles"])]
+    redacted = [redact_case(c) for c in _progress(cases, "redacting cases", show_progress)]
+    new_articles = [redact_article(a) for a in articles] if redact_article is not None else articles
+    deleted = [redact_id(i) for i in manifest.deleted_ids] if redact_id is not None else list(manifest.deleted_ids)
+    changed = sum(a != b for a, b in zip(cases, redacted, strict=True))
+    articles_changed = sum(a != b for a, b in zip(articles, new_articles, strict=True))
+    deleted_changed = sum(a != b for a, b in zip(manifest.deleted_ids, deleted, strict=True))
+    target = Path(out_dir) if out_dir is not None else index_dir
+    if (not changed and not articles_changed and not deleted_changed and target == index_dir
+            and manifest.options.get("redaction") == dict(redaction)):
+        return RedactionReport(cases=len(cases), cases_changed=0, articles_changed=0, deleted_ids_changed=0,
+                               written=False, version=manifest.full_version, path=index_dir)
+    options = dict(manifest.options)
+    index = SearchIndex.build(
+        cases=redacted,
+        articles=new_articles,
+        embedder=embedder,
+        index_type=manifest.case_index.kind,
+        index_params=manifest.case_index.params,
+        passage_index_type=manifest.passage_index.kind,
+        dedup_threshold=None,
+        passage_chars=int(options.get("passage_chars", 800)),
+        passage_overlap=int(options.get("passage_overlap", 120)),
+        default_mode=manifest.default_mode,
+        dense_weight=manifest.dense_weight,
+        rrf_k=manifest.rrf_k,
+        options={**options, "redaction": dict(redaction), "redacted_from": manifest.version},
+        show_progress=show_progress,
+    )
+    index.manifest.deleted_ids = sorted(set(deleted))
+    _write_atomically(index, target)
+    logger.info("index redacted", extra={"path": str(target), "changed": changed, "version": index.manifest.version})
+    return RedactionReport(cases=len(cases), cases_changed=changed, articles_changed=articles_changed,
+                           deleted_ids_changed=deleted_changed, written=True, version=index.manifest.full_version,
+                           path=target)
+
+
+def _write_atomically(index: SearchIndex, out_dir: Path) -> None:
+    """Save beside `out_dir`, then rename into place (an existing directory is replaced whole)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
@@ -144,8 +249,6 @@ def build_index(
         replace_dir(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    logger.info("index written", extra={"path": str(out_dir), "version": index.manifest.version})
-    return read_manifest(out_dir)
 
 
 def search(

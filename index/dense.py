@@ -254,6 +254,10 @@ class DenseIndex:
 
     # ------------------------------------------------------------------------------------------ disk
 
+    def to_bytes(self) -> np.ndarray[Any, np.dtype[np.uint8]]:
+        """The serialized FAISS index (a copy: write it to disk without holding the caller's lock)."""
+        return np.asarray(_faiss().serialize_index(self._index), dtype=np.uint8)
+
     def save(self, path: Path) -> None:
         faiss = _faiss()
         with atomic_path(path) as tmp:

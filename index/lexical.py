@@ -1,14 +1,15 @@
 """BM25 lexical ranker (bm25s) over the same rows as the vector store.
 
-bm25s has no incremental update, so the ranker is rebuilt from the live texts after each add/delete
-(copy-on-write: a new object replaces the old one). It is derived data: never written to disk, rebuilt
-at load, so a deleted case cannot survive in it.
+bm25s has no incremental update, so the ranker is rebuilt after adds/deletes (copy-on-write: a new object
+replaces the old one). `TokenCache` keeps each text's token ids, so a rebuild tokenizes only the new texts
+and rebuilds bm25s's score matrix from ids (tokenizing was about half of a rebuild). It is derived data:
+never written to disk, rebuilt at load, so a deleted case cannot survive in it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,38 @@ def _bm25s() -> Any:
     import bm25s  # heavy import kept out of module import time
 
     return bm25s
+
+
+Ids = np.ndarray[Any, np.dtype[np.int32]]
+
+
+class TokenCache:
+    """Token ids per key (e.g. a row) over one growing vocabulary. Not synchronized: one user at a time."""
+
+    def __init__(self, *, stopwords: str = "en") -> None:
+        self.stopwords = stopwords
+        self.vocab: dict[str, int] = {}
+        self._ids: dict[int, Ids] = {}
+
+    def missing(self, keys: Sequence[int]) -> list[int]:
+        return [k for k in keys if k not in self._ids]
+
+    def renumber(self, keep: Sequence[int]) -> None:
+        """Keys were renumbered: key `keep[i]` is now `i` (others dropped), e.g. rows after a compaction."""
+        self._ids = {new: self._ids[old] for new, old in enumerate(keep) if old in self._ids}
+
+    def ids(self, keys: Sequence[int], texts: Callable[[list[int]], list[str]]) -> list[Ids]:
+        """Token ids for `keys`; `texts(missing_keys)` supplies the texts of keys not tokenized yet. Keys not
+        asked for are forgotten (their texts were deleted or replaced)."""
+        missing = [k for k in keys if k not in self._ids]
+        if missing:
+            tokens = _bm25s().tokenize(texts(missing), stopwords=self.stopwords, return_ids=False,
+                                       show_progress=False)
+            vocab = self.vocab
+            for key, doc in zip(missing, tokens, strict=True):
+                self._ids[key] = np.fromiter((vocab.setdefault(t, len(vocab)) for t in doc), dtype=np.int32)
+        self._ids = {k: self._ids[k] for k in keys}
+        return [self._ids[k] for k in keys]
 
 
 class LexicalIndex:
@@ -43,6 +76,23 @@ class LexicalIndex:
             self._retriever = retriever
         self.k1 = k1
         self.b = b
+
+    @classmethod
+    def from_token_ids(
+        cls, ids: Sequence[Ids], rows: Rows, vocab: dict[str, int], *, stopwords: str = "en"
+    ) -> LexicalIndex:
+        """The ranker over texts already tokenized into ids of `vocab` (see `TokenCache`)."""
+        index = cls([], np.zeros(0, dtype=np.int64), stopwords=stopwords)
+        if len(ids) != len(rows):
+            raise ValueError("ids and rows differ in length")
+        index._rows = np.asarray(rows, dtype=np.int64)
+        if len(ids):
+            bm25s = _bm25s()
+            retriever = bm25s.BM25(k1=index.k1, b=index.b)
+            tokenized = bm25s.tokenization.Tokenized(ids=[a.tolist() for a in ids], vocab=dict(vocab))
+            retriever.index(tokenized, show_progress=False)
+            index._retriever = retriever
+        return index
 
     def __len__(self) -> int:
         return len(self._rows)

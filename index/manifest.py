@@ -41,6 +41,8 @@ class Manifest:
 
     `version` names the build; `revision` counts persisted incremental updates since the build.
     `deleted_ids` lists case ids removed on request, so a later swap or add never brings them back.
+    `journal_id` / `journal_seq` name the change journal this index has applied (see `index/journal.py`): a
+    fresh build has none, so a swap to it replays every journalled change of the live index.
     """
 
     version: str
@@ -59,6 +61,8 @@ class Manifest:
     revision: int = 0
     updated_at: str = ""
     deleted_ids: list[str] = field(default_factory=list)
+    journal_id: str | None = None
+    journal_seq: int = 0
     format_version: int = FORMAT_VERSION
 
     @property
@@ -103,11 +107,21 @@ def read_manifest(directory: Path) -> Manifest:
         raise ArtifactError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise ArtifactError(f"{path} is not a JSON object")
+    files = data.get("files", {})
+    if not isinstance(files, dict) or not all(_plain_name(name) for name in files.values()):
+        raise ArtifactError(f"{path} names index files outside its directory")
     if data.get("format_version") != FORMAT_VERSION:
         raise ArtifactError(
             f"{path} has format version {data.get('format_version')!r}; this Deskmate reads {FORMAT_VERSION}"
         )
     return Manifest.from_dict(data)
+
+
+def _plain_name(name: object) -> bool:
+    """A bare file name: no directory part, not hidden, nothing that could leave the index directory."""
+    if not isinstance(name, str) or not name or "\x00" in name:
+        return False
+    return Path(name).name == name and not name.startswith(".")
 
 
 def write_manifest(directory: Path, manifest: Manifest) -> None:

@@ -1,17 +1,21 @@
 """SearchIndex: resolved cases and article passages in FAISS + BM25, with filters, hybrid ranking,
 incremental add/delete, and crash-safe persistence to a directory with a manifest.
 
-Thread safety: searches hold a shared lock; add/delete/compaction hold it exclusively. Embedding happens
-outside the lock. Saving writes revision-named data files first and the manifest last (the commit point),
-then removes files the new manifest no longer names.
+Thread safety: searches hold a shared lock; add/delete/compaction hold it exclusively, briefly: embedding,
+the BM25 rebuild (copy-on-write, `refresh_lexical`) and writing files all happen outside it. Saving writes
+revision-named data files first and the manifest last (the commit point), then removes files the new
+manifest no longer names; `load` retries on the newer manifest when a concurrent save removed a file of the
+revision it started to read. Every add and delete is recorded in the change journal (`index/journal.py`)
+so that a swap to a rebuilt index can replay it (`replay_from`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,8 @@ import numpy as np
 from index.dedup import collapse_near_duplicates
 from index.dense import DenseIndex, Hits, Mask, choose_index_spec
 from index.documents import Article, Case, Passage, clean_article_body, passage_embedding_text, split_passages
-from index.lexical import LexicalIndex
+from index.journal import Entry, Journal, Op
+from index.lexical import LexicalIndex, TokenCache
 from index.locks import RWLock
 from index.manifest import (
     Manifest,
@@ -44,7 +49,7 @@ from index.results import (
     check_mode,
     rrf_fuse,
 )
-from models.atomic import atomic_write_jsonl
+from models.atomic import atomic_path, atomic_write_jsonl
 from models.embedding.base import Embedder, Matrix
 from models.errors import ArtifactError, InvalidInputError
 
@@ -55,7 +60,8 @@ ARTICLE_FILTER_FIELDS = ("language", "tenant")
 MAX_K = 200
 SNIPPET_CHARS = 240
 RESOLUTION_CHARS = 400
-COMPACT_FRACTION = 0.1  # HNSW/IVF graphs are rebuilt on save once this share of rows is deleted
+COMPACT_FRACTION = 0.1  # the case store is rebuilt without deleted rows on save once this share is deleted
+LOAD_ATTEMPTS = 5  # a load that lost a file to a concurrent save retries on the newer manifest this often
 _WS = re.compile(r"\s+")
 
 
@@ -100,6 +106,18 @@ class AddReport:
     version: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedAdds:
+    """Cases embedded and deduplicated within their batch, ready for `apply_adds` (no lock was needed)."""
+
+    cases: list[Case]
+    vectors: Matrix
+    embedder_id: str
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+
 @dataclass(slots=True)
 class _Ranked:
     rows: list[int]
@@ -125,6 +143,7 @@ class SearchIndex:
         passages: list[Passage],
         passage_store: DenseIndex,
         path: Path | None = None,
+        journal: Journal | None = None,
     ) -> None:
         if len(cases) != case_store.ntotal or len(passages) != passage_store.ntotal:
             raise ArtifactError("document tables and vector stores differ in length")
@@ -139,6 +158,12 @@ class SearchIndex:
         self._lock = RWLock()
         self._save_lock = threading.Lock()
         self._saved_revision: int | None = manifest.revision if path is not None else None
+        self._journal = journal if journal is not None else Journal(manifest.journal_id, manifest.journal_seq)
+        self._retired = False  # set once a swap handed this index's changes to its successor
+        self._case_gen = 0  # bumped by every change of the case table
+        self._lexical_gen = 0  # the `_case_gen` the case BM25 reflects
+        self._refresh_lock = threading.Lock()  # one BM25 rebuild at a time; guards `_tokens`; taken before `_lock`
+        self._tokens = TokenCache()  # token ids of the live case texts, by row
         self._reindex_cases()
         passage_articles = [self._articles[p.article_id] for p in passages]
         self._passage_columns = {
@@ -150,7 +175,9 @@ class SearchIndex:
         )
 
     def _reindex_cases(self) -> None:
-        """Recompute everything derived from the case table (ids, alive mask, columns, BM25)."""
+        """Recompute everything derived from the case table (ids, alive mask, columns, BM25). Callers hold
+        `_refresh_lock` (or are the constructor)."""
+        self._lexical_gen = self._case_gen
         self._alive = np.asarray([c is not None for c in self._cases], dtype=bool)
         self._id_to_row = {c.id: row for row, c in enumerate(self._cases) if c is not None}
         self._case_columns = {
@@ -160,9 +187,39 @@ class SearchIndex:
         self._rebuild_case_lexical()
 
     def _rebuild_case_lexical(self) -> None:
+        rows, texts = self._lexical_inputs()
+        ids = self._tokens.ids(rows.tolist(), lambda keys: [texts[k] for k in keys])
+        self._case_lexical = LexicalIndex.from_token_ids(ids, rows, self._tokens.vocab)
+
+    def _lexical_inputs(self) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[int, str]]:
+        """Live rows, and the texts of those the token cache lacks (read under a lock: rows retire)."""
         rows = np.flatnonzero(self._alive).astype(np.int64)
-        texts = [c.text for c in (self._cases[r] for r in rows.tolist()) if c is not None]
-        self._case_lexical = LexicalIndex(texts, rows)
+        texts: dict[int, str] = {}
+        for row in self._tokens.missing(rows.tolist()):
+            case = self._cases[row]
+            assert case is not None
+            texts[row] = case.text
+        return rows, texts
+
+    def refresh_lexical(self) -> bool:
+        """Bring the case BM25 up to date with adds/deletes, copy-on-write: the new texts are read under the
+        shared lock, tokenized (new texts only) and the ranker rebuilt with no index lock held, then swapped in
+        under the exclusive lock. One refresh runs at a time; a caller that waited usually finds its changes
+        covered. Until then, new cases are found by dense search only and deleted ones are masked out of both
+        rankers. Returns whether a new ranker went in."""
+        with self._refresh_lock:
+            with self._lock.read():
+                if self._lexical_gen >= self._case_gen:
+                    return False
+                gen = self._case_gen
+                rows, texts = self._lexical_inputs()
+            ids = self._tokens.ids(rows.tolist(), lambda keys: [texts[k] for k in keys])
+            lexical = LexicalIndex.from_token_ids(ids, rows, self._tokens.vocab)
+            with self._lock.write():
+                if self._lexical_gen >= gen:
+                    return False
+                self._case_lexical, self._lexical_gen = lexical, gen
+            return True
 
     # ------------------------------------------------------------------------------------------ build
 
@@ -306,6 +363,11 @@ class SearchIndex:
         with self._lock.read():
             row = self._id_to_row.get(case_id)
             return None if row is None else self._cases[row]
+
+    def cases_where(self, predicate: Callable[[Case], bool]) -> list[Case]:
+        """The live cases for which `predicate` holds (read-only; e.g. erasure finds a customer's cases)."""
+        with self._lock.read():
+            return [c for c in self._cases if c is not None and predicate(c)]
 
     def stats(self) -> dict[str, Any]:
         """Small JSON-able summary for health / readiness endpoints."""
@@ -493,75 +555,99 @@ class SearchIndex:
 
         A case whose id exists replaces it; a near-duplicate (manifest dedup threshold) of an existing case
         keeps the newer of the two; ids deleted on request earlier are refused. With `persist` the index is
-        saved to its directory before returning (needs `path`).
+        saved to its directory before returning (needs `path`). `IndexHolder.add_cases` does the same in
+        chunks, with the update lock held per chunk only.
         """
         if persist and self.path is None:
             raise ArtifactError("this index has no directory yet: save(dir) it first or pass persist=False")
         report = AddReport()
-        if not cases:
-            report.version = self.version
-            return report
-        batch = list(cases)
+        prepared = self.prepare_adds(cases, report, vectors=vectors)
+        if prepared:
+            self.apply_adds(prepared.cases, prepared.vectors, report)
+            self.refresh_lexical()
+            if persist:
+                self.ensure_saved()
+        report.version = self.version
+        return report
+
+    def prepare_adds(
+        self, cases: Sequence[Case], report: AddReport, *, vectors: Matrix | None = None
+    ) -> PreparedAdds:
+        """Embed a batch and collapse its near-duplicates (into `report`); takes no lock. A case id given twice
+        keeps its last occurrence."""
+        last = {c.id: i for i, c in enumerate(cases)}
+        keep = sorted(last.values())
+        batch = [cases[i] for i in keep]
         if vectors is None:
-            vectors = self.embedder.encode([c.text for c in batch])
-        elif vectors.shape != (len(batch), self.manifest.dim):
-            raise InvalidInputError(f"vectors must have shape ({len(batch)}, {self.manifest.dim})")
-        threshold = self.manifest.options.get("dedup_threshold")
-        within = collapse_near_duplicates(batch, vectors, threshold=threshold)
-        for dropped, kept in within.dropped.items():
-            report.skipped_duplicates[dropped] = kept
+            vectors = self.embedder.encode([c.text for c in batch]) if batch else self._no_vectors()
+        elif vectors.shape != (len(cases), self.manifest.dim):
+            raise InvalidInputError(f"vectors must have shape ({len(cases)}, {self.manifest.dim})")
+        else:
+            vectors = vectors[keep]
+        within = collapse_near_duplicates(batch, vectors, threshold=self.manifest.options.get("dedup_threshold"))
+        report.skipped_duplicates.update(within.dropped)
+        kept = within.keep.tolist()
+        return PreparedAdds([batch[i] for i in kept], vectors[kept], self.manifest.embedder_id)
+
+    def _no_vectors(self) -> Matrix:
+        return np.zeros((0, self.manifest.dim), dtype=np.float32)
+
+    def apply_adds(self, cases: Sequence[Case], vectors: Matrix, report: AddReport) -> None:
+        """Insert embedded cases under the exclusive lock (no embedding, BM25 rebuild or save here: call
+        `refresh_lexical` and `ensure_saved` after) and journal what was taken."""
+        if vectors.shape != (len(cases), self.manifest.dim):
+            raise InvalidInputError(f"vectors must have shape ({len(cases)}, {self.manifest.dim})")
         with self._lock.write():
-            deleted = set(self.manifest.deleted_ids)
-            take: list[int] = []
-            retire: list[int] = []
-            for i in within.keep.tolist():
-                case = batch[i]
-                if case.id in deleted:
-                    report.refused_deleted.append(case.id)
-                    continue
-                if case.id in self._id_to_row:
-                    retire.append(self._id_to_row[case.id])
-                    report.replaced[case.id] = case.id
-                elif threshold is not None and self._alive.any():
-                    hits = self._case_store.search(vectors[i], 1, allowed=self._alive_excluding(retire))
-                    if len(hits.rows) and hits.scores[0] >= threshold:
-                        row = int(hits.rows[0])
-                        existing = self._cases[row]
-                        assert existing is not None
-                        if (existing.resolved_at or "") > (case.resolved_at or ""):
-                            report.skipped_duplicates[case.id] = existing.id
-                            continue
-                        retire.append(row)
-                        report.replaced[existing.id] = case.id
-                take.append(i)
-            if retire:
-                self._retire_rows(retire)
-            if take:
-                new_cases = [batch[i] for i in take]
-                rows = self._case_store.add(vectors[take])
-                self._cases.extend(new_cases)
-                self._alive = np.concatenate([self._alive, np.ones(len(rows), dtype=bool)])
-                for row, case in zip(rows.tolist(), new_cases, strict=True):
-                    self._id_to_row[case.id] = row
-                for name in CASE_FILTER_FIELDS:
-                    self._case_columns[name].extend(getattr(c, name) for c in new_cases)
-                report.added = [c.id for c in new_cases]
-            if take or retire:
-                self._rebuild_case_lexical()
-                self._touch()
+            self._check_open()
+            taken = self._insert(cases, vectors, report)
+            self._journalled("add", taken)
             report.version = self.version
         logger.info(
             "added cases",
-            extra={
-                "added": len(report.added),
-                "replaced": len(report.replaced),
-                "skipped": len(report.skipped_duplicates),
-                "version": report.version,
-            },
+            extra={"added": len(taken), "replaced": len(report.replaced), "version": report.version},
         )
-        if persist:
-            self.save()
-        return report
+
+    def _insert(self, cases: Sequence[Case], vectors: Matrix, report: AddReport) -> list[str]:
+        """Under the write lock: the add rules (replace same id, keep the newer near-duplicate, refuse
+        deleted ids). Returns the ids taken."""
+        threshold = self.manifest.options.get("dedup_threshold")
+        deleted = set(self.manifest.deleted_ids)
+        take: list[int] = []
+        retire: list[int] = []
+        for i, case in enumerate(cases):
+            if case.id in deleted:
+                report.refused_deleted.append(case.id)
+                continue
+            if case.id in self._id_to_row:
+                retire.append(self._id_to_row[case.id])
+                report.replaced[case.id] = case.id
+            elif threshold is not None and self._alive.any():
+                hits = self._case_store.search(vectors[i], 1, allowed=self._alive_excluding(retire))
+                if len(hits.rows) and hits.scores[0] >= threshold:
+                    row = int(hits.rows[0])
+                    existing = self._cases[row]
+                    assert existing is not None
+                    if (existing.resolved_at or "") > (case.resolved_at or ""):
+                        report.skipped_duplicates[case.id] = existing.id
+                        continue
+                    retire.append(row)
+                    report.replaced[existing.id] = case.id
+            take.append(i)
+        if retire:
+            self._retire_rows(retire)
+        new_cases = [cases[i] for i in take]
+        if take:
+            rows = self._case_store.add(vectors[take])
+            self._cases.extend(new_cases)
+            self._alive = np.concatenate([self._alive, np.ones(len(rows), dtype=bool)])
+            for row, case in zip(rows.tolist(), new_cases, strict=True):
+                self._id_to_row[case.id] = row
+            for name in CASE_FILTER_FIELDS:
+                self._case_columns[name].extend(getattr(c, name) for c in new_cases)
+            report.added.extend(c.id for c in new_cases)
+        if take or retire:
+            self._touch()
+        return [c.id for c in new_cases]
 
     def _alive_excluding(self, rows: Sequence[int]) -> Mask:
         if not rows:
@@ -571,7 +657,7 @@ class SearchIndex:
         return mask
 
     def _retire_rows(self, rows: Sequence[int]) -> None:
-        """Under the write lock: forget rows, erase their vectors; callers rebuild BM25 afterwards."""
+        """Under the write lock: forget rows, erase their vectors; BM25 masks them until `refresh_lexical`."""
         array = np.asarray(sorted(set(rows)), dtype=np.int64)
         for row in array.tolist():
             case = self._cases[row]
@@ -586,112 +672,256 @@ class SearchIndex:
     def delete_cases(self, case_ids: Iterable[str], *, persist: bool = True) -> list[str]:
         """Remove cases for good (privacy requests): never returned again by any ranker, erased from memory
         at once and from disk by the save that follows; the ids are remembered so that an add or a hot swap
-        cannot bring them back. Returns the ids that were present.
+        cannot bring them back. Returns the ids that were present; ids that are not change nothing (no
+        tombstone, no save).
         """
         if persist and self.path is None:
             raise ArtifactError("this index has no directory yet: save(dir) it first or pass persist=False")
-        ids = list(dict.fromkeys(str(i) for i in case_ids))
-        with self._lock.write():
-            present = [i for i in ids if i in self._id_to_row]
-            rows = [self._id_to_row[i] for i in present]
-            known = set(self.manifest.deleted_ids)
-            self.manifest.deleted_ids.extend(i for i in ids if i not in known)
-            if rows:
-                self._retire_rows(rows)
-                self._rebuild_case_lexical()
-            self.manifest.counts["deleted"] = self.manifest.counts.get("deleted", 0) + len(present)
-            if ids:
-                self._touch()
-        logger.info("deleted cases", extra={"requested": len(ids), "present": len(present)})
-        if persist:
-            self.save()
+        present = self.apply_deletes(case_ids)
+        if present:
+            self.refresh_lexical()
+            if persist:
+                self.ensure_saved()
         return present
 
+    def apply_deletes(self, case_ids: Iterable[str]) -> list[str]:
+        """Under the exclusive lock: retire and tombstone the ids present, journal them; no save."""
+        ids = list(dict.fromkeys(str(i) for i in case_ids))
+        with self._lock.write():
+            self._check_open()
+            present = [i for i in ids if i in self._id_to_row]
+            if present:
+                self._tombstone(present)
+                self._retire_rows([self._id_to_row[i] for i in present])
+                self.manifest.counts["deleted"] = self.manifest.counts.get("deleted", 0) + len(present)
+                self._journalled("delete", present)
+                self._touch()
+        logger.info("deleted cases", extra={"requested": len(ids), "present": len(present)})
+        return present
+
+    def _tombstone(self, case_ids: Iterable[str]) -> bool:
+        known = set(self.manifest.deleted_ids)
+        new = [i for i in dict.fromkeys(case_ids) if i not in known]
+        self.manifest.deleted_ids.extend(new)
+        return bool(new)
+
     def _touch(self) -> None:
+        self._case_gen += 1
         self.manifest.revision += 1
         self.manifest.updated_at = utc_now().isoformat()
         self.manifest.counts["cases"] = len(self._id_to_row)
 
+    def _journalled(self, op: Op, case_ids: Sequence[str]) -> None:
+        self._journal.record(op, case_ids)
+        self.manifest.journal_id, self.manifest.journal_seq = self._journal.journal_id, self._journal.seq
+
+    def _check_open(self) -> None:
+        if self._retired:
+            raise ArtifactError("this index was replaced by a swap; update the live index instead")
+
+    # ------------------------------------------------------------------------------------------ swaps
+
+    def journal_cursor(self, source: SearchIndex) -> int:
+        """Up to which sequence of `source`'s journal this index already holds: its own `journal_seq` when
+        both share a journal lineage (an older directory swapped back in), else 0 (a fresh build: replay all)."""
+        journal_id = source.manifest.journal_id
+        return self._journal.seq if journal_id is not None and journal_id == self._journal.journal_id else 0
+
+    def replay_from(self, source: SearchIndex, *, since: int) -> int:
+        """Apply the changes journalled on `source` after sequence `since` (adds read with their vectors from
+        `source`, deletions as tombstones even for ids this index lacks), in sequence order, plus every id
+        `source` keeps deleted. Returns the sequence covered (the `since` of the next call). The cases are
+        read under `source`'s shared lock and inserted under this index's exclusive lock; no save."""
+        with source._lock.read():
+            entries = source._journal.since(since)
+            covered, journal_id = source._journal.seq, source._journal.journal_id
+            adds = {e.case_id: source._id_to_row.get(e.case_id) for e in entries if e.op == "add"}
+            rows = {case_id: row for case_id, row in adds.items() if row is not None}
+            found = {case_id: source._cases[row] for case_id, row in rows.items()}
+            same_space = (source.manifest.embedder_id, source.manifest.dim) == (
+                self.manifest.embedder_id,
+                self.manifest.dim,
+            )
+            vectors = source._case_store.reconstruct(np.asarray(list(rows.values()), dtype=np.int64)) \
+                if same_space else None
+            deleted = list(source.manifest.deleted_ids)
+        cases = {case_id: case for case_id, case in found.items() if case is not None}
+        if vectors is None:  # another embedder: the vectors must be recomputed (no lock held)
+            texts = [case.text for case in cases.values()]
+            vectors = self.embedder.encode(texts) if texts else self._no_vectors()
+        vector_of = dict(zip(cases, vectors, strict=True))
+        report = AddReport()
+        with self._lock.write():
+            self._check_open()
+            changed = False
+            i = 0
+            while i < len(entries):  # runs of adds are inserted together, deletions in between keep order
+                j = i
+                while j < len(entries) and entries[j].op == entries[i].op:
+                    j += 1
+                run = [e.case_id for e in entries[i:j]]
+                if entries[i].op == "add":
+                    batch = [cases[c] for c in run if c in cases]
+                    if batch:
+                        before = self.manifest.revision
+                        self._insert(batch, np.stack([vector_of[c.id] for c in batch]), report)
+                        changed |= self.manifest.revision != before
+                else:
+                    gone = [c for c in run if c in self._id_to_row]
+                    changed |= self._tombstone(run)
+                    if gone:
+                        self._retire_rows([self._id_to_row[c] for c in gone])
+                        changed = True
+                i = j
+            changed |= self._tombstone(deleted)
+            legacy_gone = [c for c in deleted if c in self._id_to_row]
+            if legacy_gone:
+                self._retire_rows([self._id_to_row[c] for c in legacy_gone])
+            if journal_id is not None and (entries or self._journal.journal_id != journal_id):
+                self._journal.adopt(entries, journal_id=journal_id, seq=covered)
+                self.manifest.journal_id, self.manifest.journal_seq = journal_id, self._journal.seq
+                changed = True
+            if changed or legacy_gone:
+                self._touch()
+        if entries:
+            logger.info(
+                "replayed journal",
+                extra={"entries": len(entries), "added": len(report.added), "since": since, "to": covered},
+            )
+        return covered
+
+    @contextlib.contextmanager
+    def handover(self, *, hold_saves: bool) -> Iterator[None]:
+        """A successor takes over inside the block; when it ends without an error this index is retired: it
+        refuses updates and never saves again, since its changes now live in the successor. With `hold_saves`
+        (the successor saves into this index's directory) no save of this index runs meanwhile."""
+        with self._save_lock if hold_saves else contextlib.nullcontext():
+            yield
+            with self._lock.write():
+                self._retired = True
+
+    @property
+    def retired(self) -> bool:
+        return self._retired
+
     def compact(self) -> None:
         """Drop deleted rows for good: rebuild the case vector store and tables with live rows only."""
-        with self._lock.write():
+        with self._refresh_lock, self._lock.write():
             if self._alive.all():
                 return
             keep = np.flatnonzero(self._alive).astype(np.int64)
             self._case_store = self._case_store.compacted(keep)
             self.manifest.case_index = self._case_store.spec
             self._cases = [self._cases[r] for r in keep.tolist()]
+            self._tokens.renumber(keep.tolist())
             self._reindex_cases()
             logger.info("compacted case index", extra={"rows": len(keep)})
 
     # ------------------------------------------------------------------------------------------ disk
 
+    def ensure_saved(self) -> None:
+        """Persist to `path` unless the saved revision is current already (a concurrent save of a later
+        revision covers this one) or the index was retired (its successor saved its changes)."""
+        with self._save_lock:
+            if self._retired or (self.path is not None and self._saved_revision == self.manifest.revision):
+                return
+            self._save_locked(self.path)
+
     def save(self, directory: Path | None = None) -> Path:
         """Persist to `directory` (default: where it was loaded from / last saved). Crash-safe: data files
         are named by revision and the manifest is replaced last; stale files are removed after it.
         """
-        target = Path(directory) if directory is not None else self.path
+        with self._save_lock:
+            if self._retired:
+                raise ArtifactError("this index was replaced by a swap; save the live index instead")
+            return self._save_locked(Path(directory) if directory is not None else self.path)
+
+    def _save_locked(self, target: Path | None) -> Path:
         if target is None:
             raise ArtifactError("no directory to save the index to")
-        with self._save_lock:
-            if target.exists() and (target / "manifest.json").exists():
-                on_disk = read_manifest(target)
-                if on_disk.version != self.manifest.version:
-                    raise ArtifactError(
-                        f"{target} holds another index build ({on_disk.version}); "
-                        "save into an empty directory"
-                    )
-            deleted = int((~self._alive).sum())
-            if deleted and (
-                self._case_store.spec.kind == "flat" or deleted >= COMPACT_FRACTION * len(self._alive)
-            ):
-                self.compact()
-            target.mkdir(parents=True, exist_ok=True)
-            with self._lock.read():
-                manifest = Manifest.from_dict(self.manifest.to_dict())
-                rev = manifest.revision
-                files = {
-                    "case_vectors": f"cases-r{rev}.faiss",
-                    "case_docs": f"cases-r{rev}.jsonl",
-                    "passage_vectors": "passages.faiss",
-                    "passage_docs": "passages.jsonl",
-                    "articles": "articles.jsonl",
-                }
-                self._case_store.save(target / files["case_vectors"])
-                atomic_write_jsonl(
-                    target / files["case_docs"], (c.to_dict() if c is not None else None for c in self._cases)
+        ours = target == self.path
+        if target.exists() and (target / "manifest.json").exists():
+            on_disk = read_manifest(target)
+            if on_disk.version != self.manifest.version:
+                raise ArtifactError(
+                    f"{target} holds another index build ({on_disk.version}); save into an empty directory"
                 )
-                if target != self.path or not (target / files["passage_vectors"]).exists():
-                    self._passage_store.save(target / files["passage_vectors"])
-                    atomic_write_jsonl(target / files["passage_docs"], (p.to_dict() for p in self._passages))
-                    atomic_write_jsonl(
-                        target / files["articles"], (a.to_dict() for a in self._articles.values())
-                    )
-                manifest.files = files
-                write_manifest(target, manifest)
-                self.manifest.files = files
-            for stale in target.iterdir():
-                if stale.name.startswith("cases-r") and stale.name not in files.values():
-                    stale.unlink(missing_ok=True)
-            self.path = target
-            self._saved_revision = rev
+            if on_disk.revision >= self.manifest.revision and not (
+                ours and on_disk.revision == self._saved_revision
+            ):  # another object of this build saved there (a swap to the same directory): never reuse names
+                with self._lock.write():
+                    self.manifest.revision = on_disk.revision + 1
+        deleted = int((~self._alive).sum())
+        if deleted and deleted >= COMPACT_FRACTION * len(self._alive):
+            self.compact()
+        target.mkdir(parents=True, exist_ok=True)
+        with self._lock.read():  # a consistent snapshot, copied quickly; the files are written after
+            manifest = Manifest.from_dict(self.manifest.to_dict())
+            rev = manifest.revision
+            case_vectors = self._case_store.to_bytes()
+            cases = list(self._cases)
+            journal = list(self._journal)
+        files = {
+            "case_vectors": f"cases-r{rev}.faiss",
+            "case_docs": f"cases-r{rev}.jsonl",
+            "passage_vectors": "passages.faiss",
+            "passage_docs": "passages.jsonl",
+            "articles": "articles.jsonl",
+        }
+        if journal:
+            files["journal"] = f"journal-r{rev}.jsonl"
+            atomic_write_jsonl(target / files["journal"], (e.to_dict() for e in journal))
+        with atomic_path(target / files["case_vectors"]) as tmp, tmp.open("wb") as handle:
+            case_vectors.tofile(handle)
+        atomic_write_jsonl(target / files["case_docs"], (c.to_dict() if c is not None else None for c in cases))
+        if not ours or not (target / files["passage_vectors"]).exists():  # passages never change after build
+            self._passage_store.save(target / files["passage_vectors"])
+            atomic_write_jsonl(target / files["passage_docs"], (p.to_dict() for p in self._passages))
+            atomic_write_jsonl(target / files["articles"], (a.to_dict() for a in self._articles.values()))
+        manifest.files = files
+        write_manifest(target, manifest)
+        self.manifest.files = files
+        for stale in target.iterdir():
+            if stale.name.startswith(("cases-r", "journal-r")) and stale.name not in files.values():
+                stale.unlink(missing_ok=True)
+        self.path = target
+        self._saved_revision = rev
         logger.info("saved index", extra={"path": str(target), "version": manifest.full_version})
         return target
 
     @classmethod
     def load(cls, directory: Path, *, embedder: Embedder) -> SearchIndex:
-        """Open a saved index; ArtifactMismatchError if it was built with another embedder (id or dim)."""
+        """Open a saved index; ArtifactMismatchError if it was built with another embedder (id or dim).
+
+        A concurrent save may remove the files of the revision this load started to read (once its new
+        manifest is committed): the load then starts over from the newer manifest, so it sees one whole
+        revision, never a half-replaced one.
+        """
         directory = Path(directory)
-        manifest = read_manifest(directory)
+        for attempt in range(1, LOAD_ATTEMPTS + 1):
+            manifest = read_manifest(directory)
+            try:
+                return cls._load_revision(directory, manifest, embedder)
+            except ArtifactError:
+                latest = read_manifest(directory)
+                if attempt == LOAD_ATTEMPTS or latest.full_version == manifest.full_version:
+                    raise
+                logger.info("index changed while loading, retrying", extra={"revision": latest.revision})
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _load_revision(cls, directory: Path, manifest: Manifest, embedder: Embedder) -> SearchIndex:
         manifest.check_embedder(embedder, where=f"index at {directory}")
         files = manifest.files
         try:
             case_rows = read_jsonl(directory / files["case_docs"])
             passage_rows = read_jsonl(directory / files["passage_docs"])
             article_rows = read_jsonl(directory / files["articles"])
+            journal_rows = read_jsonl(directory / files["journal"]) if "journal" in files else []
             cases: list[Case | None] = [Case.from_dict(r) if r is not None else None for r in case_rows]
             passages = [Passage.from_dict(r) for r in passage_rows]
             articles = {a.id: a for a in (Article.from_dict(r) for r in article_rows)}
+            journal = Journal(manifest.journal_id, manifest.journal_seq, (Entry.from_dict(r) for r in journal_rows))
         except (KeyError, TypeError, ValueError) as exc:
             raise ArtifactError(f"index at {directory} is incomplete or corrupt: {exc!r}") from exc
         case_store = DenseIndex.load(
@@ -712,6 +942,7 @@ class SearchIndex:
             passages=passages,
             passage_store=passage_store,
             path=directory,
+            journal=journal,
         )
         logger.info("loaded index", extra={"path": str(directory), "version": index.version})
         return index
