@@ -20,15 +20,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert
 
 from bench.common import REPO_ROOT, percentiles
 from models.pii import Redactor
 from service.records import RouteRecord, SuggestionRecord, SuggestionSources, TicketSeen
+from service.store import db
 from service.store.repository import FeedbackStore, NewFeedback
 from service.store.tables import FeedbackEventRow
 
@@ -123,18 +123,8 @@ def main() -> None:
         results += bench_backend("sqlite (WAL, synchronous=FULL)", f"sqlite:///{Path(tmp) / 'bench.db'}", threads,
                                  args.seconds)
     if args.postgres_url.lower() != "none":
-        schema = f"dm_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.postgres_url)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            sep = "&" if "?" in args.postgres_url else "?"
-            results += bench_backend("postgresql", f"{args.postgres_url}{sep}options="
-                                     f"{quote(f'-csearch_path={schema}')}", threads, args.seconds)
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with db.scratch_schema(args.postgres_url, prefix="dm_bench") as url:
+            results += bench_backend("postgresql", url, threads, args.seconds)
     table = Table(title="feedback writes (one committed transaction per event)")
     for column in ("backend", "threads", "deskmate /s", "p50 ms", "p99 ms", "bare insert /s", "ratio"):
         table.add_column(column)

@@ -18,8 +18,11 @@ from models.data import FieldMapping
 from models.embedding.base import Embedder
 from models.errors import DeskmateError
 from models.registry import ModelRegistry
+from scripts.erase import erase_command
 from scripts.feedback import db_upgrade_command, export_feedback_command
 from scripts.keys import app as keys_app
+from scripts.labels import new_label_report
+from scripts.redact import redact_existing_command
 from service.components import build_embedder
 from service.logging import configure_logging
 from service.settings import REPO_ROOT, Settings
@@ -220,14 +223,26 @@ def build_index_command(
     tenant_field: Annotated[str, typer.Option(help="Tenant/brand field used by filters.")] = "tenant",
     index_type: Annotated[str, typer.Option(help="auto, flat, hnsw or ivf.")] = "auto",
     dedup_threshold: Annotated[float, typer.Option(help="Collapse cases more similar than this (1 = off).")] = 0.95,
+    redact: Annotated[bool, typer.Option(
+        help="Redact personal data in cases (text, resolution, metadata, names in metadata; ids holding personal "
+             "data become keyed hashes) before embedding; recorded in the manifest. --no-redact only for data "
+             "that holds none.")] = True,
+    redact_articles: Annotated[bool, typer.Option(
+        help="Also redact articles (off: the knowledge base is our own text, its contact details are meant to be "
+             "shown).")] = False,
 ) -> None:
     """Embed cases and articles into a FAISS + BM25 index directory with a manifest."""
     from index.build import build_index
+    from service.privacy import build_case_redactor
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
     try:
+        privacy = build_case_redactor(settings, articles=redact_articles) if redact or redact_articles else None
         manifest = build_index(
+            redact_case=privacy if privacy is not None and redact else None,
+            redact_article=privacy.article if privacy is not None and redact_articles else None,
+            redaction=privacy.info() if privacy is not None else None,
             cases_path=cases, articles_path=articles, out_dir=out, embedder=_embedder(settings), id_field=id_field,
             case_text_field=text_field, subject_field=subject_field, body_field=body_field,
             resolution_field=resolution_field, topic_field=topic_field, tenant_field=tenant_field,
@@ -238,7 +253,8 @@ def build_index_command(
     console.print(_summary_table(f"index written to {out}", {
         "version": manifest.version, "cases": manifest.counts.get("cases", 0),
         "articles": manifest.counts.get("articles", 0), "passages": manifest.counts.get("passages", 0),
-        "index type": manifest.case_index.kind, "embedder": manifest.embedder_id}))
+        "index type": manifest.case_index.kind, "embedder": manifest.embedder_id,
+        "redacted": "yes" if manifest.options.get("redaction") else "NO"}))
 
 
 @app.command()
@@ -289,8 +305,11 @@ def serve(
     settings = Settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
     _bootstrap_onnx_export(settings)
+    # Past limit_concurrency connections and requests in progress, uvicorn answers 503 at once; idle keep-alive
+    # connections close after keep_alive_seconds (slow request bodies: DESKMATE_API__BODY_TIMEOUT_SECONDS, 408).
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_config=None, access_log=False)
+                log_config=None, access_log=False, limit_concurrency=settings.api.limit_concurrency,
+                timeout_keep_alive=settings.api.keep_alive_seconds)
 
 
 @app.command()
@@ -387,18 +406,20 @@ def _ensure_demo_index(settings: Settings, embedder: Embedder, *, rebuild: bool)
     from index.build import build_index
     from models.atomic import atomic_write_json
     from models.training import file_sha256
+    from service.privacy import build_case_redactor
 
     index_dir = settings.resolved_index_dir
     marker = index_dir.parent / f"{index_dir.name}.source.json"
+    privacy = build_case_redactor(settings)  # the demo tickets hold (made-up) emails, phones and names
     source = {"tickets": file_sha256(DEMO_TICKETS), "articles": file_sha256(DEMO_ARTICLES),
-              "embedder": embedder.model_id}
+              "embedder": embedder.model_id, "redaction": privacy.info()}
     fresh = marker.is_file() and (index_dir / "manifest.json").is_file() and json.loads(marker.read_text()) == source
     if fresh and not rebuild:
         console.print(f"reusing the demo index in {index_dir}")
         return
     console.print(f"building the demo index into {index_dir} (first run only)…")
     build_index(cases_path=DEMO_TICKETS, articles_path=DEMO_ARTICLES, out_dir=index_dir, embedder=embedder,
-                overwrite=True, show_progress=True)
+                overwrite=True, show_progress=True, redact_case=privacy, redaction=privacy.info())
     atomic_write_json(marker, source)
 
 
@@ -486,7 +507,9 @@ def generate_demo_data(
 
 
 app.command("export-feedback")(export_feedback_command)
+app.command("erase")(erase_command)
 app.command("db-upgrade")(db_upgrade_command)
+app.command("redact-existing")(redact_existing_command)
 app.add_typer(keys_app, name="keys")
 
 
@@ -641,7 +664,8 @@ def rollback(
 
 @app.command()
 def models(models_dir: ModelsDirOpt = None) -> None:
-    """List registered model versions with their metrics; marks the active one and the rollback target."""
+    """List registered model versions with their metrics; marks the active one and the rollback target; lists the
+    labels requests brought as new (`new_label: true`) and whether the active model and policy know them now."""
     from models.retraining import read_report
 
     settings = Settings()
@@ -666,7 +690,23 @@ def models(models_dir: ModelsDirOpt = None) -> None:
     console.print(table)
     if registry.active_version() is None and active_dir is not None:
         console.print(f"no version promoted yet; the service serves the legacy directory {active_dir}")
-    typer.echo(json.dumps({"active": registry.active_version(), "versions": [v.version for v in versions]}))
+    try:  # labels that requests brought as new (`new_label: true`), from the feedback store
+        labels: list[dict[str, Any]] | None = new_label_report(settings=settings,
+                                                               active_dir=settings.model_dir or active_dir)
+    except DeskmateError as exc:
+        console.print(f"[yellow]note:[/yellow] new labels not listed: {escape(str(exc))}")
+        labels = None
+    if labels:
+        label_table = Table(title="new labels (accepted with new_label: true)")
+        for column in ("kind", "label", "uses", "sources", "last seen", "known now"):
+            label_table.add_column(column, justify="right" if column == "uses" else "left")
+        for row in labels:
+            known = {True: "yes", False: "no", None: "?"}[row["known_now"]]
+            label_table.add_row(row["kind"], escape(row["label"]), str(row["uses"]), ", ".join(row["sources"]),
+                                row["last_seen"], known)
+        console.print(label_table)
+    typer.echo(json.dumps({"active": registry.active_version(), "versions": [v.version for v in versions],
+                           "new_labels": labels}))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ app = typer.Typer(help="API keys: each endpoint but /healthz and /readyz needs o
 
 
 def _row(key: ApiKey) -> dict[str, object]:
-    return {"key_id": key.key_id, "name": key.name, "scopes": list(key.scopes),
+    return {"key_id": key.key_id, "name": key.name, "scopes": list(key.scopes), "tenant": key.tenant,
             "created_at": key.created_at.isoformat(timespec="seconds"),
             "revoked_at": key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else None}
 
@@ -34,16 +34,20 @@ def _fail(exc: Exception) -> typer.Exit:
 def create_command(
     name: Annotated[str, typer.Option(help="Who or what uses the key (logged with each request).")],
     scope: Annotated[list[str], typer.Option(help=f"A scope, repeatable: {', '.join(SCOPES)}.")],
+    tenant: Annotated[str | None, typer.Option(
+        help="Bind the key to this tenant: it reads and writes that tenant's tickets and cases only. "
+             "Default: none (any tenant, single-tenant use).")] = None,
 ) -> None:
     """Make a key; it is printed once (stdout) and only its SHA-256 is stored."""
     store = open_store(Settings())
     try:
-        key, secret = create_key(store, name=name, scopes=scope)
+        key, secret = create_key(store, name=name, scopes=scope, tenant=tenant)
     except DeskmateError as exc:
         raise _fail(exc) from exc
     finally:
         store.close()
-    console.print(f"created key {key.key_id} ({key.name}) with scopes {', '.join(key.scopes)}; "
+    bound = f" for tenant {key.tenant}" if key.tenant else ""
+    console.print(f"created key {key.key_id} ({key.name}) with scopes {', '.join(key.scopes)}{bound}; "
                   "store it now, it is not shown again")
     typer.echo(secret)
 

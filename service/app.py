@@ -18,12 +18,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from models.errors import DeskmateError
 from service import components
 from service.batching import PipelineBatcher
+from service.docs import TAGS, install_docs
 from service.errors import error_response, install_error_handlers
 from service.pipeline import Engine
 from service.reload import watch_model
-from service.routers import feedback, health, model_admin, retrieval, route, suggest
+from service.routers import feedback, health, model_admin, privacy, retrieval, route, suggest
 from service.settings import Settings
 from service.state import ServiceState
+from service.store.erasure import ServiceLock
 from service.store.errors import StoreError
 from service.store.keys import KeyChecker
 from service.store.recorder import RouteRecorder
@@ -41,19 +43,28 @@ class BodyTooLarge(Exception):
     """The request body passed the limit while it was being received."""
 
 
-class RequestContextMiddleware:
-    """Request id (`x-request-id`, echoed or made up), the body size limit (413), one JSON log line per request.
+class BodyTimeout(Exception):
+    """The client did not send the whole request body in time."""
 
-    The limit holds for bodies sent without Content-Length too (chunked): the bytes actually received are
-    counted, and once they pass the limit the app's reading stops and the answer is a 413.
+
+class RequestContextMiddleware:
+    """Request id (`x-request-id`, echoed or made up), the body's limits, one JSON log line per request.
+
+    Size (413): the limit holds for bodies sent without Content-Length too (chunked): the bytes actually received
+    are counted, and once they pass the limit the app's reading stops and the answer is a 413.
+
+    Time (408): the whole body must arrive within `body_timeout` seconds of the request's start; a client that
+    trickles it or stops sending gets 408 with `connection: close`, so the server frees the connection. Once the
+    body is complete, `receive` is passed through untimed (a streaming answer waits on it for a disconnect).
 
     Plain ASGI rather than `@app.middleware("http")`: Starlette's BaseHTTPMiddleware runs every request through
     an extra task and memory streams, which took about half of the event loop's time per request under load.
     """
 
-    def __init__(self, app: ASGIApp, *, max_request_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_request_bytes: int, body_timeout: float = 0.0) -> None:
         self.app = app
         self.max_request_bytes = max_request_bytes
+        self.body_timeout = body_timeout  # seconds; 0 = no limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,41 +74,58 @@ class RequestContextMiddleware:
         request_id = headers.get("x-request-id") or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
+        deadline = anyio.current_time() + self.body_timeout if self.body_timeout > 0 else None
         status = 500
         received = 0
-        too_large = False
+        body_done = False
+        refused: tuple[int, str, str] | None = None  # the answer that replaces the app's: status, code, message
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if too_large:  # the app's answer to a cut-off body is replaced by the 413 below
+            nonlocal status, response_started
+            if refused is not None:  # the app's answer to a cut-off body is replaced by the 413/408 below
                 return
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 MutableHeaders(scope=message)["x-request-id"] = request_id
             await send(message)
 
         async def limited_receive() -> Message:
-            nonlocal received, too_large
-            message = await receive()
+            nonlocal received, body_done, refused
+            if body_done or deadline is None:
+                message = await receive()
+            else:
+                try:
+                    with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
+                        message = await receive()
+                except TimeoutError:
+                    refused = (408, "request_timeout", f"the request body did not arrive within {self.body_timeout:g}"
+                               f" s (received {received} bytes); send it at once")
+                    raise BodyTimeout from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                body_done = not message.get("more_body", False)
                 if received > self.max_request_bytes:
-                    too_large = True
+                    refused = (413, "payload_too_large",
+                               f"request body is over {received} bytes; the limit is {self.max_request_bytes}")
                     raise BodyTooLarge
             return message
 
         length = headers.get("content-length")
         try:
             if length is not None and length.isdigit() and int(length) > self.max_request_bytes:
-                too_large = True
+                refused = (413, "payload_too_large",
+                           f"request body is {length} bytes; the limit is {self.max_request_bytes}")
             else:
-                with contextlib.suppress(BodyTooLarge):
+                with contextlib.suppress(BodyTooLarge, BodyTimeout):
                     await self.app(scope, limited_receive, send_with_id)
-            if too_large:
-                too_large = False  # let the 413 itself through
-                size = f"{length} bytes" if length is not None and length.isdigit() else f"over {received} bytes"
-                response = error_response(Request(scope), 413, "payload_too_large",
-                                          f"request body is {size}; the limit is {self.max_request_bytes}")
+            if refused is not None and not response_started:
+                code, error, message = refused
+                refused = None  # let the refusal itself through
+                # 408 closes the connection: the rest of the body may still come, or never
+                extra = {"connection": "close"} if code == 408 else None
+                response = error_response(Request(scope), code, error, message, headers=extra)
                 await response(scope, receive, send_with_id)
         finally:
             logger.info("request", extra={"method": scope["method"], "path": scope["path"], "status": status,
@@ -124,7 +152,9 @@ async def load_components(state: ServiceState, engine: Engine | None) -> None:
     if state.engine is not None and not state.index.ready:
         await anyio.to_thread.run_sync(components.open_index, settings, state.index, state.engine.embedder)
     try:
-        state.store = await anyio.to_thread.run_sync(components.open_store, settings)
+        # The redactor and id guard first: without them nothing may be stored or indexed (503 with the reason).
+        state.privacy = privacy = await anyio.to_thread.run_sync(components.build_privacy, settings)
+        state.store = await anyio.to_thread.run_sync(lambda: components.open_store(settings, privacy=privacy))
     except (StoreError, DeskmateError) as exc:
         # Loud, and visible in /readyz: routing still works, the feedback endpoints answer 503.
         state.store_reason = str(exc)
@@ -134,6 +164,11 @@ async def load_components(state: ServiceState, engine: Engine | None) -> None:
         state.recorder = RouteRecorder(state.store)
         state.keys = KeyChecker(state.store, cache_seconds=settings.auth.cache_seconds)
         logger.info("store ready", extra={"backend": state.store.backend})
+    # After the store: with PostgreSQL the buckets live in its (migrated) rate_buckets table.
+    state.rate_limiter = components.build_rate_limiter(settings)
+    if state.rate_limiter is not None:
+        await state.rate_limiter.open()
+        logger.info("rate limits on", extra={"backend": state.rate_limiter.backend})
     # Also without an engine: a model reload can bring one later, and the pipeline does not depend on it.
     state.pipeline = await anyio.to_thread.run_sync(lambda: components.build_pipeline(
         settings, index=state.index, suggestions=state.store, suggestions_reason=state.store_reason,
@@ -141,6 +176,8 @@ async def load_components(state: ServiceState, engine: Engine | None) -> None:
 
 
 async def close_components(state: ServiceState) -> None:
+    if state.rate_limiter is not None:
+        await state.rate_limiter.close()
     if state.recorder is not None:
         await anyio.to_thread.run_sync(state.recorder.close)
     if state.store is not None:
@@ -154,6 +191,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Held (shared) while the service runs: `deskmate erase` then refuses to edit the index this process holds.
+        running = ServiceLock(settings.data_dir)
+        if not running.acquire(exclusive=False):
+            logger.warning("`deskmate erase` is running on this data directory; the index may change under it")
         await load_components(state, engine)
         try:
             async with anyio.create_task_group() as tasks:  # hot reload, request batching
@@ -169,12 +210,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         finally:
             state.batcher = None
             await close_components(state)
+            running.release()
 
-    app = FastAPI(title="Deskmate", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # Docs pages come from service/docs.py (packaged assets, no CDN), not FastAPI's defaults.
+    app = FastAPI(title="Deskmate", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None, openapi_url="/openapi.json" if settings.api.docs else None, openapi_tags=TAGS)
     app.state.deskmate = state
     install_error_handlers(app)
+    install_docs(app)
 
-    app.add_middleware(RequestContextMiddleware, max_request_bytes=settings.api.max_request_bytes)
+    app.add_middleware(RequestContextMiddleware, max_request_bytes=settings.api.max_request_bytes,
+                       body_timeout=settings.api.body_timeout_seconds)
 
     app.include_router(health.router)
     app.include_router(route.router)
@@ -182,4 +228,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(suggest.router)
     app.include_router(model_admin.router)
     app.include_router(feedback.router)
+    app.include_router(privacy.router)
     return app

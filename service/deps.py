@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from index.holder import IndexHolder
 from service.errors import ApiError
 from service.pipeline import Engine, Pipeline
+from service.ratelimit import enforce_rate_limit
 from service.settings import Settings
 from service.state import ServiceState, state_of
 from service.store.repository import FeedbackStore
@@ -84,10 +85,11 @@ def require_scope(scope: str) -> Callable[..., Awaitable[None]]:
     """A dependency that lets a request through only with a key that holds `scope` (see service/store/keys.py).
 
     No or unknown key: 401; a key without the scope: 403; a key in the query string: 401 (keys leak from URLs
-    into logs). The key's name (never the key) goes into the request log line.
+    into logs); the key's bucket for `scope` empty: 429 (service/ratelimit/). The key's name (never the key)
+    goes into the request log line.
     """
 
-    async def check(request: Request, state: StateDep,
+    async def check(request: Request, response: Response, state: StateDep,
                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
         if state.settings.auth.disabled:
             return
@@ -112,6 +114,8 @@ def require_scope(scope: str) -> Callable[..., Awaitable[None]]:
         request_state["principal"] = principal
         if scope not in principal.scopes:
             raise ApiError(403, "forbidden", f"this key (name {principal.name!r}) lacks the {scope!r} scope")
+        # Token bucket of this key for this scope (service/ratelimit/): 429 with Retry-After when empty.
+        await enforce_rate_limit(request, response, state.rate_limiter, principal.key_id, scope)
 
     return check
 

@@ -34,6 +34,7 @@ from models.text import ticket_text
 from models.urgency import Signal, UrgencySignals
 from service.ids import new_id
 from service.records import (
+    OwnershipConflict,
     RouteRecord,
     RouteSink,
     SuggestionRecord,
@@ -55,6 +56,12 @@ class TicketInput:
     language: str | None = None
     tier: str | None = None
     customer_name: str | None = None
+    tenant: str | None = None  # the tenant of the request's key (None: any); the recorded ticket carries it
+    key_id: str | None = None  # the request's API key id, recorded with the ticket
+    customer_id: str | None = None  # the desk's customer id; stored only as a keyed hash (erasure by customer)
+    # Subject and body as one plain text, when the HTTP edge already stripped (and maybe cut) them; else derived.
+    text: str | None = None
+    warnings: tuple[str, ...] = ()  # e.g. the text was cut to the size limit; carried into every result
 
 
 @dataclass(slots=True)
@@ -86,6 +93,7 @@ class RouteResult:
     model_version: str
     vector: Matrix = field(default_factory=lambda: np.zeros((1, 0), dtype=np.float32))  # (1, dim) ticket embedding
     timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0))
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +118,7 @@ class SuggestInput:
 class SimilarResult:
     search: SearchResults
     timings: dict[str, float]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -137,7 +146,7 @@ def check_urgency_labels(model: RoutingModel, policy: RoutingPolicy, model_dir: 
 
 def clean_text(ticket: TicketInput, position: int | None = None) -> str:
     """Subject and body as one plain text; refuses a ticket with none left after removing HTML."""
-    text = ticket_text(ticket.subject, ticket.body)
+    text = ticket.text if ticket.text is not None else ticket_text(ticket.subject, ticket.body)
     if not text:
         where = "ticket" if position is None else f"ticket {position}"
         raise EmptyTextError(f"{where} has no text: subject and body are empty after removing HTML")
@@ -225,7 +234,7 @@ class Engine:
                 urgency=UrgencyDecision(decision.urgency, model_urgency, urgency_conf, urgency.signals),
                 decision=decision, needs_human_triage=abstained, reason=prediction.abstain_reason,
                 language=language, language_source=source, model_version=self.model.version,
-                vector=vectors[row:row + 1],
+                vector=vectors[row:row + 1], warnings=list(ticket.warnings),
             ))
         done = time.perf_counter()
         per = 1000.0 / len(tickets)
@@ -277,7 +286,9 @@ def route_record(result: RouteResult, ticket: TicketInput, *, ticket_id: str,
                  suggestion_id: str | None = None) -> RouteRecord:
     return RouteRecord(
         ticket=TicketSeen(ticket_id=ticket_id, subject=ticket.subject, body=ticket.body, channel=ticket.channel,
-                          language=result.language.code, customer_name=ticket.customer_name),
+                          language=result.language.code, customer_name=ticket.customer_name,
+                          tenant=ticket.tenant, key_id=ticket.key_id, key_tenant=ticket.tenant,
+                          customer_id=ticket.customer_id),
         topic=result.topic.label, topic_confidence=float(result.topic.confidence),
         alternatives=tuple(a.label for a in result.topic.alternatives), urgency=result.decision.urgency,
         queue=result.decision.queue, priority=str(result.decision.priority),
@@ -407,8 +418,9 @@ class Pipeline:
         started = time.perf_counter()
         results = search_snapshot(index, clean_text(job.ticket), vector, job.query)
         search_ms = (time.perf_counter() - started) * 1000
-        return SimilarResult(results, {"embed_ms": round(embed_ms, 3), "search_ms": round(search_ms, 3),
-                                       "total_ms": round(embed_ms + search_ms, 3)})
+        timings = {"embed_ms": round(embed_ms, 3), "search_ms": round(search_ms, 3),
+                   "total_ms": round(embed_ms + search_ms, 3)}
+        return SimilarResult(results, timings, warnings=list(job.ticket.warnings))
 
     def retrieve(self, route: RouteResult, inp: SuggestInput) -> tuple[SearchResults | None, DraftRequest, list[str]]:
         """Search, then read the sources, on ONE index snapshot (a swap in between cannot mix two versions)."""
@@ -440,7 +452,7 @@ class Pipeline:
         started = time.perf_counter()
         search, request, warnings = self.retrieve(route, job.inp)
         suggestion = Suggestion(suggestion_id=new_id("sug_"), ticket=job.inp.ticket, route=route, search=search,
-                                request=request, warnings=warnings,
+                                request=request, warnings=[*route.warnings, *warnings],
                                 timings={"route_ms": route.timings.total_ms,
                                          "retrieve_ms": round((time.perf_counter() - started) * 1000, 3)})
         if job.draft:
@@ -479,6 +491,9 @@ class Pipeline:
             return
         try:
             self.suggestions.record_suggestion(suggestion_record(suggestion))
+        except OwnershipConflict:
+            suggestion.warnings.append(f"suggestion was not stored: ticket id {suggestion.ticket.id!r} is taken by "
+                                       "another tenant; feedback on it will fail")
         except Exception as exc:  # the store's failure must not lose the answer; it is logged and flagged
             logger.error("could not store suggestion", extra={"error": str(exc),
                                                               "suggestion_id": suggestion.suggestion_id})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,27 @@ class TicketSeen:
     tenant: str | None = None
     # The customer's name from the request: redacted wherever it appears, even when NER is off.
     customer_name: str | None = None
+    # The API key that sent it (its id, never the secret) and the tenant that key is bound to (None: any tenant).
+    # A key bound to a tenant may not overwrite a ticket of another tenant (`OwnershipConflict`).
+    key_id: str | None = None
+    key_tenant: str | None = None
+    # The desk's customer id, in memory only: the store keeps its keyed hash (`tickets.customer_ref`) for erasure.
+    customer_id: str | None = None
+
+
+class OwnershipConflict(Exception):
+    """A sink refused to overwrite a ticket that another tenant stored under the same id."""
+
+
+LabelKind = Literal["topic", "urgency", "queue"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewLabel:
+    """A label the live model or routing policy did not know, accepted because the request said `new_label`."""
+
+    kind: LabelKind
+    label: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from service.schemas import Channel, RequestModel
 
 Action = Literal["accepted", "edited", "rejected"]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: Any) -> Any:
+    """Refuse what pydantic would otherwise read as a date (a Unix timestamp such as `0.5`): the schema says ISO."""
+    if isinstance(value, str) and not _ISO_DATE.match(value):
+        raise ValueError("expected an ISO 8601 date or datetime, e.g. 2026-11-01 or 2026-11-01T08:00:00Z")
+    return value
+
+
+# A query date: ISO 8601 date or datetime only.
+IsoDateTime = Annotated[datetime | date, BeforeValidator(_iso_only)]
+NEW_LABEL_DOC = ("True: a topic or queue the live model and routing policy do not know is meant; it is accepted "
+                 "and recorded as new. Otherwise an unknown label is refused (422 unknown_label, with the "
+                 "allowed values). Urgency levels are never new.")
+
+
+class CorrectionOut(BaseModel):
+    topic: str | None
+    urgency: str | None
+    queue: str | None
 
 
 class CorrectionIn(RequestModel):
@@ -18,9 +40,27 @@ class CorrectionIn(RequestModel):
     topic: str | None = Field(default=None, min_length=1, max_length=200)
     urgency: str | None = Field(default=None, min_length=1, max_length=32)
     queue: str | None = Field(default=None, min_length=1, max_length=200)
+    new_label: bool = Field(default=False, description=NEW_LABEL_DOC)
 
 
 class FeedbackIn(RequestModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, json_schema_extra={"examples": [
+        {"action": "accepted", "agent_id": "agent-17"},
+        {"action": "edited", "agent_id": "agent-17", "final_text": "Hi Ana, I refunded the duplicate charge today.",
+         "corrected": {"topic": "refunds"}},
+        {"action": "rejected", "agent_id": "agent-17", "reason_code": "wrong_facts",
+         "reason": "The refund window is 30 days, not 14."}],
+        # What goes with each action (the validator below refuses the rest with 422).
+        "oneOf": [
+            {"properties": {"action": {"const": "accepted"}, "final_text": {"type": "null"},
+                            "reason_code": {"type": "null"}, "reason": {"type": "null"}}},
+            {"required": ["final_text"],
+             "properties": {"action": {"const": "edited"}, "final_text": {"type": "string"},
+                            "reason_code": {"type": "null"}, "reason": {"type": "null"}}},
+            {"properties": {"action": {"const": "rejected"}, "final_text": {"type": "null"}},
+             "anyOf": [{"required": ["reason_code"], "properties": {"reason_code": {"type": "string"}}},
+                       {"required": ["reason"], "properties": {"reason": {"type": "string"}}}]}]})
+
     action: Action = Field(description="accepted: sent as drafted; edited: sent after changes (final_text); "
                                        "rejected: not used (reason_code and/or reason).")
     agent_id: str = Field(min_length=1, max_length=200)
@@ -50,12 +90,18 @@ class FeedbackOut(BaseModel):
     action: Action
     agent_id: str
     edit_distance: float | None = Field(description="Normalized Levenshtein distance draft -> final text.")
-    corrected: CorrectionIn | None
+    corrected: CorrectionOut | None
     created_at: datetime
     replayed: bool = Field(description="True when this Idempotency-Key was seen before: nothing new was stored.")
 
 
 class ResolutionIn(RequestModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, json_schema_extra={"examples": [{
+        "topic": "billing", "urgency": "normal", "queue": "billing",
+        "reply": "I refunded the duplicate charge; it reaches your card within 5 to 10 days.",
+        "subject": "Charged twice this month", "body": "My card was charged twice for the Pro plan on Nov 3.",
+        "channel": "email", "language": "en", "agent_id": "agent-17"}]})
+
     topic: str = Field(min_length=1, max_length=200, description="Final topic the agent chose.")
     urgency: str | None = Field(default=None, min_length=1, max_length=32)
     queue: str | None = Field(default=None, min_length=1, max_length=200)
@@ -65,9 +111,14 @@ class ResolutionIn(RequestModel):
     body: str | None = Field(default=None, max_length=20_000)
     channel: Channel | None = None
     language: str | None = Field(default=None, min_length=2, max_length=16)
-    tenant: str | None = Field(default=None, max_length=200)
+    tenant: str | None = Field(default=None, max_length=200,
+                               description="Empty or the key's own tenant for a key bound to one (filled from it).")
     agent_id: str | None = Field(default=None, max_length=200)
-    suggestion_id: str | None = Field(default=None, max_length=40)
+    suggestion_id: str | None = Field(default=None, max_length=40,
+                                      description="The suggestion the reply came from; must be one of this ticket's.")
+    new_label: bool = Field(default=False, description=NEW_LABEL_DOC)
+    customer_id: str | None = Field(default=None, max_length=200, description=(
+        "The desk's customer id, if the ticket was not sent with one: kept only as a keyed hash (erasure)."))
 
 
 class ResolutionOut(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,14 +50,40 @@ class EmbedderSettings(BaseModel):
 
 
 class ApiSettings(BaseModel):
-    # Longest subject+body accepted, in characters; longer bodies get 413.
+    # Longest subject+body TEXT, in characters after HTML is stripped; longer text (a pasted log) is cut to this
+    # for routing, retrieval and the stored ticket, with a warning in the answer (not refused).
     max_text_chars: int = Field(default=20_000, ge=100, le=1_000_000)
+    # Longest subject+body as sent (raw HTML included), in characters; longer gets 413. Also per case of
+    # POST /v1/cases (subject+body+resolution).
+    max_raw_chars: int = Field(default=200_000, ge=100, le=10_000_000)
     # Largest request body in bytes (checked from Content-Length and while reading); larger gets 413.
     max_request_bytes: int = Field(default=2_000_000, ge=1_000, le=100_000_000)
     # Most tickets in one /v1/route/batch call.
     max_batch: int = Field(default=64, ge=1, le=1000)
+    # Most text in one /v1/route/batch call: the sum of its tickets' text after stripping and cutting; 413 above.
+    max_batch_text_chars: int = Field(default=160_000, ge=100, le=100_000_000)
+    # Most text in one POST /v1/cases call: the sum of its cases' text and resolutions after stripping; 413 above.
+    max_cases_text_chars: int = Field(default=400_000, ge=100, le=100_000_000)
+    # Seconds a client has to send the whole request body once the request started; slower gets 408 and the
+    # connection is closed (a client that never finishes its body no longer holds a connection). 0 = no limit.
+    body_timeout_seconds: float = Field(default=15.0, ge=0.0, le=3600.0)
+    # `deskmate serve` (uvicorn): most connections and requests in progress at once, beyond which new ones get
+    # 503 at once; empty = unlimited.
+    limit_concurrency: int | None = Field(default=512, ge=1, le=100_000)
+    # `deskmate serve` (uvicorn): seconds an idle keep-alive connection is kept open between requests.
+    keep_alive_seconds: int = Field(default=5, ge=1, le=600)
     # Priority vocabulary used when the request does not name a desk.
     default_desk: str = "generic"
+
+    @model_validator(mode="after")
+    def _limits_fit(self) -> ApiSettings:
+        for name in ("max_raw_chars", "max_batch_text_chars", "max_cases_text_chars"):
+            if getattr(self, name) < self.max_text_chars:
+                raise ValueError(f"api.{name} must be at least api.max_text_chars ({self.max_text_chars})")
+        return self
+    # Serve /docs, /redoc (assets from an installed package, no CDN) and /openapi.json, without a key (they hold
+    # no data); false hides all three.
+    docs: bool = True
 
 
 class RetrievalSettings(BaseModel):
@@ -121,6 +147,9 @@ class PiiSettings(BaseModel):
     names: bool = False
     # spaCy pipeline name or path used for names.
     spacy_model: str = "en_core_web_sm"
+    # Secret for keyed hashes (HMAC-SHA256) of ids that hold personal data (service/privacy.py). Unset: a random
+    # key is made once in <data_dir>/secrets/pseudonym.key; set it (the same everywhere) when hosts share a store.
+    pseudonym_key: SecretStr | None = None
 
 
 class AuthSettings(BaseModel):
@@ -129,6 +158,72 @@ class AuthSettings(BaseModel):
     disabled: bool = False
     # Seconds a verified key is remembered per process (a revocation takes effect within this time).
     cache_seconds: float = Field(default=5.0, ge=0.0, le=300.0)
+
+
+class BucketSettings(BaseModel):
+    # Tokens added per second: the sustained requests per second one key may make in this scope.
+    rate: float = Field(gt=0.0, le=1_000_000.0)
+    # Bucket size: the most requests at once after a quiet spell (a full bucket), at least 1.
+    burst: int = Field(ge=1, le=1_000_000)
+
+
+# Per-scope defaults (requests per second, burst) for one key = one integration of a help desk (see
+# docs/security.md#rate-limits for the reasoning). A setting left out (e.g. only ROUTE__RATE) keeps its default.
+RATE_LIMIT_DEFAULTS: dict[str, tuple[float, int]] = {
+    "route": (10.0, 200), "agent": (5.0, 100), "ingest": (1.0, 20), "admin": (0.2, 10), "metrics": (1.0, 30)}
+
+
+def _default_bucket(scope: str) -> BucketSettings:
+    rate, burst = RATE_LIMIT_DEFAULTS[scope]
+    return BucketSettings(rate=rate, burst=burst)
+
+
+class RateLimitSettings(BaseModel):
+    # Token buckets per API key and scope (service/ratelimit/); off: no limits. Not applied with auth disabled.
+    enabled: bool = True
+    # Where buckets live: auto = redis when redis_url is set, else postgresql when the store is PostgreSQL (shared
+    # by every worker process), else memory (per process).
+    backend: Literal["auto", "memory", "redis", "postgresql"] = "auto"
+    # redis://[:password@]host:port/db of a Redis server shared by the workers (redis-py); unset = no Redis.
+    redis_url: SecretStr | None = None
+    # Prefix of the Redis keys (one hash per key and scope, expiring once the bucket would be full again).
+    redis_prefix: str = Field(default="deskmate:rl:", min_length=1, max_length=100)
+    # A shared backend that fails (down, slow): local = fall back to a per-process bucket (default), open = let
+    # requests through unlimited, closed = answer 503. Logged and counted either way.
+    on_backend_error: Literal["local", "open", "closed"] = "local"
+    # Longest wait for the shared backend per check, in milliseconds, before it counts as failed.
+    backend_timeout_ms: float = Field(default=250.0, ge=1.0, le=10_000.0)
+    # Per scope (DESKMATE_RATE_LIMIT__ROUTE__RATE, __ROUTE__BURST, ...); defaults in RATE_LIMIT_DEFAULTS.
+    route: BucketSettings = Field(default_factory=lambda: _default_bucket("route"))
+    agent: BucketSettings = Field(default_factory=lambda: _default_bucket("agent"))
+    ingest: BucketSettings = Field(default_factory=lambda: _default_bucket("ingest"))
+    admin: BucketSettings = Field(default_factory=lambda: _default_bucket("admin"))
+    metrics: BucketSettings = Field(default_factory=lambda: _default_bucket("metrics"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scope_defaults(cls, data: Any) -> Any:
+        """A scope given in part (DESKMATE_RATE_LIMIT__ROUTE__RATE=20 alone) keeps the other value's default."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for scope, (rate, burst) in RATE_LIMIT_DEFAULTS.items():
+                given = data.get(scope)
+                if isinstance(given, dict):
+                    data[scope] = {"rate": rate, "burst": burst, **given}
+        return data
+
+    @model_validator(mode="after")
+    def _redis_needs_url(self) -> RateLimitSettings:
+        if self.backend == "redis" and self.redis_url is None:
+            raise ValueError("rate_limit backend 'redis' needs redis_url (DESKMATE_RATE_LIMIT__REDIS_URL)")
+        return self
+
+    def bucket(self, scope: str) -> BucketSettings:
+        """The bucket settings of `scope` (one of service.store.keys.SCOPES)."""
+        value = getattr(self, scope, None)
+        if not isinstance(value, BucketSettings):
+            raise KeyError(f"no rate limit for scope {scope!r}")
+        return value
 
 
 class BatchingSettings(BaseModel):
@@ -167,6 +262,7 @@ class Settings(BaseSettings):
     # Seconds between checks for a newly promoted routing model (hot reload without restart); 0 = never.
     model_reload_seconds: float = Field(default=2.0, ge=0.0, le=3600.0)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     # A bootstrap key with the `admin` scope only (for /v1/admin/*), besides the keys in the store.
     admin_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -183,6 +279,8 @@ class Settings(BaseSettings):
     def _defaults(self) -> Settings:
         if not self.oos_label.strip():
             raise ValueError("oos_label must not be blank")
+        if self.rate_limit.backend == "postgresql" and not self.resolved_store_url.startswith("postgresql"):
+            raise ValueError("rate_limit backend 'postgresql' needs a PostgreSQL store (DESKMATE_STORE__URL)")
         return self
 
     @property

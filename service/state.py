@@ -15,6 +15,8 @@ from index.holder import IndexHolder
 from service.batching import PipelineBatcher
 from service.errors import NotReady
 from service.pipeline import Engine, Job, OnDone, Outcome, Pipeline
+from service.privacy import CaseRedactor
+from service.ratelimit import RateLimiter
 from service.reload import ModelReloader
 from service.settings import Settings
 from service.store.keys import KeyChecker
@@ -45,7 +47,11 @@ class ServiceState:
         self.store_reason: str | None = "starting"
         self.recorder: RouteRecorder | None = None
         self.keys: KeyChecker | None = None
+        # Token buckets per key and scope (None: off, or auth disabled); checked by `require_scope`.
+        self.rate_limiter: RateLimiter | None = None
         self.pipeline: Pipeline | None = None
+        # The redactor and id guard of every path in (cases, store); built first by the lifespan.
+        self.privacy: CaseRedactor | None = None
         self.batcher: PipelineBatcher | None = None
         self.reloader = ModelReloader(settings, current=lambda: self.engine, install=self.set_engine)
         self._lock = threading.Lock()
@@ -81,6 +87,11 @@ class ServiceState:
         if self.store is None:
             raise NotReady(f"the feedback store is not available: {self.store_reason or 'starting'}")
         return self.store
+
+    def require_privacy(self) -> CaseRedactor:
+        if self.privacy is None:
+            raise NotReady(f"the PII redactor is not loaded: {self.store_reason or 'starting'}")
+        return self.privacy
 
     def require_keys(self) -> KeyChecker:
         """The API-key checker; without the store no key can be checked, so keyed requests answer 503."""

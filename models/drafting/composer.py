@@ -57,6 +57,8 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone", re.compile(r"\+\d[\d\s().-]{7,}\d")),
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+# What models/pii.py puts in place of a name: in a redacted case it stands for that case's customer.
+_REDACTED_NAME = "[NAME]"
 _STEP = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(.+)$")
 _LIST_MARKER = re.compile(r"^(?:\d+[.)]|[-*•])\s+")
 _WORD = re.compile(r"\w+")
@@ -131,6 +133,8 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
     facts = {kind: value for kind, value in (facts or {}).items()
              if len({m.group(0) for m in patterns[kind].finditer(body)}) == 1}
     old_name = (source.customer_name or "").split()[0] if source.customer_name else None
+    if old_name is None and _REDACTED_NAME in body:
+        old_name = _REDACTED_NAME  # a redacted case: its customer's name is the placeholder
     sentences = [(i, sentence) for i, paragraph in enumerate(_PARAGRAPH_BREAK.split(body))
                  for sentence in split_sentences(paragraph)]
     # pleasantries only where they open or close the reply (the phrase book provides ours)
@@ -141,10 +145,10 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
     out: list[Adapted] = []
     for paragraph, sentence in sentences:
         quote = sentence
-        if old_name and re.search(rf"\b{re.escape(old_name)}\b", sentence):
+        if old_name and re.search(rf"(?<!\w){re.escape(old_name)}(?!\w)", sentence):
             if not customer_name:
                 continue
-            sentence = re.sub(rf"\b{re.escape(old_name)}\b", customer_name, sentence)
+            sentence = re.sub(rf"(?<!\w){re.escape(old_name)}(?!\w)", customer_name, sentence)
         text, replaced = replace_facts(sentence, book, language)
         for kind, value in facts.items():
             text = text.replace(book.placeholder(language, kind), value)

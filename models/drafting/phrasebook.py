@@ -54,8 +54,9 @@ class PhraseBook:
                 raise ArtifactError(f"phrase book {path}: language {code!r} lacks {missing}")
             strip = phrases["strip"]
             self._strip[code] = StripRules(
-                # the greeting words, then up to three name words and the punctuation that ends the greeting
-                greeting=re.compile(rf"^(?:{strip['greeting']})\b(?:[\s,]+[\w'’-]+){{0,3}}\s*[,:!]\s*",
+                # the greeting words, then up to three name words (or the redacted "[NAME]") and the punctuation
+                # that ends the greeting
+                greeting=re.compile(rf"^(?:{strip['greeting']})\b(?:[\s,]+(?:[\w'’-]+|\[NAME\])){{0,3}}\s*[,:!]\s*",
                                     re.IGNORECASE),
                 sentences=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("sentences", ())),
                 acknowledgements=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("acknowledgements", ())),

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from models.errors import DeskmateError, EmptyTextError
 from models.text import ticket_text
-from service.deps import AgentScope, MetricsScope, StateDep, StoreDep
-from service.errors import ERROR_RESPONSES, ApiError
-from service.mapping import case_from_resolution
+from service import labels, tenancy
+from service.deps import AgentScope, MetricsScope, PrincipalDep, StateDep, StoreDep
+from service.errors import JSON_BODY, KEYED, ApiError, error_responses
+from service.mapping import case_from_resolution, with_customer_ref
 from service.schemas_feedback import (
     CorrectionIn,
+    CorrectionOut,
     FeedbackIn,
     FeedbackOut,
+    IsoDateTime,
     QualityOut,
     ResolutionIn,
     ResolutionOut,
@@ -30,60 +33,70 @@ router = APIRouter(prefix="/v1", tags=["feedback"])
 ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,200}$"
 
 
-def _check_urgency(state: StateDep, urgency: str | None) -> None:
-    engine = state.engine
-    if urgency is not None and engine is not None and urgency not in engine.policy.urgency_levels:
-        raise ApiError(422, "invalid_input", f"unknown urgency {urgency!r}; expected one of "
-                                             f"{list(engine.policy.urgency_levels)}")
-
-
 @router.post("/suggestions/{suggestion_id}/feedback", response_model=FeedbackOut, status_code=201,
              dependencies=[AgentScope],
-             responses={**ERROR_RESPONSES, 200: {"model": FeedbackOut, "description": "replayed (same key)"},
-                        404: {"description": "unknown suggestion"}, 409: {"description": "key reused"}},
+             responses={**error_responses(*KEYED, *JSON_BODY, 404, 409, notes={
+                 404: "No suggestion with this id (or one of another tenant's ticket).",
+                 409: "This Idempotency-Key was used before for a different feedback request."}),
+                 200: {"model": FeedbackOut, "description": "Replayed: this Idempotency-Key was seen with the same "
+                                                            "request; nothing new was stored."}},
              summary="Record an agent's accept / edit / reject of a suggestion (Idempotency-Key supported)")
 def post_feedback(
-    body: FeedbackIn, store: StoreDep, state: StateDep, response: Response,
+    body: FeedbackIn, store: StoreDep, state: StateDep, response: Response, principal: PrincipalDep,
     suggestion_id: Annotated[str, Path(pattern=ID_PATTERN)],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> FeedbackOut:
+    """Corrected labels must be known to the live model or routing policy (422 `unknown_label`) unless
+    `corrected.new_label` is true; a key bound to a tenant reaches only suggestions of its tenant's tickets."""
     corrected = body.corrected or CorrectionIn()
-    _check_urgency(state, corrected.urgency)
+    new = labels.check_labels(state.engine, [
+        labels.LabelUse("corrected.topic", "topic", corrected.topic),
+        labels.LabelUse("corrected.urgency", "urgency", corrected.urgency),
+        labels.LabelUse("corrected.queue", "queue", corrected.queue)], new_label=corrected.new_label)
     record = store.add_feedback(repo.NewFeedback(
         suggestion_id=suggestion_id, action=body.action, agent_id=body.agent_id, final_text=body.final_text,
         reason_code=body.reason_code, reason_text=body.reason, corrected_topic=corrected.topic,
         corrected_urgency=corrected.urgency, corrected_queue=corrected.queue,
-        idempotency_key=idempotency_key or None))
+        idempotency_key=idempotency_key or None, key_tenant=tenancy.key_tenant(principal),
+        key_name=principal.name if principal else None, new_labels=tuple(new)))
     if record.replayed:
         response.status_code = 200
         response.headers["idempotent-replayed"] = "true"
     has_correction = record.corrected_topic or record.corrected_urgency or record.corrected_queue
     return FeedbackOut(feedback_id=record.id, suggestion_id=record.suggestion_id, action=body.action,
                        agent_id=record.agent_id, edit_distance=record.edit_distance,
-                       corrected=CorrectionIn(topic=record.corrected_topic, urgency=record.corrected_urgency,
-                                              queue=record.corrected_queue) if has_correction else None,
+                       corrected=CorrectionOut(topic=record.corrected_topic, urgency=record.corrected_urgency,
+                                               queue=record.corrected_queue) if has_correction else None,
                        created_at=record.created_at, replayed=record.replayed)
 
 
-@router.post("/tickets/{ticket_id}/resolution", response_model=ResolutionOut, responses=ERROR_RESPONSES,
-             dependencies=[AgentScope],
+@router.post("/tickets/{ticket_id}/resolution", response_model=ResolutionOut, dependencies=[AgentScope],
+             responses=error_responses(*KEYED, *JSON_BODY, 404, notes={404: "A ticket of another tenant."}),
              summary="Record how a ticket was resolved; it becomes a resolved case in the live index")
-def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep,
+def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep, principal: PrincipalDep,
                     ticket_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> ResolutionOut:
-    _check_urgency(state, body.urgency)
+    """Labels are checked as for feedback (`new_label`); `suggestion_id` must be a suggestion of this ticket
+    (422 otherwise); a key bound to a tenant may resolve only its tenant's tickets (another's: 404)."""
+    new = labels.check_labels(state.engine, [
+        labels.LabelUse("topic", "topic", body.topic), labels.LabelUse("urgency", "urgency", body.urgency),
+        labels.LabelUse("queue", "queue", body.queue)], new_label=body.new_label)
+    tenant = tenancy.tenant_for(principal, body.tenant)
     if (body.subject is not None or body.body is not None) and not ticket_text(body.subject or "", body.body or ""):
         raise EmptyTextError("subject and body are empty after removing HTML")
     stored = store.record_resolution(repo.NewResolution(
         ticket_id=ticket_id, topic=body.topic, reply=body.reply, urgency=body.urgency, queue=body.queue,
-        subject=body.subject, body=body.body, channel=body.channel, language=body.language, tenant=body.tenant,
-        agent_id=body.agent_id, suggestion_id=body.suggestion_id))
+        subject=body.subject, body=body.body, channel=body.channel, language=body.language, tenant=tenant,
+        agent_id=body.agent_id, suggestion_id=body.suggestion_id, key_id=principal.key_id if principal else None,
+        key_tenant=tenancy.key_tenant(principal), key_name=principal.name if principal else None,
+        new_labels=tuple(new), customer_id=body.customer_id))
     warnings: list[str] = []
     if not state.index.ready:
         warnings.append(f"stored, but not indexed: the retrieval index is not loaded ({state.index.reason})")
         return ResolutionOut(ticket_id=ticket_id, stored=True, replaced=stored.replaced, indexed=False,
                              index_version=None, warnings=warnings)
     try:
-        case = case_from_resolution(stored)
+        # Redacted again after HTML stripping (an entity-encoded address survives redaction of the raw HTML).
+        case = with_customer_ref(state.require_privacy()(case_from_resolution(stored)), stored.customer_ref)
         report = state.index.add_cases([case], persist=True)
     except DeskmateError as exc:
         logger.error("resolution stored but not indexed", extra={"ticket_id": ticket_id, "error": str(exc)})
@@ -101,13 +114,14 @@ def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep,
                          index_version=report.version, warnings=warnings)
 
 
-@router.get("/metrics/quality", response_model=QualityOut, responses=ERROR_RESPONSES, dependencies=[MetricsScope],
+@router.get("/metrics/quality", response_model=QualityOut, responses=error_responses(*KEYED, 422),
+            dependencies=[MetricsScope],
             summary="Acceptance, edits, rejections, routing overrides and top-1/top-3 topic match, by day")
 def get_quality(
     store: StoreDep,
-    since: Annotated[datetime | date | None, Query(description="Start (ISO date or datetime, UTC); "
-                                                               "default: 30 days before `until`.")] = None,
-    until: Annotated[datetime | date | None, Query(description="End, exclusive; default: now.")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="Start (ISO date or datetime, UTC); "
+                                                           "default: 30 days before `until`.")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="End, exclusive; default: now.")] = None,
 ) -> QualityOut:
     end = repo.as_utc(until) if until is not None else datetime.now(UTC)
     start = repo.as_utc(since) if since is not None else end - timedelta(days=30)

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from service.deps import AdminScope, EngineDep, StateDep
-from service.errors import ERROR_RESPONSES, ApiError
+from service.errors import KEYED, ApiError, error_responses
 
 router = APIRouter(prefix="/v1/admin/model", tags=["admin"], dependencies=[AdminScope])
 
@@ -19,8 +19,8 @@ class ModelReloadOut(BaseModel):
     model_dir: str | None = Field(description="Directory of the model the settings point at.")
 
 
-@router.post("/reload", response_model=ModelReloadOut, responses={
-    **ERROR_RESPONSES, 409: {"description": "the promoted model could not be loaded; the old one keeps serving"}},
+@router.post("/reload", response_model=ModelReloadOut, responses=error_responses(*KEYED, 409, notes={
+    409: "The promoted model could not be loaded (code model_reload_failed); the old one keeps serving."}),
     summary="Load the promoted routing model now and swap it in without downtime (admin token)")
 async def reload_model(_: EngineDep, state: StateDep) -> ModelReloadOut:
     outcome = await anyio.to_thread.run_sync(lambda: state.reloader.check(force=True))

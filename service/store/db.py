@@ -7,8 +7,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -33,6 +37,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # secure_delete: deleted rows (erasure, overwritten ticket text) are zeroed in the pages, not left in free
+    # space (service/store/erasure.py checkpoints the WAL afterwards so the old page images go too).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -42,7 +49,9 @@ def open_engine(url: str, *, pool_size: int = 5, connect_args: dict[str, Any] | 
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreUnavailable(f"invalid store URL: {exc}") from exc
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, "connect_args": dict(connect_args or {})}
+    # hide_parameters: error messages (logged, sometimes answered) never carry the statement's values (ticket text).
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True,
+                              "connect_args": dict(connect_args or {})}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -96,3 +105,24 @@ def check_schema(engine: Engine) -> None:
     if current != head:
         raise StoreUnavailable(f"store schema is at {current or 'nothing'}, the code needs {head}: run "
                                "`deskmate db-upgrade` (or set DESKMATE_STORE__MIGRATE_ON_START=true)")
+
+
+@contextmanager
+def scratch_schema(base_url: str, *, prefix: str = "dm_test", migrate: bool = False) -> Iterator[str]:
+    """A new, empty schema on a PostgreSQL server, dropped afterwards: yields a URL whose connections use it
+    (`search_path`), migrated to head with `migrate`. For tests and benchmarks against the real server."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{base_url}{'&' if '?' in base_url else '?'}options={quote(f'-csearch_path={schema}')}"
+    try:
+        if migrate:
+            engine = open_engine(url)
+            upgrade(engine)
+            engine.dispose()
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -30,6 +30,7 @@ admin: index swap, model reload; metrics: quality metrics."""
 
 _KEY = re.compile(r"^dm_(?P<key_id>[a-z0-9]{12})_(?P<secret>[A-Za-z0-9_-]{20,100})$")
 _NAME = re.compile(r"^[\w .@:/-]{1,200}$")
+_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +54,21 @@ def _as_key(row: ApiKeyRow) -> ApiKey:
                   created_at=row.created_at, revoked_at=row.revoked_at, tenant=row.tenant)
 
 
-def create_key(store: FeedbackStore, *, name: str, scopes: list[str] | tuple[str, ...]) -> tuple[ApiKey, str]:
-    """A new key and its full text (`dm_<id>_<secret>`, to show once)."""
+def create_key(store: FeedbackStore, *, name: str, scopes: list[str] | tuple[str, ...],
+               tenant: str | None = None) -> tuple[ApiKey, str]:
+    """A new key and its full text (`dm_<id>_<secret>`, to show once). With a `tenant`, the key acts for that
+    tenant only (service/tenancy.py); without one, for any tenant."""
     if not _NAME.match(name):
         raise InvalidInputError("a key name is 1-200 letters, digits, spaces or . @ : / - _")
+    if tenant is not None and not _TENANT.match(tenant):
+        raise InvalidInputError("a tenant is 1-200 letters, digits or . @ : - _, starting with a letter or digit")
     unknown = sorted(set(scopes) - set(SCOPES))
     if not scopes or unknown:
         raise InvalidInputError(f"scopes must be some of {list(SCOPES)}; got {list(scopes)}")
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     row = ApiKeyRow(key_id=key_id, name=name, scopes=sorted(set(scopes)), secret_sha256=_digest(secret),
-                    created_at=utcnow(), revoked_at=None)
+                    created_at=utcnow(), revoked_at=None, tenant=tenant)
     with store.session() as session:
         session.add(row)
     return _as_key(row), f"dm_{key_id}_{secret}"

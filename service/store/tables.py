@@ -162,3 +162,16 @@ class NewLabelRow(Base):
     ref: Mapped[str] = mapped_column(String(200))  # feedback id, ticket id or case id
     key_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class RateBucketRow(Base):
+    """A rate-limit token bucket shared by the service's workers when the store is PostgreSQL (service/ratelimit/).
+
+    One row per API key and scope, changed by one atomic upsert per request; never holds personal data."""
+
+    __tablename__ = "rate_buckets"
+
+    bucket: Mapped[str] = mapped_column(String(200), primary_key=True)  # "<key id or admin-token>:<scope>"
+    tokens: Mapped[float] = mapped_column(Float(precision=53))  # tokens left at updated_at
+    updated_at: Mapped[float] = mapped_column(Float(precision=53))  # seconds since the epoch
+    allowed: Mapped[bool] = mapped_column(Boolean)  # whether the last check took its tokens

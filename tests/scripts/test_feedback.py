@@ -34,7 +34,7 @@ def test_db_upgrade_then_export_feedback(tmp_path: Path) -> None:
     now = datetime.now(UTC)
     counts = export_feedback(store_url=url, out=out, since=now - timedelta(hours=1), until=now + timedelta(hours=1))
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert counts == {"rows": 2, "corrected": 2, "confirmed": 0}
+    assert counts == {"rows": 2, "corrected": 2, "confirmed": 0, "re_redacted": 0}
     assert [(r["id"], r["topic"], r["urgency"]) for r in rows] == [("T-1", "account", "normal"),
                                                                    ("T-2", "outage", "urgent")]
     result = runner.invoke(app, ["export-feedback", "--store-url", url, "--out", str(out), "--since", "2020-01-01",

@@ -74,7 +74,7 @@ def test_feedback_validation(client: TestClient) -> None:
     assert_error_shape(feedback(client, sid, action="maybe", agent_id="a"), 422, "validation_error")
     assert_error_shape(feedback(client, sid, action="accepted", agent_id=""), 422, "validation_error")
     assert_error_shape(feedback(client, sid, action="accepted", agent_id="a", corrected={"urgency": "meh"}), 422,
-                       "invalid_input")
+                       "unknown_label")
     ok = feedback(client, sid, action="rejected", agent_id="a", reason_code="wrong_facts", reason="refund is wrong")
     assert ok.status_code == 201
     assert state_of(client.app).require_store().count_feedback() == 1
@@ -83,7 +83,7 @@ def test_feedback_validation(client: TestClient) -> None:
 def test_resolution_becomes_a_searchable_case(client: TestClient) -> None:
     new_suggestion(client, id="ZD-77", body="the dark mode toggle crashes the mobile app when I open settings")
     response = client.post("/v1/tickets/ZD-77/resolution", json={
-        "topic": "feature_request", "urgency": "low", "queue": "product",
+        "topic": "feature_request", "urgency": "low", "queue": "product-feedback",
         "reply": "Thanks! Update to 4.2 and the dark mode toggle no longer crashes. Questions: ops@orbitly.example"})
     assert response.status_code == 200, response.text
     out = response.json()
