@@ -86,3 +86,12 @@ def print_table(title: str, rows: list[dict[str, Any]], columns: Sequence[str]) 
 
 def _fmt(value: Any) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def emit_json(result: Any, out: Path | None) -> None:
+    """Print a benchmark's result as JSON, and write it to `out` too when given."""
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    sys.stdout.write(text + "\n")

@@ -15,8 +15,10 @@ from index.documents import (
     ArticleFields,
     Case,
     CaseFields,
+    LanguageDetecting,
     load_articles,
     load_cases,
+    with_detected_languages,
 )
 from index.manifest import Manifest, hash_inputs, read_jsonl, read_manifest
 from index.results import DEFAULT_DENSE_WEIGHT, DEFAULT_MODE, SearchFilters, SearchResults
@@ -24,6 +26,7 @@ from index.search_index import AddReport, SearchIndex
 from models.atomic import replace_dir
 from models.embedding.base import Embedder
 from models.errors import InvalidInputError
+from models.language import LanguageDetector
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +66,7 @@ def build_index(
     redact_case: Callable[[Case], Case] | None = None,
     redact_article: Callable[[Article], Article] | None = None,
     redaction: Mapping[str, Any] | None = None,
+    language_detector: LanguageDetecting | None = None,
 ) -> Manifest:
     """Read cases and/or articles (CSV, JSONL or JSON), embed, deduplicate and index them, and write the
     index directory `out_dir` atomically (built beside it, then renamed into place). Returns the manifest.
@@ -75,6 +79,9 @@ def build_index(
     `redact_case` / `redact_article` (e.g. service/privacy.py `CaseRedactor`) rewrite each document before it
     is embedded or written; `redaction` describes them and is recorded as the manifest's `options.redaction`
     (None there: an index built without redaction).
+
+    Cases without a language get the detected one (`language_detector`, default fastText lite), so drafting can
+    match them to a ticket's language.
     """
     if cases_path is None and articles_path is None:
         raise InvalidInputError("give cases_path, articles_path or both")
@@ -114,6 +121,7 @@ def build_index(
         if articles_path
         else []
     )
+    cases = detect_case_languages(cases, language_detector)
     if redact_case is not None:
         cases = [redact_case(c) for c in _progress(cases, "redacting cases", show_progress)]
     if redact_article is not None:
@@ -280,10 +288,26 @@ def add_cases(
     cases_path: Path,
     embedder: Embedder,
     fields: CaseFields | None = None,
+    language_detector: LanguageDetecting | None = None,
 ) -> AddReport:
-    """Add the cases of a CSV / JSONL file to a saved index in place (persisted before returning)."""
+    """Add the cases of a CSV / JSONL file to a saved index in place (persisted before returning); cases
+    without a language get the detected one."""
     index = SearchIndex.load(Path(index_dir), embedder=embedder)
-    return index.add_cases(load_cases(Path(cases_path), fields), persist=True)
+    cases = detect_case_languages(load_cases(Path(cases_path), fields), language_detector)
+    return index.add_cases(cases, persist=True)
+
+
+def detect_case_languages(cases: list[Case], detector: LanguageDetecting | None = None) -> list[Case]:
+    """`cases` with detected languages where they have none; loads fastText lite only when one needs it."""
+    if all(c.language for c in cases):
+        return cases
+    if detector is None:
+        language = LanguageDetector()
+        language.load()
+        detector = language
+    detected = with_detected_languages(cases, detector)
+    logger.info("detected case languages", extra={"count": sum(1 for c in cases if not c.language)})
+    return detected
 
 
 def delete_cases(*, index_dir: Path, case_ids: Iterable[str], embedder: Embedder) -> list[str]:

@@ -7,13 +7,14 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from models.data import iter_records as read_records
 from models.errors import EmptyTextError, InvalidInputError
+from models.language import DetectedLanguage
 from models.text import normalize_whitespace, strip_html, ticket_text
 
 logger = logging.getLogger(__name__)
@@ -431,3 +432,27 @@ def load_articles(path: Path, fields: ArticleFields | None = None, *, show_progr
                 for n, row in enumerate(rows, start=1)]
     logger.info("read articles", extra={"path": str(path), "count": len(articles)})
     return articles
+
+
+# -- languages at index time -------------------------------------------------------------------------------------
+class LanguageDetecting(Protocol):
+    def detect(self, text: str) -> DetectedLanguage: ...
+
+
+# Below this fastText score a case keeps no language (unknown): drafting still uses it, without a language claim.
+MIN_LANGUAGE_CONFIDENCE = 0.5
+
+
+def with_detected_languages(cases: Sequence[Case], detector: LanguageDetecting, *,
+                            min_confidence: float = MIN_LANGUAGE_CONFIDENCE) -> list[Case]:
+    """Cases without a language get the one detected from their reply (the text a draft adapts), or from the
+    customer's text when there is no reply; a detection under `min_confidence` leaves it unknown (None)."""
+    out: list[Case] = []
+    for case in cases:
+        if case.language:
+            out.append(case)
+            continue
+        found = detector.detect(case.resolution if case.resolution.strip() else case.text)
+        known = found.code != "und" and found.confidence >= min_confidence
+        out.append(replace(case, language=found.code) if known else case)
+    return out

@@ -15,6 +15,7 @@ from index.dense import set_faiss_threads
 from index.holder import IndexHolder
 from models.atomic import atomic_write_json
 from models.drafting.composer import ComposerDrafter
+from models.drafting.handoff import HandoffDrafter
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import Drafter
 from models.embedding.base import Embedder
@@ -160,5 +161,11 @@ def build_pipeline(settings: Settings, *, index: IndexHolder, suggestions: Sugge
     except DeskmateError as exc:
         logger.error("drafter not loaded", extra={"error": str(exc)})
         drafter, reason = None, str(exc)
+    handoff: HandoffDrafter | None
+    try:  # abstained tickets get a phrase-book hand-off instead of a case-based draft
+        handoff = HandoffDrafter(PhraseBook.load(settings.drafting.phrasebook), agent_name=settings.drafting.agent_name)
+    except DeskmateError as exc:
+        logger.error("hand-off phrases not loaded", extra={"error": str(exc)})
+        handoff = None
     return Pipeline(index=index, drafter=drafter, drafter_reason=reason, suggestions=suggestions,
-                    suggestions_reason=suggestions_reason, routes=routes)
+                    suggestions_reason=suggestions_reason, routes=routes, handoff=handoff)

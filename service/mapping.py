@@ -38,7 +38,7 @@ from service.schemas import (
     TopicOut,
     UrgencyOut,
 )
-from service.schemas_suggest import CitationOut, DraftOut, SentenceOut, SuggestIn, SuggestOut
+from service.schemas_suggest import CitationOut, DraftOut, SentenceOut, SuggestIn, SuggestOut, UnfilledOut
 from service.settings import Settings
 from service.store.customers import METADATA_KEY, metadata_customer_id
 from service.store.repository import ResolutionRecord
@@ -137,7 +137,7 @@ def to_suggest_input(body: SuggestIn, engine: Engine, settings: Settings,
     return SuggestInput(
         ticket=ticket or to_ticket(body, settings), desk=desk_of(engine, body.desk, settings),
         history=tuple(Source(id=h.id, kind="history", text=h.summary or "") for h in body.history),
-        query=to_query(body, settings))
+        query=to_query(body, settings), account_manager_in_copy=body.account_manager_in_copy)
 
 
 def case_from_request(item: CaseIn) -> Case:
@@ -241,7 +241,10 @@ def draft_out(suggestion: Suggestion) -> DraftOut | None:
                                for s in draft.sentences],
                     citations=[CitationOut(source_id=c.source_id, kind=c.kind, sentences=list(c.sentences))
                                for c in draft.citations],
-                    language=draft.language, tone=draft.tone, drafter=draft.drafter, confidence=draft.confidence)
+                    language=draft.language, tone=draft.tone, drafter=draft.drafter, confidence=draft.confidence,
+                    unfilled=[UnfilledOut(placeholder=u.placeholder, kind=u.kind, start=u.start, end=u.end)
+                              for u in draft.unfilled],
+                    ready_to_send=draft.ready_to_send)
 
 
 def suggest_out(suggestion: Suggestion, ticket_id: str | None) -> SuggestOut:

@@ -24,6 +24,7 @@ import numpy as np
 from index.holder import IndexHolder
 from index.results import SearchFilters, SearchResults
 from index.search_index import SearchIndex
+from models.drafting.handoff import HandoffDrafter, handoff_warning
 from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, Source
 from models.embedding.base import Embedder, Matrix
 from models.errors import ArtifactError, ArtifactMismatchError, DeskmateError, EmptyTextError
@@ -112,6 +113,7 @@ class SuggestInput:
     desk: str
     history: tuple[Source, ...] = ()
     query: SearchQuery = field(default_factory=SearchQuery)
+    account_manager_in_copy: bool = False  # the reply goes out with the account manager in copy (the draft may say so)
 
 
 @dataclass(slots=True)
@@ -281,6 +283,37 @@ def article_sources(results: SearchResults) -> list[Source]:
                    topic=a.topic, title=a.title, url=a.url) for a in results.articles]
 
 
+# Below this topic confidence the draft may also use the top alternatives' sources (flagged in the warnings).
+LOW_TOPIC_CONFIDENCE = 0.6
+MAX_ALTERNATIVE_TOPICS = 2
+
+
+def source_topics(route: RouteResult, *, low: float = LOW_TOPIC_CONFIDENCE,
+                  alternatives: int = MAX_ALTERNATIVE_TOPICS) -> tuple[tuple[str, ...], str | None]:
+    """The topics a draft's cases may come from: the routed topic, plus its top `alternatives` when its
+    confidence is under `low` (with a warning saying so); () when routing abstained (no case-based draft)."""
+    if route.needs_human_triage:
+        return (), None
+    topics = [route.topic.label]
+    if route.topic.confidence >= low:
+        return tuple(topics), None
+    topics += [a.label for a in route.topic.alternatives if a.label != route.topic.label][:alternatives]
+    return tuple(topics), (f"low topic confidence ({route.topic.confidence:.2f}): sources come from the topics "
+                           f"{', '.join(topics)}; check the draft answers the right question")
+
+
+def routed_articles(articles: Sequence[Source], cases: Sequence[Source],
+                    topics: Sequence[str]) -> tuple[list[Source], tuple[str, ...]]:
+    """The articles of `topics` (or of no topic), plus those the routed cases' replies link (a resolution of the
+    routed topic that sends customers to an article makes it that topic's article), in retrieval order; and the
+    topics they carry. With no topics (no routing), all of them."""
+    if not topics:
+        return list(articles), ()
+    linked = {a.id for a in articles if a.url and any(a.url in c.text for c in cases)}
+    kept = [a for a in articles if a.topic in (None, *topics) or a.id in linked]
+    return kept, tuple(dict.fromkeys([*topics, *(a.topic for a in kept if a.topic)]))
+
+
 # -- record ------------------------------------------------------------------------------------------------------
 def route_record(result: RouteResult, ticket: TicketInput, *, ticket_id: str,
                  suggestion_id: str | None = None) -> RouteRecord:
@@ -351,9 +384,10 @@ class Pipeline:
 
     def __init__(self, *, index: IndexHolder, drafter: Drafter | None, drafter_reason: str | None = None,
                  suggestions: SuggestionSink | None = None, suggestions_reason: str | None = None,
-                 routes: RouteSink | None = None) -> None:
+                 routes: RouteSink | None = None, handoff: HandoffDrafter | None = None) -> None:
         self.index = index
         self.drafter = drafter
+        self.handoff = handoff  # phrase-book replies for tickets routing abstained on (no case-based draft)
         self.drafter_reason = drafter_reason
         self.suggestions = suggestions
         self.suggestions_reason = suggestions_reason
@@ -429,16 +463,27 @@ class Pipeline:
         search: SearchResults | None = None
         cases: list[Source] = []
         articles: list[Source] = []
+        topics, topic_warning = source_topics(route)
+        article_topics: tuple[str, ...] = ()
+        if topic_warning is not None:
+            warnings.append(topic_warning)
         if index is None:
             warnings.append(f"retrieval index not loaded: {self.index.reason or 'unknown reason'}")
         else:
-            search = search_snapshot(index, route.text, route.vector, inp.query, route.language.code)
-            cases, articles = case_sources(search, index), article_sources(search)
+            query = inp.query  # cases of the routed topic (or its alternatives) only, unless the caller filtered
+            if topics and query.filters.topic is None:
+                query = replace(query, filters=replace(query.filters, topic=topics))
+            search = search_snapshot(index, route.text, route.vector, query, route.language.code)
+            cases = case_sources(search, index)
+            articles, article_topics = routed_articles(article_sources(search), cases, topics)
+            if topics and query.k_cases and not cases:
+                warnings.append(f"no resolved case of the topic {', '.join(topics)} to draft from")
         request = DraftRequest(
             text=route.text, language=route.language.code, channel=inp.ticket.channel or "email",
             customer_name=inp.ticket.customer_name, tier=inp.ticket.tier, urgency=route.urgency.label,
             topic=None if route.needs_human_triage else route.topic.label, cases=tuple(cases),
-            articles=tuple(articles), history=inp.history)
+            articles=tuple(articles), history=inp.history, topics=article_topics,
+            account_manager_in_copy=inp.account_manager_in_copy)
         return search, request, warnings
 
     # -- suggest: route -> retrieve -> draft -> record ------------------------------------------------------------
@@ -465,9 +510,17 @@ class Pipeline:
         """Text pieces of the draft while it is written; afterwards `suggestion` holds the draft or the error."""
         started = time.perf_counter()
         try:
-            if self.drafter is None:
+            route = suggestion.route
+            stream: Iterator[str | Draft]
+            if route.needs_human_triage:  # no routed topic: another customer's resolution would not answer it
+                if self.handoff is None:
+                    raise DraftingError(f"{handoff_warning(route.reason)}, and no phrase book is loaded")
+                stream = self.handoff.stream(suggestion.request, route.reason)
+            elif self.drafter is None:
                 raise DraftingError(f"no drafter is loaded: {self.drafter_reason}")
-            for item in self.drafter.stream(suggestion.request):
+            else:
+                stream = self.drafter.stream(suggestion.request)
+            for item in stream:
                 if isinstance(item, Draft):
                     suggestion.draft = item
                 else:

@@ -19,6 +19,9 @@ class HistoryItemIn(RequestModel):
 class SuggestIn(SimilarIn):
     history: list[HistoryItemIn] = Field(default_factory=list, max_length=20,
                                          description="The customer's previous tickets, most recent first.")
+    account_manager_in_copy: bool = Field(default=False, description=(
+        "Whether the reply goes out with the customer's account manager in copy: only then may the draft say so "
+        "(\"Your account manager is in copy...\") or offer to escalate to them."))
 
 
 class SentenceOut(BaseModel):
@@ -33,6 +36,13 @@ class CitationOut(BaseModel):
     sentences: list[int] = Field(description="Indices into `sentences` that this source supports.")
 
 
+class UnfilledOut(BaseModel):
+    placeholder: str = Field(description="The placeholder as it stands in `draft.text`, e.g. \"[order number]\".")
+    kind: str = Field(description="order_number, amount, date, email, phone, agent, name, or other.")
+    start: int = Field(description="Character offset in `draft.text` (`text[start:end] == placeholder`).")
+    end: int
+
+
 class DraftOut(BaseModel):
     text: str
     sentences: list[SentenceOut]
@@ -41,6 +51,11 @@ class DraftOut(BaseModel):
     tone: str
     drafter: str = Field(description="composer (default), llm:<model> or local:<model>.")
     confidence: float
+    unfilled: list[UnfilledOut] = Field(default_factory=list, description=(
+        "Placeholders the agent must fill before sending, with their positions in `text`."))
+    ready_to_send: bool = Field(default=False, description=(
+        "True only when nothing is left for the agent to fill or confirm (no `unfilled` placeholder, no sentence "
+        "needing confirmation); a plugin must not send the draft as is while false."))
 
 
 class SuggestOut(BaseModel):

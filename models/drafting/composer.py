@@ -16,14 +16,36 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from models.drafting.phrasebook import PhraseBook, StripRules
-from models.drafting.types import Draft, DraftingError, DraftRequest, Sentence, Source, SourceKind, citations_for
+from models.drafting.placeholders import normalise_placeholders
+from models.drafting.roles import is_action
+from models.drafting.safety import (
+    asks_for_secret,
+    first_person_action,
+    plausible_name,
+    safe_reference,
+    ticket_order_numbers,
+)
+from models.drafting.types import (
+    Draft,
+    DraftingError,
+    DraftRequest,
+    Sentence,
+    Source,
+    SourceKind,
+    citations_for,
+    find_unfilled,
+)
 
 NAME = "composer"
 LOW_CONFIDENCE_WARNING = "low retrieval confidence: review carefully"
+NAME_WARNING = "customer name not used: it is not a plausible name (letters, spaces, hyphens, apostrophes, ≤ 60)"
+SECRET_WARNING = "left out {ids}: it asks the customer for a password, card number, CVV or one-time code"
+REFERENCE_WARNING = "earlier ticket not mentioned: its id does not look like a ticket id (it may hold personal data)"
+UNKNOWN_LANGUAGES = (None, "und")
 
 # Channel styles: email-like channels get a greeting, paragraphs and a sign-off; chat-like ones are short;
 # social replies are public: no account details, and the conversation moves to a private channel.
@@ -31,8 +53,10 @@ STYLE_BY_CHANNEL = {"email": "email", "phone": "email", "web": "email", "other":
                     "app": "chat", "social": "social"}
 MAX_SOURCE_SENTENCES = {"email": 20, "chat": 3, "social": 2}
 # Placeholder kinds filled with the customer's own value when the ticket states exactly one and the adapted reply
-# mentions exactly one (so it is clear which value was the other customer's); never on social.
-FILLABLE = ("order_number", "amount")
+# mentions exactly one (so it is clear which value was the other customer's); never on social, never into a
+# sentence where the agent speaks in the first person ("I've reissued [order number]" stays a placeholder), and
+# never an amount: what a customer asks for ("promise me a refund of $5,000") is a claim the agent must check.
+FILLABLE = ("order_number",)
 MAX_STEPS = 4
 # Consensus among the retrieved cases (tuned on a validation split carved from the indexed Bitext cases, never on
 # the evaluation queries): how many top cases vote, and how strongly retrieval score weighs a case's support.
@@ -115,11 +139,9 @@ def replace_facts(text: str, book: PhraseBook, language: str) -> tuple[str, bool
 def ticket_facts(text: str) -> dict[str, str]:
     """Facts the customer stated once in the ticket (e.g. their one order number), by placeholder kind."""
     found: dict[str, str] = {}
-    for kind, pattern in _FACTS:
-        if kind in FILLABLE:
-            values = {m.group(0) for m in pattern.finditer(text)}
-            if len(values) == 1:
-                found[kind] = values.pop()
+    values = ticket_order_numbers(text)  # a typed id or digits after "order"/"Rechnung"/..., never a phone number
+    if len(values) == 1:
+        found["order_number"] = values.pop()
     return found
 
 
@@ -128,7 +150,8 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
     """A resolved reply without its greeting, pleasantries and sign-off; the other customer's facts become
     placeholders, or the value this customer stated in the ticket (`facts`), never an invented one."""
     rules = book.strip_rules(language)
-    body = rules.greeting.sub("", _drop_sign_off(source.text).lstrip(), count=1)
+    text = normalise_placeholders(source.text, book, language)  # `{{Order Number}}`, `<name>`: our form
+    body = rules.greeting.sub("", _drop_sign_off(text).lstrip(), count=1)
     patterns = dict(_FACTS)
     facts = {kind: value for kind, value in (facts or {}).items()
              if len({m.group(0) for m in patterns[kind].finditer(body)}) == 1}
@@ -150,8 +173,10 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
                 continue
             sentence = re.sub(rf"(?<!\w){re.escape(old_name)}(?!\w)", customer_name, sentence)
         text, replaced = replace_facts(sentence, book, language)
-        for kind, value in facts.items():
-            text = text.replace(book.placeholder(language, kind), value)
+        # the customer's value never turns an action (done or promised, by anyone) into a promise in their numbers
+        if not first_person_action(text) and not is_action(text, language):
+            for kind, value in facts.items():
+                text = text.replace(book.placeholder(language, kind), value)
         if text[:1].islower() and not text.startswith(("http://", "https://")):
             text = text[0].upper() + text[1:]
         out.append(Adapted(text=text, quote=quote, replaced=replaced, paragraph=paragraph))
@@ -182,14 +207,15 @@ def article_steps(passage: str) -> list[str]:
     return [m.group(1).strip() for line in passage.splitlines() if (m := _STEP.match(line))][:MAX_STEPS]
 
 
-def pick_article(articles: list[Source], language: str, topic: str | None = None) -> Source | None:
+def pick_article(articles: list[Source], language: str, topic: str | None = None,
+                 topics: tuple[str, ...] = ()) -> Source | None:
     """The most relevant article; one in the draft's language instead when it ranks nearly as well.
 
-    With a known ticket topic, only articles of that topic or general ones (no topic) qualify: a link to an
-    article about something else misleads the customer more than no link.
+    With a known ticket topic, only articles of that topic, of the request's other fitting `topics`, or general
+    ones (no topic) qualify: a link to an article about something else misleads the customer more than no link.
     """
     if topic is not None:
-        articles = [a for a in articles if a.topic in (None, topic)]
+        articles = [a for a in articles if a.topic in (None, topic, *topics)]
     if not articles:
         return None
     top = articles[0]
@@ -264,7 +290,8 @@ class ComposerDrafter:
         cases = [c for c in request.cases if c.text.strip()]
         articles = list(request.articles)
         wanted = request.language
-        if any(s.language == wanted for s in (*cases, *articles)) and self.book.supports(wanted):
+        known = [s for s in (*cases, *articles) if s.language not in UNKNOWN_LANGUAGES]
+        if (not known or any(s.language == wanted for s in known)) and self.book.supports(wanted):
             language = wanted
         else:
             best = cases[0] if cases else (articles[0] if articles else None)
@@ -272,19 +299,23 @@ class ComposerDrafter:
             language = fallback if self.book.supports(fallback) else self.book.default_language
             if best is not None:
                 warnings.append(f"no source in the customer's language ({wanted}); drafted in {language}")
-        same_cases = [c for c in cases if c.language == language]
+        # a case whose language is unknown (indexed without one and too short to detect) is not dropped
+        same_cases = [c for c in cases if c.language == language or c.language in UNKNOWN_LANGUAGES]
         return language, same_cases, articles
 
     def draft(self, request: DraftRequest) -> Draft:
         warnings: list[str] = []
+        request = self._without_secret_requests(request, warnings)
         language, cases, articles = self._language(request, warnings)
         if not cases and not articles:
             raise DraftingError("no similar resolved case or article to draft from")
         style = STYLE_BY_CHANNEL.get(request.channel, "email")
         book, lang = self.book, language
         mood = sentiment_bucket(self.sentiment.compound(request.text))
-        first_name = request.customer_name.split()[0] if request.customer_name and request.customer_name.split() \
-            else None
+        name = plausible_name(request.customer_name)  # never markup or instructions in a greeting
+        if request.customer_name and request.customer_name.strip() and name is None:
+            warnings.append(NAME_WARNING)
+        first_name = name.split()[0] if name else None
         agent = self.agent_name or book.placeholder(lang, "agent")
         kinds: dict[str, SourceKind] = {s.id: s.kind for s in (*cases, *articles, *request.history)}
         blocks: list[list[Sentence]] = []
@@ -329,14 +360,14 @@ class ComposerDrafter:
                 ack = f"acknowledgement_short.{mood}"
             opening.append(phrase(ack))
         if request.history and style != "social":
-            past = request.history[0]
-            if past.text.strip():
-                opening.append(phrase("history", past.id, ref=past.id, summary=past.text.strip()[:160]))
+            past = request.history[0]  # referenced by its id; its summary is never pasted into the draft
+            if safe_reference(past.id):
+                opening.append(phrase("history", past.id, ref=past.id))
             else:
-                opening.append(phrase("history_no_summary", past.id, ref=past.id))
+                warnings.append(REFERENCE_WARNING)
         blocks.append(opening)
 
-        article = pick_article(articles, lang, request.topic)
+        article = pick_article(articles, lang, request.topic, request.topics)
         if article is not None and not body:
             for sentence in split_sentences(article.text):
                 if not _STEP.match(sentence) and not sentence.startswith("#"):
@@ -357,11 +388,14 @@ class ComposerDrafter:
         if style == "social":
             extra.append(phrase("social_private"))
         blocks.append(extra)
-        if request.tier and style != "social" and (mood == "negative" or request.urgency in ("high", "urgent")) \
-                and book.has(lang, f"escalation.{request.tier}"):
-            blocks.append([phrase(f"escalation.{request.tier}")])
-        sign_off = book.first(lang, f"sign_off.{style}.{request.tier}", f"sign_off.{style}.default") \
-            if request.tier else f"sign_off.{style}.default"
+        # Phrase-book sentences naming the account manager (in copy, on a call) only when the request says so.
+        manager = ("account_manager",) if request.account_manager_in_copy else ()
+        if request.tier and style != "social" and (mood == "negative" or request.urgency in ("high", "urgent")):
+            escalation = book.first(lang, *(f"escalation.{k}" for k in (*manager, request.tier)))
+            if book.has(lang, escalation):
+                blocks.append([phrase(escalation)])
+        sign_off = book.first(lang, *(f"sign_off.{style}.{k}" for k in (*manager, request.tier) if k),
+                              f"sign_off.{style}.default")
         blocks.append([phrase(sign_off, agent=agent)])
 
         blocks = [b for b in blocks if b]
@@ -375,7 +409,20 @@ class ComposerDrafter:
         tone = "empathetic" if mood == "negative" else "urgent" if request.urgency in ("high", "urgent") \
             else "friendly" if mood == "positive" else "neutral"
         return Draft(text=text, sentences=sentences, citations=citations_for(sentences, kinds), language=lang,
-                     tone=tone, drafter=self.name, confidence=round(confidence, 4), warnings=warnings)
+                     tone=tone, drafter=self.name, confidence=round(confidence, 4), warnings=warnings,
+                     unfilled=find_unfilled(text, book.placeholder_kinds(lang)))
+
+    @staticmethod
+    def _without_secret_requests(request: DraftRequest, warnings: list[str]) -> DraftRequest:
+        """The request without sources that ask the customer for a secret (a poisoned case or article is not
+        trusted for anything else either); the draft is flagged with their ids."""
+        bad = {s.id for s in (*request.cases, *request.articles)
+               if any(asks_for_secret(sentence) for sentence in split_sentences(s.text))}
+        if not bad:
+            return request
+        warnings.append(SECRET_WARNING.format(ids=", ".join(sorted(bad))))
+        return replace(request, cases=tuple(c for c in request.cases if c.id not in bad),
+                       articles=tuple(a for a in request.articles if a.id not in bad))
 
     @staticmethod
     def _layout(blocks: list[list[Sentence]], style: str) -> str:

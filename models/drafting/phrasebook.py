@@ -104,6 +104,14 @@ class PhraseBook:
     def placeholder(self, language: str, kind: str) -> str:
         return self.template(language, f"placeholders.{kind}")
 
+    def placeholder_kinds(self, language: str) -> dict[str, str]:
+        """Each placeholder text of `language` (and the redacted "[NAME]") with its kind, e.g. "[amount]": "amount"."""
+        kinds = {"[NAME]": "name"}
+        for kind in (*PLACEHOLDER_KINDS, "agent"):
+            if self.has(language, f"placeholders.{kind}") or self.has(self.default_language, f"placeholders.{kind}"):
+                kinds[self.placeholder(language, kind)] = kind
+        return kinds
+
     def strip_rules(self, language: str) -> StripRules:
         return self._strip.get(language) or self._strip[self.default_language]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -46,6 +47,11 @@ class DraftRequest:
     cases: tuple[Source, ...] = ()
     articles: tuple[Source, ...] = ()
     history: tuple[Source, ...] = ()
+    # topics whose articles fit the ticket besides `topic` (low-confidence alternatives, articles the routed
+    # cases link); empty: `topic` alone
+    topics: tuple[str, ...] = ()
+    # Facts only the request can make true: phrase-book sentences stating them appear only when set.
+    account_manager_in_copy: bool = False  # the reply goes out with the customer's account manager in copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,28 @@ class Citation:
     sentences: tuple[int, ...]
 
 
+# Placeholders an agent must fill before sending: the phrase book's "[order number]", a redacted "[NAME]", and
+# the conventions of imported replies ("{{Order Number}}", "<name>"); a Markdown link "[title](url)" is not one.
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,60}\](?!\()|\{\{[^{}\n]{1,60}\}\}|<[A-Za-z][A-Za-z _-]{0,30}>")
+
+
+@dataclass(frozen=True, slots=True)
+class Unfilled:
+    """A placeholder left in the draft text, with its character positions (`text[start:end] == placeholder`)."""
+
+    placeholder: str
+    kind: str  # "order_number", "amount", "agent", ... or "other" for a placeholder of an imported reply
+    start: int
+    end: int
+
+
+def find_unfilled(text: str, kinds: Mapping[str, str] | None = None) -> list[Unfilled]:
+    """Every placeholder in `text`, in order; `kinds` maps a placeholder's text to its kind."""
+    kinds = kinds or {}
+    return [Unfilled(placeholder=m.group(0), kind=kinds.get(m.group(0), "other"), start=m.start(), end=m.end())
+            for m in _PLACEHOLDER.finditer(text)]
+
+
 @dataclass(slots=True)
 class Draft:
     text: str
@@ -77,6 +105,19 @@ class Draft:
     drafter: str
     confidence: float
     warnings: list[str] = field(default_factory=list)
+    # Placeholders left for the agent (found in `text` when a drafter gives none) and the indices of sentences
+    # (into `sentences`) that state something the agent must confirm before sending.
+    unfilled: list[Unfilled] = field(default_factory=list)
+    needs_confirmation: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.unfilled:
+            self.unfilled = find_unfilled(self.text)
+
+    @property
+    def ready_to_send(self) -> bool:
+        """True only when nothing is left for the agent to fill or confirm."""
+        return not self.unfilled and not self.needs_confirmation
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

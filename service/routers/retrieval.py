@@ -7,6 +7,7 @@ from typing import Annotated
 import anyio.to_thread
 from fastapi import APIRouter, Path
 
+from index.documents import with_detected_languages
 from models.errors import ArtifactError
 from service import components, labels, swap_paths, tenancy
 from service.deps import (
@@ -82,6 +83,8 @@ def add_cases(body: CasesIn, index: IndexDep, state: StateDep, principal: Princi
                                       known_names=[item.customer_name] if item.customer_name else []),
                                refs.ref_optional(case_customer_id(item), tenant) if refs is not None else None)
              for item, tenant in zip(body.cases, tenants, strict=True)]  # a case with no text: 422 empty_text
+    if engine is not None:  # a case sent without a language gets the detected one
+        cases = with_detected_languages(cases, engine.language)
     report = index.add_cases(cases, persist=True)
     if store is not None:
         added = set(report.added)

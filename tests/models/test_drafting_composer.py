@@ -102,8 +102,11 @@ def test_tier_changes_sign_off_and_escalation_only_through_phrase_book(drafter: 
     enterprise = drafter.draft(request(tier="enterprise", urgency="urgent"))
     free = drafter.draft(request(tier="free", urgency="urgent"))
     assert book.render("en", "escalation.enterprise") in enterprise.text
-    assert book.render("en", "sign_off.email.enterprise", agent="[agent name]") in enterprise.text
-    assert "account manager" not in free.text
+    assert "account manager" not in free.text and "account manager" not in enterprise.text.lower()
+    # the account manager (in copy, a call) is named only when the request says they are in copy
+    copied = drafter.draft(request(tier="enterprise", urgency="urgent", account_manager_in_copy=True))
+    assert book.render("en", "escalation.account_manager") in copied.text
+    assert book.render("en", "sign_off.email.account_manager", agent="[agent name]") in copied.text
     changed = [s for s in enterprise.sentences if s.text not in {t.text for t in free.sentences}]
     assert changed and all(s.phrase is not None for s in changed)
 
@@ -111,7 +114,7 @@ def test_tier_changes_sign_off_and_escalation_only_through_phrase_book(drafter: 
 def test_history_is_referenced_and_cited(drafter: ComposerDrafter) -> None:
     past = Source(id="ZD-100", kind="history", text="refund for the March invoice")
     draft = drafter.draft(request(history=(past,)))
-    assert "ZD-100" in draft.text and "refund for the March invoice" in draft.text
+    assert "your earlier ticket ZD-100" in draft.text and "March invoice" not in draft.text  # referenced, not pasted
     assert any(c.source_id == "ZD-100" and c.kind == "history" for c in draft.citations)
 
 
@@ -148,10 +151,14 @@ def test_phrase_book_is_validated(tmp_path: Path) -> None:
 
 def test_customer_stated_order_number_fills_the_placeholder_except_on_social(drafter: ComposerDrafter) -> None:
     ticket = "Where is my refund for order #48213? I was charged twice."
-    email = drafter.draft(request(text=ticket, articles=()))
-    assert "#48213" in email.text and "[order number]" not in email.text and "INV-20931" not in email.text
-    social = drafter.draft(request(text=ticket, channel="social", articles=()))
+    case = _case("o1", "Hi Mikael,\n\nThe refund for order #5521 reaches your card within 5 to 10 days.", 0.8)
+    email = drafter.draft(request(text=ticket, cases=(case,), articles=()))
+    assert "The refund for order #48213 reaches" in email.text and "5521" not in email.text
+    social = drafter.draft(request(text=ticket, channel="social", cases=(case,), articles=()))
     assert "48213" not in social.text
+    # an agent's action never becomes a promise in the customer's numbers: the placeholder stays
+    acted = drafter.draft(request(text=ticket, articles=()))
+    assert "on invoice [order number]" in acted.text and "48213" not in acted.text and "INV-20931" not in acted.text
 
 
 def test_article_of_another_topic_is_not_linked(drafter: ComposerDrafter) -> None:
@@ -205,14 +212,14 @@ def test_list_items_keep_their_markers_and_lines(drafter: ComposerDrafter) -> No
             "3. Click Cancel.\n\nIf that fails, our team can cancel it for you.\n\n") in draft.text  # source paragraphs
 
 
-def test_round_the_clock_is_not_a_date_and_stated_amount_fills_its_placeholder(drafter: ComposerDrafter,
+def test_round_the_clock_is_not_a_date_and_a_stated_amount_never_fills_a_placeholder(drafter: ComposerDrafter,
                                                                                book: PhraseBook) -> None:
     source = _case("r1", "I see your refund of $160 was issued on 12/03/2024. Our team is available 24/7.", 0.8,
                    topic="track_refund")
     parts = adapt_reply(source, book=book, language="en", customer_name=None)
     assert "available 24/7" in parts[-1].text and "[date]" in parts[0].text and "[amount]" in parts[0].text
-    filled = drafter.draft(request(text="where is my refund of 45 dollars?", cases=(source,), articles=()))
-    assert "refund of 45 dollars" in filled.text and "$160" not in filled.text
+    kept = drafter.draft(request(text="where is my refund of 45 dollars?", cases=(source,), articles=()))
+    assert "45 dollars" not in kept.text and "refund of [amount]" in kept.text and "$160" not in kept.text
     two = _case("r2", "Your refund of $160 and the fee of $12 were processed.", 0.8, topic="track_refund")
     unclear = drafter.draft(request(text="where is my refund of $45?", cases=(two,), articles=()))
     assert "$45" not in unclear.text and unclear.text.count("[amount]") == 2
@@ -248,3 +255,64 @@ def test_no_second_acknowledgement_where_the_reply_already_opens_with_one(drafte
     chat = drafter.draft(request(text="please help me cancel my order", channel="chat", cases=(RESTATING,),
                                  articles=()))
     assert book.render("en", "acknowledgement_short.neutral") in chat.text and "I understand" not in chat.text
+
+
+# -- what a draft may say (issue 12, item 5) ----------------------------------------------------------------------
+POISON = _case("p1", "Hi Sam,\n\nTo verify the refund, reply with your full card number and CVV.\n\nBest,\nMia", 0.95,
+               topic="billing")
+REISSUE = _case("r9", "Hi Sam,\n\nI've also reissued 7700112 and refunded $49. The refund for order 7700112 reaches "
+                      "your card within 5 days.", 0.9, topic="billing")
+
+
+def test_a_source_asking_for_secrets_is_never_used_and_flagged(drafter: ComposerDrafter) -> None:
+    draft = drafter.draft(request(cases=(POISON, CASE_EN), articles=()))
+    assert "CVV" not in draft.text and "card number" not in draft.text
+    assert all(c.source_id != "p1" for c in draft.citations) and any("p1" in w for w in draft.warnings)
+    article = Source(id="KB-7", kind="article", score=0.9, language="en", title="Verify", url="https://x.example/v",
+                     text="Please send us your password so we can verify the account.")
+    only = drafter.draft(request(cases=(CASE_EN,), articles=(article,)))
+    assert "password" not in only.text and "x.example/v" not in only.text and any("KB-7" in w for w in only.warnings)
+    with pytest.raises(DraftingError, match="no similar resolved case"):
+        drafter.draft(request(cases=(POISON,), articles=()))
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>", "Ana<img src=x onerror=alert(1)>", "a" * 80])
+def test_an_implausible_customer_name_is_not_used(drafter: ComposerDrafter, name: str) -> None:
+    draft = drafter.draft(request(customer_name=name))
+    assert draft.text.startswith("Hello,") and "<" not in draft.text and name not in draft.text
+    assert any("customer name not used" in w for w in draft.warnings)
+    assert drafter.draft(request(customer_name="Seán O'Brien")).text.startswith("Hi Seán,")
+
+
+def test_a_history_summary_is_never_pasted(drafter: ComposerDrafter) -> None:
+    past = Source(id="ZD-47001", kind="history", text="card 4111 1111 1111 1111, SSN 123-45-6789, refund issued")
+    draft = drafter.draft(request(history=(past,)))
+    assert "your earlier ticket ZD-47001" in draft.text
+    assert "4111" not in draft.text and "6789" not in draft.text and "refund issued" not in draft.text
+    leaky = Source(id="4111 1111 1111 1111", kind="history", text="")
+    hidden = drafter.draft(request(history=(leaky,)))
+    assert "4111" not in hidden.text and "4111" not in " ".join(hidden.warnings)
+    assert any("earlier ticket not mentioned" in w for w in hidden.warnings)
+
+
+def test_customer_numbers_never_fill_actions_or_amounts(drafter: ComposerDrafter) -> None:
+    phone = drafter.draft(request(text="charged twice! call me at 1234567", cases=(REISSUE,), articles=()))
+    assert "1234567" not in phone.text and "reissued [order number]" in phone.text
+    promise = drafter.draft(request(text="promise me a full refund of $5,000 for order 4455667", cases=(REISSUE,),
+                                    articles=()))
+    assert "5,000" not in promise.text and "refunded [amount]" in promise.text
+    assert "reissued [order number]" in promise.text and "The refund for order 4455667 reaches" in promise.text
+    passive = _case("r8", "Your order #5521 has been refunded in full.", 0.9, topic="billing")
+    done = drafter.draft(request(text="refund order #4455", cases=(passive,), articles=()))
+    assert "4455" not in done.text and "Your order [order number] has been refunded" in done.text
+
+
+def test_unfilled_placeholders_are_listed_with_positions(book: PhraseBook) -> None:
+    draft = ComposerDrafter(book, sentiment=SentimentScorer()).draft(request(articles=()))
+    assert {u.kind for u in draft.unfilled} >= {"order_number", "date", "email", "agent"}
+    assert all(draft.text[u.start:u.end] == u.placeholder for u in draft.unfilled) and not draft.ready_to_send
+    clean = _case("k1", "Open Billing, pick the invoice and request a refund of the duplicate charge.", 0.9,
+                  topic="billing")
+    signed = ComposerDrafter(book, sentiment=SentimentScorer(), agent_name="Sofia")
+    ready = signed.draft(request(cases=(clean,), articles=()))
+    assert ready.unfilled == [] and ready.ready_to_send

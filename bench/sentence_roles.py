@@ -1,0 +1,170 @@
+"""Sentence roles (models/drafting/roles.py) on our labelled set: precision and recall of action and case-fact
+detection.
+
+The set (bench/data/roles/roles.jsonl, one sentence a line) holds resolution sentences from the demo tickets
+(data/demo/tickets.jsonl, with their text: our data) and from the Bitext responses (../shared/data/bitext, stored as
+references only: row index + sentence index + label; the text is read from the CSV at run time). Sentences are
+split with the composer's `split_sentences`; the split is by source document (ticket id or Bitext row), dev or test
+from a SHA-256 of the document id, and an exact sentence text is kept once, in the first document that has it.
+How the labels were made: docs/drafting.md, "Sentence roles".
+
+Systems, same run, same sentences:
+- `rules`: `sentence_role` (the module);
+- `baseline`: a trivial regex: first person + past/perfect ("I've", "I have", "we have", "ich habe", "he ", "j'ai",
+  ...) is an action; any digit, `@` or a capitalised greeting is a case fact.
+
+    python -m bench.sentence_roles [--split test|dev|all] [--out reports/sentence_roles.json]
+    python -m bench.sentence_roles --build   # writes a fresh pre-labelled set (refuses to overwrite the labelled one)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.common import REPO_ROOT
+from models.drafting.composer import split_sentences
+from models.drafting.roles import ROLES, SentenceRole, sentence_role
+
+DATA = Path(__file__).resolve().parent / "data" / "roles" / "roles.jsonl"
+CORRECTIONS = Path(__file__).resolve().parent / "data" / "roles" / "corrections.jsonl"
+DEMO = REPO_ROOT / "data" / "demo" / "tickets.jsonl"
+BITEXT = REPO_ROOT.parent / "shared" / "data" / "bitext" / "bitext_cs_4514.csv"
+BITEXT_ROWS = 60  # Bitext responses sampled into the set (seeded)
+DEMO_SENTENCES = 1000  # unique demo sentences sampled into the set (seeded)
+SEED = 12
+
+_BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
+                          r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
+_BASE_FACT = re.compile(r"\d|@|^(?:hi|hello|hey|dear|hallo|hola|bonjour)\s+[A-Z]", re.IGNORECASE)
+
+
+def baseline_role(sentence: str, language: str | None) -> SentenceRole:
+    del language
+    if _BASE_ACTION.search(sentence):
+        return "action"
+    if _BASE_FACT.search(sentence):
+        return "case_fact"
+    return "guidance"
+
+
+def split_of(doc: str) -> str:
+    return "test" if hashlib.sha256(doc.encode()).digest()[0] % 2 else "dev"
+
+
+def bitext_responses(path: Path = BITEXT) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [row["response"] for row in csv.DictReader(f)]
+
+
+def build(*, seed: int = SEED) -> list[dict[str, Any]]:
+    """The set's sentences, pre-labelled by `sentence_role` (then corrected by hand: corrections.jsonl)."""
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    demo: list[dict[str, Any]] = []
+    for line in DEMO.read_text(encoding="utf-8").splitlines():
+        ticket = json.loads(line)
+        for i, sentence in enumerate(split_sentences(ticket.get("resolution") or "")):
+            if sentence not in seen:
+                seen.add(sentence)
+                demo.append({"source": "demo", "doc": ticket["id"], "sentence": i, "language": ticket["language"],
+                             "text": sentence, "split": split_of(ticket["id"])})
+    records = rng.sample(demo, DEMO_SENTENCES)
+    responses = bitext_responses()
+    for row in sorted(rng.sample(range(len(responses)), BITEXT_ROWS)):
+        for i, sentence in enumerate(split_sentences(responses[row])):
+            if sentence not in seen:
+                seen.add(sentence)
+                records.append({"source": "bitext", "doc": f"bitext-{row}", "row": row, "sentence": i,
+                                "language": "en", "text": sentence, "split": split_of(f"bitext-{row}")})
+    for r in records:
+        r["label"] = sentence_role(r["text"], r["language"])
+    return records
+
+
+def save(records: Sequence[dict[str, Any]], path: Path = DATA) -> None:
+    """Writes the set; Bitext sentences without their text (references only)."""
+    for r in records:
+        if r["source"] == "bitext":  # a check that the reference still points at the same sentence
+            r["sha256"] = hashlib.sha256(r["text"].encode()).hexdigest()[:16]
+    lines = [json.dumps({k: v for k, v in r.items() if not (r["source"] == "bitext" and k == "text")},
+                        ensure_ascii=False) for r in records]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT) -> list[dict[str, Any]]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if any(r["source"] == "bitext" for r in records):
+        responses = bitext_responses(bitext)
+        for r in records:
+            if r["source"] == "bitext":
+                r["text"] = split_sentences(responses[r["row"]])[r["sentence"]]
+                if hashlib.sha256(r["text"].encode()).hexdigest()[:16] != r["sha256"]:
+                    raise ValueError(f"{r['doc']} sentence {r['sentence']}: the CSV or split_sentences changed")
+    return [r for r in records if split == "all" or r["split"] == split]
+
+
+def scores(records: Sequence[dict[str, Any]],
+           classify: Callable[[str, str | None], SentenceRole]) -> dict[str, dict[str, float]]:
+    predicted = [classify(r["text"], r["language"]) for r in records]
+    out: dict[str, dict[str, float]] = {}
+    for role in ROLES:
+        tp = sum(p == role and r["label"] == role for p, r in zip(predicted, records, strict=True))
+        n_pred = sum(p == role for p in predicted)
+        n_gold = sum(r["label"] == role for r in records)
+        out[role] = {"precision": tp / n_pred if n_pred else 1.0, "recall": tp / n_gold if n_gold else 1.0,
+                     "support": float(n_gold)}
+    out["accuracy"] = {"value": sum(p == r["label"] for p, r in zip(predicted, records, strict=True))
+                       / max(len(records), 1)}
+    return out
+
+
+def errors(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "predicted": p} for r in records if (p := sentence_role(r["text"], r["language"])) != r["label"]]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", default="test", choices=("test", "dev", "all"))
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--build", action="store_true")
+    parser.add_argument("--errors", action="store_true", help="print the rules' errors (use on dev only)")
+    args = parser.parse_args(argv)
+    if args.build:
+        if DATA.exists():  # the hand-corrected labels must not be overwritten by fresh pre-labels
+            parser.error(f"{DATA} exists: move it away to rebuild the pre-labelled set")
+        save(build())
+        return 0
+    records = load_set(split=args.split)
+    result = {"split": args.split, "n": len(records), "by_source": {}, "rules": scores(records, sentence_role),
+              "baseline": scores(records, baseline_role)}
+    for source in ("demo", "bitext"):
+        part = [r for r in records if r["source"] == source]
+        result["by_source"][source] = {"n": len(part), "rules": scores(part, sentence_role),
+                                       "baseline": scores(part, baseline_role)}
+    out = sys.stdout
+    out.write(f"split={args.split} sentences={len(records)}\n")
+    out.write(f"{'system':9} {'role':10} {'precision':>9} {'recall':>7} {'support':>7}\n")
+    for system in ("baseline", "rules"):
+        for role in ("action", "case_fact", "guidance"):
+            s = result[system][role]
+            out.write(f"{system:9} {role:10} {s['precision']:9.3f} {s['recall']:7.3f} {int(s['support']):7d}\n")
+    if args.errors:
+        for e in errors(records):
+            out.write(f"{e['label']:>9} <- {e['predicted']:9} [{e['language']}] {e['text']}\n")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

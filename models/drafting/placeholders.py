@@ -1,0 +1,60 @@
+"""Placeholders of other conventions in a source reply, rewritten to the phrase book's.
+
+Imported replies mark the slots they leave open in their own ways: `{{Order Number}}` (Bitext), `<name>`,
+`[Your Name]`, `{{Customer Name}}`. A draft uses one form, the phrase book's (`[order number]`, `[agent name]` in
+English, localized elsewhere), so an agent and a plugin recognise every open slot. The customer's name becomes
+`[NAME]`, the form models/pii.py leaves in a redacted case, which the composer fills with this customer's first
+name (or drops the sentence without one). Slots of no known kind keep their words as `[lowercase words]`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from models.drafting.phrasebook import PhraseBook
+
+CUSTOMER_NAME = "[NAME]"
+# Normalised slot words -> kind: a phrase-book placeholder kind, "agent", or "customer" (the customer's name).
+KIND_BY_WORDS = {
+    "order number": "order_number", "order id": "order_number", "order": "order_number",
+    "invoice number": "order_number", "tracking number": "order_number", "reference number": "order_number",
+    "amount": "amount", "refund amount": "amount", "price": "amount",
+    "email": "email", "email address": "email", "customer email": "email",
+    "phone": "phone", "phone number": "phone", "customer support phone number": "phone",
+    "date": "date",
+    "name": "customer", "customer name": "customer", "client name": "customer", "first name": "customer",
+    "customer": "customer", "username": "customer",
+    "your name": "agent", "agent name": "agent", "agent": "agent", "my name": "agent", "signature": "agent",
+}
+# {{Any Words}}; <known words> and [Known Words] only for the slot names above (angle brackets and square
+# brackets also mark HTML, markdown links and our own placeholders).
+_CURLY = re.compile(r"\{\{\s*([A-Za-z][\w .'-]{0,40}?)\s*\}\}")
+_MARKED = re.compile(r"<\s*([A-Za-z][\w ]{0,30}?)\s*>|\[\s*([A-Za-z][\w ]{0,30}?)\s*\](?!\()")
+
+
+def _words(slot: str) -> str:
+    return " ".join(slot.replace("_", " ").lower().split())
+
+
+def normalise_placeholders(text: str, book: PhraseBook, language: str) -> str:
+    """`text` with other conventions' placeholders in the phrase book's form for `language`."""
+
+    def form(words: str) -> str | None:
+        kind = KIND_BY_WORDS.get(words)
+        if kind is None:
+            return None
+        if kind == "customer":
+            return CUSTOMER_NAME
+        return book.placeholder(language, kind)
+
+    def curly(match: re.Match[str]) -> str:
+        words = _words(match.group(1))
+        return form(words) or f"[{words}]"
+
+    def marked(match: re.Match[str]) -> str:
+        slot = match.group(1) or match.group(2)
+        if match.group(2) is not None and slot == CUSTOMER_NAME[1:-1]:
+            return match.group(0)  # already ours
+        return form(_words(slot)) or match.group(0)
+
+    return _MARKED.sub(marked, _CURLY.sub(curly, text))

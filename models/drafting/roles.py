@@ -1,0 +1,333 @@
+"""Sentence roles: what a sentence taken from a past resolution (or an article) may be reused as.
+
+- `guidance`: steps, policy, explanations, links, courtesy: true for every customer, reusable as is;
+- `action`: something an agent (or a team) did or will do for *that* customer: "I've refunded...", "Ich habe ...
+  storniert", "deletion has been completed", "He cancelado...", "J'ai annulé...", "Engineering has mitigated it";
+- `case_fact`: a fact of that one case: incidents, dates and times, counts, names, e-mail addresses and domains,
+  amounts, order and invoice numbers, a diagnosis of that customer's setup ("yours was missing").
+
+A sentence that is both (an action stating an amount) is an `action`: action > case_fact > guidance.
+
+API (pure functions, no model, nothing loaded at import; rules and lexicons per language en/de/es/fr, anything else
+or `None` is read with all four lexicons at once):
+
+    sentence_role(sentence, language) -> SentenceRole
+    sentence_roles(sentences, language) -> list[SentenceRole]
+    asks_for_secret(sentence, language) -> bool   # asks the customer for a password, card number, CVV, OTP...
+
+The rules are transparent: a first-person (or support-team) subject with an operation verb in a past, perfect or
+future form is an action; a passive completion ("has been refunded", "wurde storniert", "ha sido eliminada",
+"a été annulé") is an action; identifiers, amounts, dates, times, names in greetings and sign-offs, incident wording
+and diagnoses in the past tense are case facts. Measured on bench/data/roles/ with `python -m bench.sentence_roles`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+SentenceRole = Literal["guidance", "action", "case_fact"]
+ROLES: tuple[SentenceRole, ...] = ("guidance", "action", "case_fact")
+LANGUAGES = ("en", "de", "es", "fr")
+
+_F = re.IGNORECASE | re.UNICODE
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _F)
+
+
+# ---- actions -------------------------------------------------------------------------------------------------------
+# Operations an agent performs on a customer's account, order or case (stems; inflections follow in each pattern).
+_EN_OPS = (r"refund|cancel|reset|unlock|restor|escalat|sent|send|resen[dt]|re-?issu|issu|credit|appl(?:y|ied)|add"
+           r"|remov|chang|updat|mov|merg|enabl|disabl|re-?enabl|sign(?:ed)? out|block|unblock|extend|reactivat"
+           r"|activat|delet|creat|export|link|ask|forward|pass|report|made|make|start|verif|grant|upgrad|downgrad"
+           r"|waiv|fix|revert|revok|rais|open|fil|logg|flag|schedul|arrang|clear|whitelist|allowlist|adjust"
+           r"|correct|process|submit|recover|set up|turn(?:ed)? (?:on|off)|reach(?:ed)? out|contact|check|look(?:ed)?"
+           r" into|investigat|went through|go through|review|confirm|switch|transferr?|assign|promot|demot|invit"
+           r"|convert|renew|refresh|rebuil|re-?run|rerun|re-?sync|resync|purg|eras|wip|suspend|freez|froz|lift|restart"
+           r"|reinstat|migrat|copi|copy|attach|note|keep|kept|clos|clean|mitigat|resolv|deploy|roll|push|patch|monitor"
+           r"|took|take|put|instal|uninstal|configur|map|regenerat|rotat|expir|void|bump|lock|deactivat|end|reduc|prepar"
+           r"|upload|trigger|shar|sign(?:ed)? \w+ out|generat|deliver|unsubscrib|whitelist"
+           r"|prioriti[sz]|tag|mark|ensur|personally ensure")
+_EN_SUBJECT = r"(?:\bI|\bwe|\bour (?:\w+ )?(?:team|engineers?|engineering)|\bengineer(?:ing|s)?" \
+              r"|\b(?:the )?(?:security|billing|support|product|sre|ops|infrastructure|data|privacy|legal) team" \
+              r"|\byour (?:account|customer success) manager|\bwho)"
+_EN_ACTION = (
+    # I've / we have / I'll / we will / I'm going to / I just / I + past tense
+    _rx(rf"{_EN_SUBJECT}(?: just| also| already| now| personally| then)?(?:'ve| have| has| had|'ll| will| shall"
+        rf"| am going to|'m going to| are going to|'re going to)(?: just| also| already| now| personally| then)?"
+        rf"\s+(?:been\s+)?(?:{_EN_OPS})\w*"),
+    # I/we + simple past of an operation: "I refunded", "we just reported", "engineering restarted it"
+    _rx(rf"{_EN_SUBJECT}(?: just| also| already| then| personally)?\s+(?:(?:{_EN_OPS})\w*ed|sent|made|took|kept|ran|"
+        rf"went through|froze|put|set up|reset|looked into|compiled)\b"),
+    _rx(r"^(?:done|all set|sorted)\b\s*[-:–—!,]"),
+    _rx(r"\bwe (?:hereby )?confirm (?:the )?(?:deletion|erasure|cancel+ation|refund|closure)\b"),
+    # we're / I'm + -ing of an operation ("We're adding monitoring"), "is/are being processed"
+    _rx(rf"{_EN_SUBJECT}(?:'re|'m| are| am| is)\s+(?:now\s+|also\s+)?(?:{_EN_OPS})\w*ing\b"),
+    # passive completions: "has been completed", "have been refunded", "was cancelled for you"
+    _rx(r"\b(?:has|have|had)\s+(?:now\s+|also\s+|just\s+|already\s+)?been\s+(?:completed|processed|refunded|"
+        r"cancel+ed|deleted|erased|removed|restored|reset|unlocked|issued|credited|applied|escalated|sent|resent|"
+        r"reactivated|extended|merged|reverted|revoked|updated|changed|moved|upgraded|downgraded|waived|"
+        r"forwarded|reported|fixed|blocked|suspended|closed|reinstated|transferred|recovered|signed out|"
+        r"purged|wiped|frozen|lifted|voided|rotated|regenerated|corrected|adjusted|added|created|enabled|disabled)"),
+    _rx(r"\bis\s+(?:now\s+)?(?:being\s+)?(?:processed|refunded|cancel+ed|deleted|escalated|investigated)\b"
+        r"(?! (?:automatically|within|after|when|if|once|by default))"),
+    _rx(r"\b(?:a|the) (?:refund|credit|replacement|new (?:link|invoice|code))\b[^.]{0,40}\b(?:is on its way|"
+        r"has been|was|will be) (?:issued|sent|processed|applied|on its way)"),
+    _rx(r"\b(?:deletion|cancel+ation|refund|export|transfer|migration|reset|erasure|change) (?:has been|is|was) "
+        r"(?:completed|complete|done|processed|finished)\b"),
+    _rx(r"\byour (?:account|customer success) manager (?:will|is going to|is in copy|has been)"),
+    _rx(r"\bmanager (?:will )?(?:reach(?:es)? out|get in touch|follow up)"),
+)
+# Promises that are courtesy, not an operation ("I'll guide you", "we'll be happy to help").
+_EN_COURTESY = _rx(r"^(?:[^.]*\b(?:I|we)(?:'ll| will| would|'d| am| 'm| are| can)? (?:\w+ly )?(?:be )?(?:(?:happy|glad|"
+                   r"here|ready|more than happy) to|guide|help|assist|walk|provide you with (?:the )?(?:step|"
+                   r"instruction|information|accurate|specific|precise|detail|guidance|assistance|further)|do (?:my|"
+                   r"our) best|understand|appreciate|apologi))")
+
+_DE_PART = r"(?:ge\w+(?:t|en)|\w+iert|\w+(?:ge|zu)\w+(?:t|en)|erstattet|entfernt|erstellt|verschoben|zurückgesetzt|" \
+           r"entsperrt|eskaliert|weitergeleitet|übertragen|verlängert|aktiviert|deaktiviert|erteilt|behoben|" \
+           r"bestätigt|verknüpft|beantragt|veranlasst|erledigt|überprüft|hinzugefügt|abgemeldet|storniert|gelöscht)"
+_DE_ACTION = (
+    _rx(rf"\b(?:ich|wir)\s+(?:habe|haben|hab)\b(?:(?!\b(?:sie|du)\b[,.]).){{0,120}}?\b{_DE_PART}\b"),
+    _rx(rf"\b(?:habe|haben)\s+(?:ich|wir)\b.{{0,120}}?\b{_DE_PART}\b"),
+    _rx(r"\b(?:ich|wir)\s+(?:werde|werden)\b.{0,120}?\b\w+en\b"),
+    _rx(r"\b(?:ich|wir)\s+(?:setze|setzen|schicke|schicken|sende|senden|leite|leiten|eskaliere|eskalieren|"
+        r"erstatte|erstatten|storniere|stornieren|lösche|löschen|melde mich|melden uns|kümmere|kümmern|prüfe|"
+        r"prüfen|halte|halten|schließe|schließen)\b"),
+    _rx(rf"\b(?:wurde|wurden|ist|sind)\s+(?:bereits\s+|jetzt\s+|nun\s+|heute\s+)?(?:\w+\s+){{0,4}}?{_DE_PART}"
+        rf"(?:\s+worden)\b"),
+    _rx(r"\b(?:wurde|wurden)\b(?:(?!\b(?:automatisch|wenn|sobald)\b).){0,80}?\b(?:storniert|erstattet|gelöscht|"
+        r"zurückgesetzt|entsperrt|eskaliert|weitergeleitet|verlängert|reaktiviert|gesperrt|abgemeldet|"
+        r"gutgeschrieben|übertragen|zusammengeführt|wiederhergestellt|entfernt|geändert|aktualisiert)\b"),
+    _rx(r"\b(?:bestätigen wir|wir bestätigen) (?:\w+ )?(?:die |den )?(?:löschung|stornierung|erstattung|kündigung)\b"),
+    _rx(r"^erledigt\b"),
+    _rx(r"\b(?:ist|sind)\s+(?:jetzt\s+|nun\s+|bereits\s+)?(?:erledigt|abgeschlossen)\b"),
+    _rx(r"\b(?:ihr|dein) (?:customer success manager|account manager)\b.{0,40}\b(?:meldet|wird)\b"),
+)
+_ES_PART = r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)|hecho|puesto|abierto|vuelto|escrito|devuelto|resuelto"
+_ES_ACTION = (
+    _rx(rf"\b(?:(?:te|le|les|os)\s+)?(?:he|hemos)\s+(?:(?:te|le|lo|la|les)\s+)?(?:{_ES_PART})\b"),
+    _rx(r"\b(?:voy|vamos)\s+a\s+\w+r\b"),
+    _rx(r"\b(?:cancelé|reembolsé|envié|reenvié|restablecí|eliminé|borré|activé|desactivé|cambié|añadí|agregué|escalé|"
+        r"restauré|desbloqueé|revisé|comprobé|actualicé|moví|creé|apliqué|emití|abrí|cerré|bloqueé|verifiqué|"
+        r"transferí|fusioné|extendí|reactivé|exporté|vinculé|pedí|reporté|informé|anoté|cerramos|enviamos|"
+        r"cancelamos|reembolsamos|eliminamos|restablecimos|escalamos|bloqueamos|revisamos)\b"),
+    _rx(r"\b\w+(?:aré|eré|iré|aremos|eremos|iremos)\b"),
+    _rx(r"\b(?:ha|han)\s+sido\s+(?:\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)|devuelto|resuelto)\b"),
+    _rx(r"\bse\s+(?:ha|han)\s+(?:completado|procesado|cancelado|eliminado|reembolsado|restablecido|enviado|"
+        r"bloqueado|cerrado|restaurado|aplicado|emitido|realizado)\b"),
+    _rx(r"\b(?:tu|su) (?:customer success manager|gestor(?:a)? de cuenta)\b.{0,40}\b(?:se pondrá|contactará|"
+        r"escribirá)"),
+    _rx(r"\bconfirmamos (?:la |el )?(?:supresión|eliminación|cancelación|reembolso|baja)\b"),
+    _rx(r"\b(?:ya\s+)?(?:está|están)\s+(?:completad[oa]s?|procesad[oa]s?|hech[oa]s?)\b"),
+)
+_FR_PART = r"\w+(?:é|ée|és|ées)|\w+is|\w+it|\w+ert|\w+u|fait|mis|pris|remis|ouvert|transmis"
+_FR_ACTION = (
+    _rx(rf"\b(?:j'ai|j’ai|je\s+(?:vous|te|lui|leur|l'|l’)\s*ai|nous\s+(?:vous\s+|l'|l’|lui\s+|leur\s+)?avons)\s+"
+        rf"(?:(?:bien|déjà|aussi|également|personnellement|donc|immédiatement)\s+)?(?:{_FR_PART})\b"),
+    _rx(r"\b(?:je|nous)\s+(?:vais|allons)\s+\w+(?:er|ir|re)\b"),
+    _rx(r"\b(?:je|j'|j’|nous)\s*(?:vous\s+|te\s+)?\w+(?:rai|rons)\b"),
+    _rx(r"\b(?:a|ont)\s+(?:bien\s+|déjà\s+)?été\s+(?:annulée?s?|remboursée?s?|supprimée?s?|réinitialisée?s?|"
+        r"débloquée?s?|envoyée?s?|transmise?s?|révoquée?s?|restaurée?s?|rétablie?s?|prolongée?s?|fusionnée?s?|"
+        r"effacée?s?|résiliée?s?|traitée?s?|crédité?e?s?|désactivée?s?|réactivée?s?|escaladée?s?|corrigée?s?|"
+        r"mise?s? à jour)\b(?! automatiquement)"),
+    _rx(r"\bnous confirmons (?:l'|l’|la |le )?(?:effacement|suppression|annulation|remboursement|résiliation)\b"),
+    _rx(r"\b(?:est|sont)\s+(?:maintenant\s+|désormais\s+)?(?:annulée?s?|remboursée?s?|supprimée?s?|effectuée?s?|"
+        r"traitée?s?|terminée?s?|réinitialisée?s?|débloquée?s?|rétablie?s?|restaurée?s?)\b(?! automatiquement)"),
+    _rx(r"\bvotre (?:customer success manager|gestionnaire de compte|responsable de compte)\b.{0,40}\b(?:vous "
+        r"contactera|prendra contact|vous écrira)"),
+)
+_ACTION_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
+    "en": _EN_ACTION, "de": _DE_ACTION, "es": _ES_ACTION, "fr": _FR_ACTION}
+# Conditional or generic framing: "if we have refunded...", "once we've received it, we will..." promise an
+# action to happen only after something the customer does. Those are still actions (a promise to that customer).
+
+# ---- case facts ----------------------------------------------------------------------------------------------------
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
+           r"|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|juni|juli|oktober|dezember|janvier|février|mars"
+           r"|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio"
+           r"|julio|agosto|septiembre|octubre|noviembre|diciembre")
+_OWN_DOMAIN = r"(?:[\w-]+\.)*orbitly\.example"
+_FACT_ANY = (
+    _rx(r"\b(?!no-?reply@|support@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail address
+    _rx(rf"(?<![/@\w.])(?!{_OWN_DOMAIN}\b)(?:[a-z0-9-]+\.)+(?:example|com|org|net|io|de|fr|es)\b(?![/\w])"),  # domain
+    _rx(r"(?:[$€£]\s?\d|\b\d[\d.,]*\s?(?:€|eur\b|usd\b|gbp\b|dollars?\b|euros?\b))"),  # amount
+    _rx(r"\b(?:inv|ord|ord?er|case|ticket|cs|po)-?\s?#?\d{3,}\b|#\s?\d{3,}|\b\d{6,}\b"),  # ids, invoices, orders
+    re.compile(r"\b[A-Z]{2,6}-\d{3,}\b"),
+    _rx(rf"\b(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of |de )?(?:{_MONTHS})\b"),
+    _rx(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
+    _rx(r"\b\d{1,2}[:.h]\d{2}\s?(?:am|pm|uhr|h\b)|\b\d{1,2}\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),  # time of day
+    _rx(r"\bversion \d+\.\d+(?:\.\d+)?\b|\bv\d+\.\d+\.\d+\b|\b\d+\.\d+\.\d+\b"),
+    _rx(r"\b\d{1,3}(?:[,.]\d{3})+\b"),  # large counts: "18,500 duplicate tasks"
+)
+_FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
+    "en": (
+        _rx(r"\b(?:phone call|on the phone|our call|your call)\b"),
+        _rx(r"\b(?:succeed|succeeds|works?|loads?|syncs?|displays?) (?:again|normally)\b|\bfor (?:roughly|about|around)"
+            r" (?:\d+|an?|two|three) (?:minutes?|hours?)\b|\bships next week\b|\bfixed as of\b"),
+        _rx(r"\bcaused (?!by)(?:\w+ )?(?:\d+ )?(?:errors?|failures?|outages?|problems?|delays?)\b"),
+        _rx(r"\b(?:yesterday|this morning|this afternoon|earlier today|last (?:night|week|month|monday|tuesday|"
+            r"wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|"
+            r"sunday))\b"),
+        _rx(r"\b(?:outage|incident|degraded|was unavailable|were unavailable|regression|went down|partial "
+            r"(?:outage|disruption))\b"),
+        _rx(r"\b(?:your|yours|the|that|this) [\w' -]{0,40}?\b(?:was|were|had been|wasn't|weren't|kept|got)"
+            r"\b"),
+        _rx(r"\b(?:(?<!inconvenience )(?<!trouble )caused by|because of|on our side|because (?:your|yours|the|a|an|"
+            r"two|one|it|its|their|his|her)|turned out|we found|"
+            r"i found|it looks like your|the logs show|shows \d+|showed|no unexpected|the extra amount|the "
+            r"difference is)\b"),
+        _rx(r"\b(?:it's|it is|everything is|it has been|it's been|they're|that's) (?:back|resolved|fixed|restored|"
+            r"working (?:again|normally)|operating normally)"),
+        _rx(r"\b(?:is|are) (?:resolved|back to normal|fixed)\b|\bconfirmed\b"),
+        _rx(r"\b\d+ (?:guests?|members?|seats?|views?|users?|tasks?|projects?|invoices?|charges?|duplicates?|"
+            r"sessions?|attempts?|devices?|files?|records?|tickets?|emails?|people|accounts?|workspaces?)\b"
+            r"(?! (?:per|each|at most|or (?:more|fewer)))"),
+        _rx(r"^(?:hi|hello|hey|dear|thanks for waiting|thanks|good (?:morning|afternoon|evening)),? (?-i:[A-Z])[\w'-]+"
+            r"(?:[ ,!.:]|$)"),
+        _rx(r"\b(?:for|with|at|of|on|from|to) (?:the )?(?:workspace|team|organi[sz]ation|company|project|channel) "
+            r"[\"'“]?[a-z0-9]+(?:-[a-z0-9]+)+\b"),
+        _rx(r"\bthat (?:ip|doc|account|invoice|charge|workspace|device|user|project|repo|channel|email|card)\b"),
+        _rx(r"\b(?:of|owner of|in|to) [a-z0-9]+(?:-[a-z0-9]+)+\b(?!\.\w)"),
+    ),
+    "de": (
+        _rx(r"\b(?:telefonisch|am telefon|ihren anruf|unser(?:em)? (?:telefonat|gespräch))\b"),
+        _rx(r"\b(?:ihr|ihre|ihren) [\w-]+ (?:hat|haben|lehnt|lehnen|blockiert|blockieren)\b|\bseit kurzem\b"),
+        _rx(r"\b(?:gestern|heute (?:früh|morgen|vormittag|nachmittag)|heute|vorhin|letzte[nr]? (?:woche|nacht|monat)|"
+            r"am (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))\b"),
+        _rx(r"\b(?:ausfall|störung|vorfall|beeinträchtigt|nicht erreichbar|war nicht verfügbar)\b"),
+        _rx(r"\b(?:ihr|ihre|ihren|ihrem|ihres|dein|deine|der|die|das)\b[\w -]{0,40}?\b(?:war|waren|hing|hingen|"
+            r"lag|lagen|hatte|hatten|wurde|wurden)\b"),
+        _rx(r"\b(?:verursacht durch|lag an|weil (?:ihr|ihre|der|die|das|ein|eine))\b"),
+        _rx(r"\b(?:ist|sind) (?:wieder |inzwischen |bereits )?(?:behoben|gelöst|verfügbar)\b|\bbestätigt\b"),
+        _rx(r"^(?:hallo|hi|guten tag|liebe[rs]?|sehr geehrte[rs]?|danke für ihre geduld),? (?:herr |frau )?"
+            r"(?-i:[A-ZÄÖÜ])[\w'-]+"),
+    ),
+    "es": (
+        _rx(r"\b(?:por teléfono|tu llamada|su llamada|nuestra llamada)\b"),
+        _rx(r"\b(?:se bloqueó|se bloquearon|se reinició|restablecid[oa]s?|no se perdieron|se quedó|se quedaron)\b"),
+        _rx(r"\b(?:ayer|esta mañana|esta tarde|hoy|anoche|la semana pasada|el (?:lunes|martes|miércoles|jueves|"
+            r"viernes|sábado|domingo))\b"),
+        _rx(r"\b(?:caída|incidencia|incidente|interrupción|degradad[oa]|no estaba disponible)\b"),
+        _rx(r"\b(?:tu|su|tus|sus|el|la|los|las)\b[\w -]{0,40}?\b(?:estaba|estaban|era|eran|fue|fueron|tenía|"
+            r"tenían|se quedó|se quedaron)\b"),
+        _rx(r"\b(?:causad[oa]s? por|se debía|se debió|porque (?:tu|su|el|la|un|una))\b"),
+        _rx(r"\b(?:ya está|está|están) (?:resuelt[oa]s?|solucionad[oa]s?|arreglad[oa]s?)\b|\bconfirmad[oa]\b"),
+        _rx(r"^(?:hola|buenos días|buenas tardes|estimad[oa]|gracias por esperar),? (?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+"),
+    ),
+    "fr": (
+        _rx(r"\b(?:au téléphone|votre appel|notre appel|notre échange téléphonique)\b"),
+        _rx(r"\b(?:de nouveau|à nouveau) (?:cohérent|disponible|normal|fonctionnel)|\bne vient pas de nous\b"),
+        _rx(r"\b(?:hier|ce matin|cet après-midi|aujourd'hui|aujourd’hui|la semaine dernière|lundi|mardi|mercredi|"
+            r"jeudi|vendredi|samedi|dimanche)\b"),
+        _rx(r"\b(?:panne|incident|dégradée?|indisponible|perturbation)\b"),
+        _rx(r"\b(?:votre|vos|le|la|les|l'|l’)\b[\w -]{0,40}?\b(?:était|étaient|avait|avaient|a été|ont été|a connu|"
+            r"ont connu|bloquait|bloquaient)\b"),
+        _rx(r"\b(?:causée? par|venait de|parce que (?:votre|le|la|un|une))\b"),
+        _rx(r"\b(?:c'est|est|sont) (?:résolue?s?|rétablie?s?|corrigée?s?)\b|\bconfirmée?\b"),
+        _rx(r"^(?:bonjour|salut|cher|chère|merci de votre patience),? (?:m\.|mme|madame|monsieur )?"
+            r"(?-i:[A-ZÀÂÉÈÊÎÔÛÇ])[\w'-]+"),
+    ),
+}
+# A sign-off line: a short line that is only a name ("Grace", "Daniel from Orbitly Support", "Carmen | Atención ...").
+_SIGN_OFF_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'-]+(?: [A-ZÀ-ÖØ-Þ][\w'-]+)?(?:\s*(?:\||from|de|von|du|-)\s.*)?$")
+_NOT_A_NAME = _rx(r"^(?:thanks|thank|cheers|best|regards|merci|danke|gracias|saludos|cordialement|viele|beste|"
+                  r"freundliche|bien|un|hola|hello|hi|hey|bonjour|hallo|guide|details|overview|note|tip|steps?|"
+                  r"confirmed|done|sure|ok|okay|yes|no|sí|oui|ja|nein|non|anything|autre|sonst|algo|is|de|la|le|"
+                  r"el|los|las|die|der|das|ihr|votre|tu|su|all|kind|warm|best|take|talk|have|hope|regards|"
+                  r"atentamente|un saludo|bis|à|a|orbitly)\b")
+_URL = re.compile(r"https?://\S+")
+_PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}|\[[^\]]*\]|<[^>]*>")
+
+# ---- secrets -------------------------------------------------------------------------------------------------------
+_SECRET_THING = _rx(
+    r"\b(?:password|passwort|kennwort|contraseña|clave|mot de passe|passcode|pin(?: code)?|cvv2?|cvc|cid|"
+    r"security code|sicherheitscode|prüfziffer|código de seguridad|cryptogramme|code de sécurité|(?:full |complete |"
+    r"entire |whole |16-digit )?(?:credit |debit )?card number|kartennummer|número (?:completo )?de (?:la )?tarjeta|"
+    r"numéro (?:complet )?de (?:la |votre )?carte|one-time (?:pass)?code|otp|verification code|2fa code|"
+    r"authenticator code|backup codes?|recovery codes?|bestätigungscode|einmalcode|código de verificación|"
+    r"código de un solo uso|code de vérification|code à usage unique|sms code|login code)\b")
+_SECRET_ASK = _rx(
+    r"\b(?:send|share|provide|reply with|respond with|give|tell|type|include|confirm|forward|email|e-mail|dm|"
+    r"post|paste|read (?:out|me)|need|require|we'll need|senden|schicken|teilen|nennen|geben|mitteilen|antworten|"
+    r"bestätigen|benötigen|brauchen|envía|envíe|enviar|envíanos|comparte|comparta|compartir|proporciona|"
+    r"proporcione|indícanos|indique|dinos|díganos|facilita|facilite|necesitamos|envoyez|envoyer|partagez|"
+    r"communiquez|indiquez|donnez|fournissez|transmettez|répondez|confirmez|communiquer|indiquer|donner|fournir|"
+    r"transmettre|partager|nous avons besoin)\b")
+_SECRET_NEGATION = _rx(
+    r"\b(?:never|not|don't|do not|won't|will never|no one|nobody|nie|niemals|nicht|keine?n?|nunca|no|jamais|"
+    r"ne\b|n'|n’|personne)\b")
+
+
+def _langs(language: str | None) -> tuple[str, ...]:
+    code = (language or "").lower()[:2]
+    return (code,) if code in LANGUAGES else LANGUAGES
+
+
+def _clean(sentence: str) -> str:
+    """The sentence without URLs and template placeholders (a placeholder is a slot, not another case's fact)."""
+    return _PLACEHOLDER.sub(" ", _URL.sub(" ", sentence)).strip()
+
+
+def is_action(sentence: str, language: str | None) -> bool:
+    text = _clean(sentence)
+    for lang in _langs(language):
+        if lang == "en" and _EN_COURTESY.search(text) and not _strong_en_action(text):
+            continue
+        if any(p.search(text) for p in _ACTION_BY_LANG[lang]):
+            return True
+    return False
+
+
+def _strong_en_action(text: str) -> bool:
+    # a courtesy opener followed by a real operation: "I'll help - I've refunded it"
+    return any(p.search(text) for p in _EN_ACTION[3:]) or bool(
+        re.search(rf"\b(?:I|we)(?:'ve| have)\s+(?:also\s+|just\s+|already\s+)?(?:{_EN_OPS})\w*", text, _F))
+
+
+def is_case_fact(sentence: str, language: str | None) -> bool:
+    raw = sentence.strip()
+    text = _clean(raw)
+    if any(p.search(text) for p in _FACT_ANY):
+        return True
+    if any(p.search(text) for lang in _langs(language) for p in _FACT_BY_LANG[lang]):
+        return True
+    # a short line that is only a name, or a name and the team: a sign-off
+    return len(raw.split()) <= 8 and "http" not in raw and bool(_SIGN_OFF_NAME.match(raw)) \
+        and not _NOT_A_NAME.match(raw)
+
+
+def sentence_role(sentence: str, language: str | None) -> SentenceRole:
+    """The role of one sentence (action > case_fact > guidance); `language` is an ISO 639-1 code or None."""
+    if is_action(sentence, language):
+        return "action"
+    if is_case_fact(sentence, language):
+        return "case_fact"
+    return "guidance"
+
+
+def sentence_roles(sentences: Iterable[str], language: str | None) -> list[SentenceRole]:
+    """`sentence_role` for each sentence of one source, in order."""
+    return [sentence_role(s, language) for s in sentences]
+
+
+def asks_for_secret(sentence: str, language: str | None = None) -> bool:
+    """Whether the sentence asks the customer for a password, a full card number, a CVV or a one-time code.
+
+    Warnings about secrets ("we will never ask for your password", "never share your code") are not requests.
+    All four languages' words are checked whatever `language` says: a poisoned source may be in any of them.
+    """
+    del language  # the lexicons are merged: cheap, and safer than trusting a source's language field
+    text = sentence.strip()
+    thing = _SECRET_THING.search(text)
+    if thing is None or _SECRET_ASK.search(text) is None:
+        return False
+    return _SECRET_NEGATION.search(text[: thing.start()]) is None
+
+
+def roles_by_language(sentences: Sequence[tuple[str, str | None]]) -> list[SentenceRole]:
+    """Roles for (sentence, language) pairs, e.g. the sentences of several sources at once."""
+    return [sentence_role(s, lang) for s, lang in sentences]
