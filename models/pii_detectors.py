@@ -199,12 +199,19 @@ def ipv4_valid(value: str) -> bool:
     return len(octets) == 4 and all(o.isdigit() and int(o) <= 255 and (o == "0" or o[0] != "0") for o in octets)
 
 
+# Loopback and the unspecified address name no one's machine ("Uvicorn running on http://127.0.0.1:8000").
+_NOBODYS_IPV4 = re.compile(r"127\.|0\.0\.0\.0$")
+
+
 def find_ips(text: str) -> Iterator[tuple[int, int]]:
     """IPv4 with octets 0–255 (no leading zeros), unless a version word ("v", "version", "build", "update"…) is
-    the nearest keyword before it; IPv6 (full, compressed, IPv4-mapped) validated by `ipaddress`."""
+    the nearest keyword before it, or it is loopback (127.x) or 0.0.0.0; IPv6 (full, compressed, IPv4-mapped)
+    validated by `ipaddress`."""
     if _IPV4_HINT_RE.search(text):
         for m in _IPV4_RE.finditer(text):
-            if ipv4_valid(m.group(0)) and context_before(text, m.start(), 24) != "version":
+            value = m.group(0)
+            if (ipv4_valid(value) and not _NOBODYS_IPV4.match(value)
+                    and context_before(text, m.start(), 24) != "version"):
                 yield m.start(), m.end()
     if "::" in text or _IPV6_HINT_RE.search(text):
         for m in _IPV6_RE.finditer(text):

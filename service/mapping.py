@@ -38,7 +38,16 @@ from service.schemas import (
     TopicOut,
     UrgencyOut,
 )
-from service.schemas_suggest import CitationOut, DraftOut, SentenceOut, SuggestIn, SuggestOut, UnfilledOut
+from service.schemas_suggest import (
+    AgentActionOut,
+    CitationOut,
+    DraftOut,
+    IssueOut,
+    SentenceOut,
+    SuggestIn,
+    SuggestOut,
+    UnfilledOut,
+)
 from service.settings import Settings
 from service.store.customers import METADATA_KEY, metadata_customer_id
 from service.store.repository import ResolutionRecord
@@ -244,6 +253,9 @@ def draft_out(suggestion: Suggestion) -> DraftOut | None:
                     language=draft.language, tone=draft.tone, drafter=draft.drafter, confidence=draft.confidence,
                     unfilled=[UnfilledOut(placeholder=u.placeholder, kind=u.kind, start=u.start, end=u.end)
                               for u in draft.unfilled],
+                    needs_confirmation=list(draft.needs_confirmation),
+                    agent_actions=[AgentActionOut(text=a.text, source_id=a.source_id, sentence=a.sentence)
+                                   for a in draft.agent_actions],
                     ready_to_send=draft.ready_to_send)
 
 
@@ -255,4 +267,11 @@ def suggest_out(suggestion: Suggestion, ticket_id: str | None) -> SuggestOut:
                       cases=cases, articles=articles, draft=draft_out(suggestion),
                       draft_error=suggestion.draft_error, warnings=suggestion.warnings,
                       index_version=None if suggestion.search is None else suggestion.search.index_version,
-                      timings=timings)
+                      timings=timings, issues=issues_out(suggestion))
+
+
+def issues_out(suggestion: Suggestion) -> list[IssueOut]:
+    drafted = suggestion.draft is not None
+    return [IssueOut(text=i.text, start=i.start, end=i.end, topic=i.topic, confidence=i.confidence, queue=i.queue,
+                     main=i.main, answer=i.answer if drafted else None)
+            for i in suggestion.issues]

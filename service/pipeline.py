@@ -25,6 +25,20 @@ from index.holder import IndexHolder
 from index.results import SearchFilters, SearchResults
 from index.search_index import SearchIndex
 from models.drafting.handoff import HandoffDrafter, handoff_warning
+from models.drafting.issues import (
+    MIN_ISSUE_CONFIDENCE,
+    MIN_TICKET_SCORE,
+    Issue,
+    IssueAnswer,
+    Segment,
+    SegmentLabel,
+    find_issues,
+    issue_candidates,
+    issue_paragraph,
+    main_span,
+    split_segments,
+    with_issue_paragraphs,
+)
 from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, Source
 from models.embedding.base import Embedder, Matrix
 from models.errors import ArtifactError, ArtifactMismatchError, DeskmateError, EmptyTextError
@@ -134,6 +148,78 @@ class Suggestion:
     draft_error: str | None = None
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    issues: list[TicketIssue] = field(default_factory=list)  # empty: one issue (the routed topic); else main first
+
+
+# -- multi-issue tickets: segments routed in the ticket's encode call, merged into issues ------------------------
+@dataclass(slots=True)
+class TicketIssue:
+    """One issue of a multi-issue ticket: its span of the ticket text, topic, confidence and queue; further issues
+    carry the sources retrieved for them and how the draft answers them ("paragraph" or "handoff")."""
+
+    text: str
+    start: int
+    end: int
+    topic: str
+    confidence: float
+    queue: str
+    main: bool
+    vector: Matrix = field(default_factory=lambda: np.zeros((1, 0), dtype=np.float32))
+    sources: tuple[Source, ...] = ()
+    answer: IssueAnswer | None = None  # set once drafted
+
+
+def _as_issue(issue: TicketIssue) -> Issue:
+    return Issue(issue.text, issue.start, issue.end, issue.topic, issue.confidence, ())
+
+
+def ticket_segments(ticket: TicketInput) -> list[Segment]:
+    """The ticket's sentences / clauses when it has several (then each is routed), else none."""
+    try:
+        segments = split_segments(clean_text(ticket))
+    except EmptyTextError:  # routing reports it, with the ticket's position
+        return []
+    return segments if len(segments) > 1 else []
+
+
+def ticket_issues(route: RouteResult, segments: Sequence[Segment], routed: Sequence[RouteResult],
+                  vectors: Matrix, *, min_confidence: float, min_ticket_score: float = 0.0,
+                  ticket: TicketInput | None = None) -> list[TicketIssue]:
+    """The issues of a routed ticket from its routed segments: [] when it holds one issue, else the main issue first,
+    then each further one (another in-scope topic at `min_confidence` or more). When routing abstained on the whole
+    ticket (a mix of topics can look out of scope) but at least two issues are found, they are listed (none is main;
+    the draft is the hand-off), so whoever triages sees them. The `ticket`'s subject and an agent's turns of a
+    transcript are never a further issue."""
+    if not segments:
+        return []
+    subject = ticket_text(ticket.subject, None) if ticket is not None else ""
+    allowed = issue_candidates(segments, subject_end=len(subject) if route.text.startswith(subject) else 0)
+    labels = [SegmentLabel(r.topic.label, float(r.topic.confidence), r.needs_human_triage or not ok)
+              for r, ok in zip(routed, allowed, strict=True)]
+    main_topic = "" if route.needs_human_triage else route.topic.label
+    scores = {route.topic.label: float(route.topic.confidence),
+              **{a.label: float(a.probability) for a in route.topic.alternatives if a.label != route.topic.label}}
+    further = find_issues(route.text, segments, labels, main_topic=main_topic, min_confidence=min_confidence,
+                          ticket_scores=scores, min_ticket_score=min_ticket_score)
+    if not further or (route.needs_human_triage and len(further) < 2):
+        return []
+    if route.needs_human_triage:
+        return [TicketIssue(i.text, i.start, i.end, i.topic, i.confidence, routed[i.segments[0]].decision.queue,
+                            main=False, vector=_mean_vector(vectors, i.segments), answer="handoff") for i in further]
+    span = main_span(route.text, segments, labels, route.topic.label)
+    issues = [TicketIssue(span.text, span.start, span.end, route.topic.label, round(float(route.topic.confidence), 4),
+                          route.decision.queue, main=True, vector=route.vector, answer="main")]
+    for issue in further:
+        issues.append(TicketIssue(issue.text, issue.start, issue.end, issue.topic, issue.confidence,
+                                  routed[issue.segments[0]].decision.queue, main=False,
+                                  vector=_mean_vector(vectors, issue.segments)))
+    return issues
+
+
+def _mean_vector(vectors: Matrix, rows: Sequence[int]) -> Matrix:
+    mean = vectors[list(rows)].mean(axis=0, keepdims=True)
+    out: Matrix = (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+    return out
 
 
 # -- route: embed -> heads -> signals -> policy ----------------------------------------------------------------
@@ -187,6 +273,13 @@ class Engine:
         engine = replace(self, model=model)
         engine.warm_up()
         return engine
+
+    def route_segments(self, ticket: TicketInput, desk: str, segments: Sequence[Segment],
+                       vectors: Matrix) -> list[RouteResult]:
+        """Route a ticket's segments, already embedded (`vectors`, one row each), as if each were a ticket."""
+        pieces = [TicketInput(subject="", body=s.text, text=s.text, channel=ticket.channel, language=ticket.language,
+                              tier=ticket.tier) for s in segments]
+        return self._classify(pieces, [desk] * len(pieces), [s.text for s in segments], vectors, time.perf_counter())
 
     def warm_up(self) -> None:
         """One route through every component, so the first real request does not pay for lazy set-up."""
@@ -382,6 +475,11 @@ def _answer(work: Callable[[], Outcome]) -> Outcome | Exception:
 class Pipeline:
     """The ticket's path over the live index, the drafter and the sinks (each may be missing, with a reason)."""
 
+    # a further issue of a multi-issue ticket needs this segment-level topic confidence (bench/multi_issue.py)
+    issue_min_confidence: float = MIN_ISSUE_CONFIDENCE
+    issue_min_ticket_score: float = MIN_TICKET_SCORE  # ... and the whole ticket's probability for its topic
+    issue_query = SearchQuery(k_cases=3, k_articles=2)  # sources retrieved for each further issue
+
     def __init__(self, *, index: IndexHolder, drafter: Drafter | None, drafter_reason: str | None = None,
                  suggestions: SuggestionSink | None = None, suggestions_reason: str | None = None,
                  routes: RouteSink | None = None, handoff: HandoffDrafter | None = None) -> None:
@@ -410,7 +508,14 @@ class Pipeline:
         tickets = [job.ticket if isinstance(job, RouteJob) else job.inp.ticket for _, job in routing]
         desks = [job.desk if isinstance(job, RouteJob) else job.inp.desk for _, job in routing]
         texts = [clean_text(job.ticket) for _, job in searching]
+        # a suggest job's segments (when it has several sentences / clauses) are embedded in the same call
+        segmented = {i: ticket_segments(job.inp.ticket) for i, job in routing if isinstance(job, SuggestJob)}
+        texts += [s.text for segments in segmented.values() for s in segments]
         routed, vectors = engine.embed_and_route(tickets, desks, texts)
+        segment_rows: dict[int, Matrix] = {}
+        row = len(searching)
+        for i, segments in segmented.items():
+            segment_rows[i], row = vectors[row:row + len(segments)], row + len(segments)
         embedded = time.perf_counter()
         outcomes: dict[int, Outcome] = {}
 
@@ -427,7 +532,8 @@ class Pipeline:
               for row, (i, job) in enumerate(searching)])
         for (i, job), result in zip(routing, routed, strict=True):
             if isinstance(job, SuggestJob):
-                done([(i, _answer(partial(self.suggest_routed, job, result)))])
+                done([(i, _answer(partial(self.suggest_segmented, engine, job, result, segmented[i],
+                                          segment_rows[i])))])
         return [outcomes[i] for i in range(len(jobs)) if i in outcomes]
 
     # -- route -------------------------------------------------------------------------------------------------
@@ -488,18 +594,47 @@ class Pipeline:
 
     # -- suggest: route -> retrieve -> draft -> record ------------------------------------------------------------
     def suggest(self, engine: Engine, inp: SuggestInput) -> Suggestion:
-        """The whole path for one ticket, unbatched."""
-        (route,) = engine.route([inp.ticket], desk=inp.desk)
-        return self.suggest_routed(SuggestJob(inp), route)
+        """The whole path for one ticket, unbatched (its segments embedded in the same encode call)."""
+        segments = ticket_segments(inp.ticket)
+        (route,), vectors = engine.embed_and_route([inp.ticket], [inp.desk], [s.text for s in segments])
+        return self.suggest_segmented(engine, SuggestJob(inp), route, segments, vectors)
 
-    def suggest_routed(self, job: SuggestJob, route: RouteResult) -> Suggestion:
+    def suggest_segmented(self, engine: Engine, job: SuggestJob, route: RouteResult, segments: Sequence[Segment],
+                          vectors: Matrix) -> Suggestion:
+        """Route the ticket's embedded segments into its issues, then retrieve, draft and record."""
+        issues: list[TicketIssue] = []
+        if segments:
+            routed = engine.route_segments(job.inp.ticket, job.inp.desk, segments, vectors)
+            issues = ticket_issues(route, segments, routed, vectors, min_confidence=self.issue_min_confidence,
+                                   min_ticket_score=self.issue_min_ticket_score, ticket=job.inp.ticket)
+        return self.suggest_routed(job, route, issues)
+
+    def issue_sources(self, issue: TicketIssue, inp: SuggestInput, language: str) -> tuple[Source, ...]:
+        """Articles, then cases, retrieved for a further issue's own text, of its topic (the request's other filters,
+        such as the tenant, kept)."""
+        index = self.index.snapshot()
+        if index is None:
+            return ()
+        query = replace(self.issue_query, filters=replace(inp.query.filters, topic=(issue.topic,)),
+                        mode=inp.query.mode)
+        search = search_snapshot(index, issue.text, issue.vector, query, language)
+        cases = case_sources(search, index)
+        articles, _ = routed_articles(article_sources(search), cases, (issue.topic,))
+        return (*articles, *cases)
+
+    def suggest_routed(self, job: SuggestJob, route: RouteResult,
+                       issues: Sequence[TicketIssue] = ()) -> Suggestion:
         """Retrieve, then (unless the job says not to) draft and record, for a routed ticket."""
         started = time.perf_counter()
         search, request, warnings = self.retrieve(route, job.inp)
+        for issue in issues:
+            if issue.answer is None:  # a further issue the draft answers
+                issue.sources = self.issue_sources(issue, job.inp, route.language.code)
         suggestion = Suggestion(suggestion_id=new_id("sug_"), ticket=job.inp.ticket, route=route, search=search,
                                 request=request, warnings=[*route.warnings, *warnings],
                                 timings={"route_ms": route.timings.total_ms,
-                                         "retrieve_ms": round((time.perf_counter() - started) * 1000, 3)})
+                                         "retrieve_ms": round((time.perf_counter() - started) * 1000, 3)},
+                                issues=list(issues))
         if job.draft:
             for _ in self.draft_stream(suggestion):
                 pass
@@ -520,13 +655,18 @@ class Pipeline:
                 raise DraftingError(f"no drafter is loaded: {self.drafter_reason}")
             else:
                 stream = self.drafter.stream(suggestion.request)
+            further = [i for i in suggestion.issues if not i.main] if not route.needs_human_triage else []
             for item in stream:
                 if isinstance(item, Draft):
                     suggestion.draft = item
-                else:
+                elif not further:  # with further issues the text changes at the end: it is sent whole, below
                     yield item
             if suggestion.draft is None:
                 raise DraftingError("the drafter returned no draft")
+            if further:
+                suggestion.draft = self._answer_issues(suggestion.draft, further)
+                for i, paragraph in enumerate(suggestion.draft.text.split("\n\n")):
+                    yield paragraph if i == 0 else "\n\n" + paragraph
         except DeskmateError as exc:
             suggestion.draft_error = str(exc)
         except Exception as exc:  # drafting is optional: routing and retrieval still answer
@@ -535,6 +675,21 @@ class Pipeline:
         if suggestion.draft is not None:
             suggestion.warnings += suggestion.draft.warnings
         suggestion.timings["draft_ms"] = round((time.perf_counter() - started) * 1000, 3)
+
+    def _answer_issues(self, draft: Draft, further: Sequence[TicketIssue]) -> Draft:
+        """The draft with a paragraph per further issue: guidance from its own sources, or a hand-off line."""
+        if self.handoff is None:
+            draft.warnings.append("further issues of the ticket are not answered: no phrase book is loaded")
+            return draft
+        book = self.handoff.book
+        language = draft.language if book.supports(draft.language) else book.default_language
+        paragraphs = []
+        for issue in further:
+            paragraph = issue_paragraph(_as_issue(issue), issue.sources, book=book, language=language)
+            issue.answer = "paragraph" if any(s.sources for s in paragraph) else "handoff"
+            paragraphs.append(paragraph)
+        kinds = {s.id: s.kind for issue in further for s in issue.sources}
+        return with_issue_paragraphs(draft, paragraphs, book=book, source_kinds=kinds)
 
     def record(self, suggestion: Suggestion) -> None:
         """Store the suggestion with its routing decision; if that fails the answer still goes out, flagged."""

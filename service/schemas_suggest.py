@@ -38,9 +38,22 @@ class CitationOut(BaseModel):
 
 class UnfilledOut(BaseModel):
     placeholder: str = Field(description="The placeholder as it stands in `draft.text`, e.g. \"[order number]\".")
-    kind: str = Field(description="order_number, amount, date, email, phone, agent, name, or other.")
+    kind: str = Field(description=(
+        "order_number, amount, date, email, phone, agent, name, confirm (the marker before a sentence needing "
+        "confirmation), or other."))
     start: int = Field(description="Character offset in `draft.text` (`text[start:end] == placeholder`).")
     end: int
+
+
+class AgentActionOut(BaseModel):
+    """An action a source's agent took for their own customer: never stated as done in the draft; the agent decides
+    whether to do it for this customer."""
+
+    text: str = Field(description="The action as the source put it, its facts replaced by placeholders.")
+    source_id: str = Field(description="The case or article it comes from.")
+    sentence: int | None = Field(description=(
+        "Index into `sentences` of the marked sentence (\"[confirm before sending] ...\") that mentions it in "
+        "`text`, or null when the draft leaves it out (it would still state that case's facts, or a public reply)."))
 
 
 class DraftOut(BaseModel):
@@ -53,9 +66,28 @@ class DraftOut(BaseModel):
     confidence: float
     unfilled: list[UnfilledOut] = Field(default_factory=list, description=(
         "Placeholders the agent must fill before sending, with their positions in `text`."))
+    needs_confirmation: list[int] = Field(default_factory=list, description=(
+        "Indices into `sentences` of the sentences the agent must confirm (or delete) before sending: each is a "
+        "source's action, marked in `text` with the phrase book's marker (\"[confirm before sending]\" in English)."))
+    agent_actions: list[AgentActionOut] = Field(default_factory=list, description=(
+        "Actions taken from the sources for the agent to decide on and do; none is asserted as done in `text`."))
     ready_to_send: bool = Field(default=False, description=(
         "True only when nothing is left for the agent to fill or confirm (no `unfilled` placeholder, no sentence "
         "needing confirmation); a plugin must not send the draft as is while false."))
+
+
+class IssueOut(BaseModel):
+    """One issue of a ticket that holds several (see docs/drafting.md, "Tickets with several issues")."""
+
+    text: str = Field(description="The issue's span of the ticket text (subject and body as one plain text).")
+    start: int = Field(description="Character offset of `text` in that plain text.")
+    end: int
+    topic: str
+    confidence: float = Field(description="Topic confidence: the ticket's for the main issue, the segment's else.")
+    queue: str = Field(description="The queue routing would pick for this issue on its own.")
+    main: bool = Field(description="True for the routed (main) issue, listed first.")
+    answer: Literal["main", "paragraph", "handoff"] | None = Field(default=None, description=(
+        "How the draft answers it: the main draft, a grounded paragraph, or a hand-off line; null without a draft."))
 
 
 class SuggestOut(BaseModel):
@@ -67,5 +99,7 @@ class SuggestOut(BaseModel):
     draft: DraftOut | None = Field(description="Null when drafting failed; the reason is in draft_error.")
     draft_error: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    issues: list[IssueOut] = Field(default_factory=list, description=(
+        "The ticket's issues when it holds several (main first); empty for a single-issue ticket."))
     index_version: str | None
     timings: dict[str, float]

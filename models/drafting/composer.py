@@ -8,6 +8,13 @@ by channel, sentiment, urgency and tier (no phrase-book acknowledgement where th
 with one and the ticket needs no extra empathy). Every sentence it writes is either
 adapted from a cited source (`Sentence.sources`, with the source's words kept) or a phrase-book key
 (`Sentence.phrase`), so a reviewer can trace each one.
+
+Draft shape (issue 12): every sentence adapted from a source gets its role (`roles.sentence_role`). *Guidance* is
+used as is. An *action* (what the source's agent did or will do for their own customer) is never stated as done: it
+becomes an `AgentAction` and appears only as a marked sentence ("[confirm before sending] I've refunded ...") listed
+in `needs_confirmation`, or not at all where it would still carry that case's facts or the reply is public. A *case
+fact* is kept only when its facts were all replaced by placeholders (the sentence is no longer that case's fact);
+otherwise it is dropped.
 """
 
 from __future__ import annotations
@@ -17,11 +24,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Literal, Protocol
 
-from models.drafting.phrasebook import PhraseBook, StripRules
+from models.drafting.phrasebook import CONFIRM_KEY, REDACTED_NAME, PhraseBook, StripRules
 from models.drafting.placeholders import normalise_placeholders
-from models.drafting.roles import is_action
+from models.drafting.roles import SentenceRole, is_action, is_case_fact, sentence_role
 from models.drafting.safety import (
     asks_for_secret,
     first_person_action,
@@ -30,6 +37,7 @@ from models.drafting.safety import (
     ticket_order_numbers,
 )
 from models.drafting.types import (
+    AgentAction,
     Draft,
     DraftingError,
     DraftRequest,
@@ -45,6 +53,8 @@ LOW_CONFIDENCE_WARNING = "low retrieval confidence: review carefully"
 NAME_WARNING = "customer name not used: it is not a plausible name (letters, spaces, hyphens, apostrophes, ≤ 60)"
 SECRET_WARNING = "left out {ids}: it asks the customer for a password, card number, CVV or one-time code"
 REFERENCE_WARNING = "earlier ticket not mentioned: its id does not look like a ticket id (it may hold personal data)"
+NOTHING_REUSABLE_WARNING = ("nothing of {id} is reusable as is (only actions and facts of that case): the draft "
+                            "answers from the phrase book and the article")
 UNKNOWN_LANGUAGES = (None, "und")
 
 # Channel styles: email-like channels get a greeting, paragraphs and a sign-off; chat-like ones are short;
@@ -82,7 +92,7 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 # What models/pii.py puts in place of a name: in a redacted case it stands for that case's customer.
-_REDACTED_NAME = "[NAME]"
+_REDACTED_NAME = REDACTED_NAME
 _STEP = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(.+)$")
 _LIST_MARKER = re.compile(r"^(?:\d+[.)]|[-*•])\s+")
 _WORD = re.compile(r"\w+")
@@ -101,6 +111,10 @@ class Adapted:
     quote: str  # the source's own words before placeholders
     replaced: bool  # whether facts were replaced by placeholders
     paragraph: int = 0  # the source paragraph (blank-line separated) it comes from, for the layout
+    role: SentenceRole = "guidance"  # of the source's own words (`quote`), by `roles.sentence_role`
+    # the source's words with its customer's name as "[NAME]" and its facts as placeholders, before anything of
+    # this customer is filled in: what `sentence_use` checks for facts of that case left over
+    slots: str | None = None
 
 
 def split_sentences(text: str) -> list[str]:
@@ -151,7 +165,9 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
     placeholders, or the value this customer stated in the ticket (`facts`), never an invented one."""
     rules = book.strip_rules(language)
     text = normalise_placeholders(source.text, book, language)  # `{{Order Number}}`, `<name>`: our form
-    body = rules.greeting.sub("", _drop_sign_off(text).lstrip(), count=1)
+    body = _drop_sign_off(text).lstrip()
+    for _ in range(2):  # "Hi there! Dear customer, ...": a reply may open with two greetings; ours replaces both
+        body = rules.greeting.sub("", body, count=1).lstrip()
     patterns = dict(_FACTS)
     facts = {kind: value for kind, value in (facts or {}).items()
              if len({m.group(0) for m in patterns[kind].finditer(body)}) == 1}
@@ -168,19 +184,46 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
     out: list[Adapted] = []
     for paragraph, sentence in sentences:
         quote = sentence
+        slots = sentence
         if old_name and re.search(rf"(?<!\w){re.escape(old_name)}(?!\w)", sentence):
             if not customer_name:
                 continue
+            slots = re.sub(rf"(?<!\w){re.escape(old_name)}(?!\w)", _REDACTED_NAME, sentence)
             sentence = re.sub(rf"(?<!\w){re.escape(old_name)}(?!\w)", customer_name, sentence)
+        role = sentence_role(quote, source.language or language)
         text, replaced = replace_facts(sentence, book, language)
+        slots = replace_facts(slots, book, language)[0]
         # the customer's value never turns an action (done or promised, by anyone) into a promise in their numbers
         if not first_person_action(text) and not is_action(text, language):
             for kind, value in facts.items():
                 text = text.replace(book.placeholder(language, kind), value)
         if text[:1].islower() and not text.startswith(("http://", "https://")):
             text = text[0].upper() + text[1:]
-        out.append(Adapted(text=text, quote=quote, replaced=replaced, paragraph=paragraph))
+        out.append(Adapted(text=text, quote=quote, replaced=replaced, paragraph=paragraph, role=role, slots=slots))
     return out
+
+
+Use = Literal["as_is", "confirm", "action_only", "drop"]
+
+
+def sentence_use(part: Adapted, language: str) -> Use:
+    """How a draft may use an adapted source sentence, by its role:
+
+    - guidance: `as_is`;
+    - case fact: `as_is` (with its placeholders, or this customer's own values) when, placeholders aside, the
+      source's words with that case's facts and customer name replaced (`Adapted.slots`) state no fact of it any
+      more ("The refund for order #5521 reaches your card in 5 days" -> "... [order number] ..."); `drop` when they
+      still do ("Your invoice [order number] was paid twice": a diagnosis of that case, "there was an outage");
+    - action: `confirm` (a marked sentence listed in `needs_confirmation`), or `action_only` (left to the agent in
+      `agent_actions`, not in the text) when the adapted text still states a fact of that case ("I merged 18,500
+      duplicate tasks").
+    """
+    if part.role == "guidance":
+        return "as_is"
+    still_fact = is_case_fact(part.slots if part.slots is not None else part.text, language)
+    if part.role == "action":
+        return "action_only" if still_fact else "confirm"
+    return "drop" if still_fact else "as_is"
 
 
 def _paragraphs(adapted: list[tuple[int, Sentence]]) -> list[list[Sentence]]:
@@ -324,14 +367,19 @@ class ComposerDrafter:
             return Sentence(text=book.render(lang, key, **fields), sources=sources, phrase=key)
 
         adapted: list[tuple[int, Sentence]] = []  # (source paragraph, sentence): the layout keeps the paragraphs
+        # actions of the sources, each with its marked sentence (found by identity once the layout is final)
+        actions: list[tuple[AgentAction, Sentence | None]] = []
+        marker = book.render(lang, CONFIRM_KEY)
         best: Source | None = None
         if cases:
             best = pick_case(cases, request.topic, k=self.consensus_k)
             facts = ticket_facts(request.text) if style != "social" else {}
             for part in adapt_reply(best, book=book, language=lang, customer_name=first_name, facts=facts):
-                if style == "social" and (part.replaced or _PLACEHOLDER_OR_ID.search(part.text)):
-                    continue  # public reply: nothing account-specific
-                adapted.append((part.paragraph, Sentence(text=part.text, sources=(best.id,), quote=part.quote)))
+                sentence = self._shaped(part, best.id, lang, style, marker, actions)
+                if sentence is not None:
+                    adapted.append((part.paragraph, sentence))
+            if not adapted:
+                warnings.append(NOTHING_REUSABLE_WARNING.format(id=best.id))
         # One acknowledgement. Where the adapted reply opens with its own ("I understand that you'd like to ...",
         # "I'm sorry to hear that ..."), an email keeps it and adds none, unless the ticket is urgent, or negative
         # while the reply's opening shows no empathy: then the phrase book's acknowledgement (fit for this ticket's
@@ -369,9 +417,12 @@ class ComposerDrafter:
 
         article = pick_article(articles, lang, request.topic, request.topics)
         if article is not None and not body:
-            for sentence in split_sentences(article.text):
-                if not _STEP.match(sentence) and not sentence.startswith("#"):
-                    body.append(Sentence(text=sentence, sources=(article.id,), quote=sentence))
+            for line in split_sentences(article.text):
+                if not _STEP.match(line) and not line.startswith("#"):
+                    part = Adapted(text=line, quote=line, replaced=False, role=sentence_role(line, article.language))
+                    shaped = self._shaped(part, article.id, lang, style, marker, actions)
+                    if shaped is not None:
+                        body.append(shaped)
                 if len(body) >= 2:
                     break
         blocks.extend(_paragraphs(adapted) if adapted else [body])
@@ -380,7 +431,8 @@ class ComposerDrafter:
         if article is not None and article.url and not any(article.url in s.text for s in body):
             extra.append(phrase("article_link", article.id, title=article.title or article.id, url=article.url))
             if style == "email" and article.language in (lang, None):
-                steps = article_steps(article.text)
+                steps = [step for step in article_steps(article.text)
+                         if sentence_role(step, article.language) == "guidance"]
                 if steps:
                     extra.append(phrase("steps_intro"))
                     extra += [Sentence(text=f"{i}. {step}", sources=(article.id,), quote=step)
@@ -400,7 +452,11 @@ class ComposerDrafter:
 
         blocks = [b for b in blocks if b]
         sentences = [s for b in blocks for s in b]
-        text = self._layout(blocks, style)
+        text = self._layout(blocks, style, marker)
+        index = {id(s): i for i, s in enumerate(sentences)}
+        agent_actions = [replace(action, sentence=index.get(id(marked)) if marked is not None else None)
+                         for action, marked in actions]
+        needs_confirmation = sorted(a.sentence for a in agent_actions if a.sentence is not None)
         top = best or article
         score = top.score if top is not None else 0.0
         confidence = max(0.0, min(1.0, score)) * (0.8 if warnings else 1.0) * (1.0 if best else 0.6)
@@ -410,7 +466,29 @@ class ComposerDrafter:
             else "friendly" if mood == "positive" else "neutral"
         return Draft(text=text, sentences=sentences, citations=citations_for(sentences, kinds), language=lang,
                      tone=tone, drafter=self.name, confidence=round(confidence, 4), warnings=warnings,
-                     unfilled=find_unfilled(text, book.placeholder_kinds(lang)))
+                     unfilled=find_unfilled(text, book.placeholder_kinds(lang)),
+                     needs_confirmation=needs_confirmation, agent_actions=agent_actions)
+
+    @staticmethod
+    def _shaped(part: Adapted, source_id: str, language: str, style: str, marker: str,
+                actions: list[tuple[AgentAction, Sentence | None]]) -> Sentence | None:
+        """The sentence the draft may carry for an adapted source sentence (None: left out); an action is recorded
+        in `actions` with its marked sentence (none on social: a public reply carries no account-specific line)."""
+        use = sentence_use(part, language)
+        if use == "drop":
+            return None
+        if use == "as_is":
+            if style == "social" and (part.replaced or _PLACEHOLDER_OR_ID.search(part.text)):
+                return None  # public reply: nothing account-specific
+            return Sentence(text=part.text, sources=(source_id,), quote=part.quote)
+        action = AgentAction(text=part.text, source_id=source_id)
+        marked = None
+        if use == "confirm" and style != "social":
+            item = _LIST_MARKER.match(part.text)  # a list item keeps its number first: "2. [confirm ...] I'll ..."
+            head = item.group(0) if item else ""
+            marked = Sentence(text=f"{head}{marker} {part.text[len(head):]}", sources=(source_id,), quote=part.quote)
+        actions.append((action, marked))
+        return marked
 
     @staticmethod
     def _without_secret_requests(request: DraftRequest, warnings: list[str]) -> DraftRequest:
@@ -425,14 +503,17 @@ class ComposerDrafter:
                        articles=tuple(a for a in request.articles if a.id not in bad))
 
     @staticmethod
-    def _layout(blocks: list[list[Sentence]], style: str) -> str:
+    def _layout(blocks: list[list[Sentence]], style: str, marker: str) -> str:
+        """Chat: one line. Otherwise paragraphs; list items and a marked sentence (its marker first) on a line of
+        their own, so what the agent must confirm is never mixed with the sentences around it."""
         if style == "chat":
             return " ".join(s.text for b in blocks for s in b)
         paragraphs = []
         for block in blocks:
             lines: list[str] = []
             for sentence in block:
-                if _LIST_MARKER.match(sentence.text) or not lines or lines[-1].endswith(":"):
+                if _LIST_MARKER.match(sentence.text) or not lines or lines[-1].endswith(":") \
+                        or sentence.text.startswith(marker) or lines[-1].startswith(marker):
                     lines.append(sentence.text)
                 else:
                     lines[-1] += " " + sentence.text

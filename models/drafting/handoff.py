@@ -9,11 +9,11 @@ phrase-book key; the draft carries a warning that it is a hand-off.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from models.drafting.composer import STYLE_BY_CHANNEL
 from models.drafting.phrasebook import PhraseBook
+from models.drafting.safety import plausible_name
 from models.drafting.types import Draft, DraftRequest, Sentence, find_unfilled
 
 NAME = "handoff"
@@ -21,9 +21,6 @@ NAME = "handoff"
 KEY_BY_REASON = {"out_of_scope": "handoff.out_of_scope", "low_confidence": "handoff.clarify",
                  "small_margin": "handoff.clarify"}
 DEFAULT_KEY = "handoff.clarify"
-# A first name is greeted only when it looks like one (letters, apostrophes, hyphens, dots); anything else (markup,
-# digits, an e-mail) gets the anonymous greeting.
-_NAME = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?")
 
 
 def handoff_warning(reason: str | None) -> str:
@@ -32,9 +29,10 @@ def handoff_warning(reason: str | None) -> str:
 
 
 def first_name(customer_name: str | None) -> str | None:
-    """The customer's first name when it is a plain name, else None."""
-    words = (customer_name or "").split()
-    return words[0] if words and _NAME.fullmatch(words[0]) else None
+    """The customer's first name when the whole name is plausible (`safety.plausible_name`, the composer's check:
+    markup, digits or an e-mail get the anonymous greeting), else None."""
+    name = plausible_name(customer_name)
+    return name.split()[0] if name else None
 
 
 class HandoffDrafter:

@@ -2,8 +2,9 @@
 
 `OpenAIChatClient` speaks the protocol with httpx (JSON, or server-sent events with `stream: true`).
 `LLMDrafter` builds the prompt (models/drafting/prompts.py), checks the answer's citations against the
-numbered sources (unknown ones are dropped and flagged; uncited promises not backed by a source are removed),
-and falls back to the default drafter on timeouts and errors.
+numbered sources (unknown ones are dropped and flagged; promises no source backs are removed), reviews it like
+the default drafter's sources (models/drafting/llm_review.py: actions become `agent_actions`, details the ticket
+does not state become placeholders), and falls back to the default drafter on timeouts and errors.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ from typing import Any, Protocol
 
 import httpx
 
+from models.drafting.llm_review import PROMISE, review
+from models.drafting.phrasebook import PhraseBook
 from models.drafting.prompts import build_prompt
 from models.drafting.types import Draft, DraftingError, DraftRequest, Sentence, Source, SourceKind, citations_for
 
 _CITE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
-# Commitments a draft may only make when a source makes them too (English, German, Spanish, French stems).
-_PROMISE = re.compile(r"\b(refund\w*|reimburs\w*|compensat\w*|credit\w*|discount\w*|free of charge|money back"
-                      r"|erstatt\w*|rückerstatt\w*|gutschrift\w*|entschädig\w*|reembols\w*|devolu\w*|compens\w*"
-                      r"|rembours\w*|dédommag\w*|avoir)\b", re.IGNORECASE)
 NO_CITATION_WARNING = "the draft cites no source: review carefully"
 
 
@@ -132,7 +131,7 @@ def check_citations(text: str, sources: list[Source]) -> tuple[list[Sentence], l
         clean = _CITE.sub("", raw).strip()
         if not clean:
             continue
-        promise = _PROMISE.search(clean)
+        promise = PROMISE.search(clean)
         if promise and not re.search(rf"\b{re.escape(promise.group(0))}", evidence, re.IGNORECASE):
             warnings.append(f"removed an unsupported promise: {clean[:80]!r}")
             continue
@@ -147,18 +146,26 @@ def _join(sentences: list[Sentence]) -> str:
 
 
 class LLMDrafter:
-    """Drafts with a chat backend; falls back to `fallback` (the default drafter) when the backend fails."""
+    """Drafts with a chat backend; falls back to `fallback` (the default drafter) when the backend fails.
+    Placeholders the review writes come from `book` (default: the fallback's phrase book, if it has one)."""
 
-    def __init__(self, backend: ChatBackend, *, fallback: Any, max_tokens: int = 400) -> None:
+    def __init__(self, backend: ChatBackend, *, fallback: Any, max_tokens: int = 400,
+                 book: PhraseBook | None = None) -> None:
         self.backend = backend
         self.fallback = fallback
         self.max_tokens = max_tokens
+        self.book: PhraseBook | None = book if book is not None else getattr(fallback, "book", None)
 
     @property
     def name(self) -> str:
         return self.backend.name
 
-    def _finish(self, text: str, request: DraftRequest, sources: list[Source]) -> Draft:
+    def _placeholders(self, language: str) -> dict[str, str]:
+        if self.book is None or not self.book.supports(language):
+            return {}
+        return {kind: text for text, kind in self.book.placeholder_kinds(language).items()}
+
+    def _finish(self, text: str, request: DraftRequest, sources: list[Source], notes: tuple[str, ...] = ()) -> Draft:
         sentences, warnings = check_citations(text, sources)
         if not sentences:
             raise LLMError("the model returned no usable text")
@@ -166,9 +173,13 @@ class LLMDrafter:
         cited = [s for s in sentences if s.sources]
         top = max((s.score for s in sources), default=0.0)
         confidence = max(0.0, min(1.0, top)) * (len(cited) / len(sentences))
-        return Draft(text=_join(sentences), sentences=sentences, citations=citations_for(sentences, kinds),
-                     language=request.language, tone="neutral", drafter=self.name, confidence=round(confidence, 4),
-                     warnings=warnings)
+        draft = Draft(text=_join(sentences), sentences=sentences, citations=citations_for(sentences, kinds),
+                      language=request.language, tone="neutral", drafter=self.name, confidence=round(confidence, 4),
+                      warnings=[*notes, *warnings])
+        reviewed = review(draft, request, placeholders=self._placeholders(request.language))
+        if not reviewed.sentences:
+            raise LLMError("nothing usable was left after the review")
+        return reviewed
 
     def _fallback(self, request: DraftRequest, reason: str) -> Draft:
         draft: Draft = self.fallback.draft(request)
@@ -179,19 +190,20 @@ class LLMDrafter:
         prompt = build_prompt(request)
         try:
             text = self.backend.complete(prompt.messages, max_tokens=self.max_tokens)
-            return self._finish(text, request, prompt.sources)
+            return self._finish(text, request, prompt.sources, prompt.warnings)
         except LLMError as exc:
             return self._fallback(request, str(exc))
 
     def stream(self, request: DraftRequest) -> Iterator[str | Draft]:
-        """Text deltas as the model writes them, then the checked `Draft` (authoritative: invalid citations
-        and unsupported promises are gone from it). On failure the fallback's draft comes last instead."""
+        """Text deltas as the model writes them (unreviewed: show them as "being written", never send them), then
+        the reviewed `Draft` (authoritative: invalid citations, unsupported promises and details are gone from it,
+        actions are marked). On failure the fallback's draft comes last instead."""
         prompt = build_prompt(request)
         pieces: list[str] = []
         try:
             for delta in self.backend.stream(prompt.messages, max_tokens=self.max_tokens):
                 pieces.append(delta)
                 yield delta
-            yield self._finish("".join(pieces), request, prompt.sources)
+            yield self._finish("".join(pieces), request, prompt.sources, prompt.warnings)
         except LLMError as exc:
             yield self._fallback(request, str(exc))

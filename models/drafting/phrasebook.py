@@ -23,6 +23,13 @@ REQUIRED_KEYS = ("greeting.email", "greeting.chat", "greeting.social", "acknowle
                  "sign_off.email.default", "sign_off.chat.default", "sign_off.social.default", "placeholders.agent",
                  "placeholders.email", "placeholders.order_number", "placeholders.date", "strip.greeting")
 PLACEHOLDER_KINDS = ("email", "order_number", "date", "amount", "phone")
+# A customer's name left as a slot: what models/pii.py leaves in a redacted case and what imported conventions
+# ("<name>", "{{Customer Name}}") become; its kind in `Draft.unfilled` is NAME_KIND everywhere.
+REDACTED_NAME = "[NAME]"
+NAME_KIND = "name"
+# The marker before a source's action the agent must confirm (or delete) before sending, and its kind in `unfilled`.
+CONFIRM_KEY = "confirm_action"
+CONFIRM_KIND = "confirm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +61,10 @@ class PhraseBook:
                 raise ArtifactError(f"phrase book {path}: language {code!r} lacks {missing}")
             strip = phrases["strip"]
             self._strip[code] = StripRules(
-                # the greeting words, then up to three name words (or the redacted "[NAME]") and the punctuation
-                # that ends the greeting
-                greeting=re.compile(rf"^(?:{strip['greeting']})\b(?:[\s,]+(?:[\w'’-]+|\[NAME\])){{0,3}}\s*[,:!]\s*",
+                # the greeting words, then up to three name words (or a placeholder: the redacted "[NAME]", an
+                # imported reply's "[Your Name]") and the punctuation that ends the greeting
+                greeting=re.compile(rf"^(?:{strip['greeting']})\b(?:[\s,]+(?:[\w'’-]+|\[[^\[\]\n]{{1,30}}\]))"
+                                    rf"{{0,3}}\s*[,:!]\s*",
                                     re.IGNORECASE),
                 sentences=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("sentences", ())),
                 acknowledgements=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("acknowledgements", ())),
@@ -106,7 +114,9 @@ class PhraseBook:
 
     def placeholder_kinds(self, language: str) -> dict[str, str]:
         """Each placeholder text of `language` (and the redacted "[NAME]") with its kind, e.g. "[amount]": "amount"."""
-        kinds = {"[NAME]": "name"}
+        kinds = {REDACTED_NAME: NAME_KIND}
+        if self.has(language, CONFIRM_KEY) or self.has(self.default_language, CONFIRM_KEY):
+            kinds[self.render(language, CONFIRM_KEY)] = CONFIRM_KIND
         for kind in (*PLACEHOLDER_KINDS, "agent"):
             if self.has(language, f"placeholders.{kind}") or self.has(self.default_language, f"placeholders.{kind}"):
                 kinds[self.placeholder(language, kind)] = kind

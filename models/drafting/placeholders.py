@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from models.drafting.phrasebook import PhraseBook
+from models.drafting.phrasebook import NAME_KIND, REDACTED_NAME, PhraseBook
 
-CUSTOMER_NAME = "[NAME]"
-# Normalised slot words -> kind: a phrase-book placeholder kind, "agent", or "customer" (the customer's name).
+CUSTOMER_NAME = REDACTED_NAME
+# Normalised slot words -> kind: a phrase-book placeholder kind, "agent", or NAME_KIND (the customer's name).
 KIND_BY_WORDS = {
     "order number": "order_number", "order id": "order_number", "order": "order_number",
     "invoice number": "order_number", "tracking number": "order_number", "reference number": "order_number",
@@ -22,8 +22,8 @@ KIND_BY_WORDS = {
     "email": "email", "email address": "email", "customer email": "email",
     "phone": "phone", "phone number": "phone", "customer support phone number": "phone",
     "date": "date",
-    "name": "customer", "customer name": "customer", "client name": "customer", "first name": "customer",
-    "customer": "customer", "username": "customer",
+    "name": NAME_KIND, "customer name": NAME_KIND, "client name": NAME_KIND, "first name": NAME_KIND,
+    "customer": NAME_KIND, "username": NAME_KIND,
     "your name": "agent", "agent name": "agent", "agent": "agent", "my name": "agent", "signature": "agent",
 }
 # {{Any Words}}; <known words> and [Known Words] only for the slot names above (angle brackets and square
@@ -43,7 +43,7 @@ def normalise_placeholders(text: str, book: PhraseBook, language: str) -> str:
         kind = KIND_BY_WORDS.get(words)
         if kind is None:
             return None
-        if kind == "customer":
+        if kind == NAME_KIND:
             return CUSTOMER_NAME
         return book.placeholder(language, kind)
 

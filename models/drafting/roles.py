@@ -50,7 +50,7 @@ _EN_OPS = (r"refund|cancel|reset|unlock|restor|escalat|sent|send|resen[dt]|re-?i
            r"|reinstat|migrat|copi|copy|attach|note|keep|kept|clos|clean|mitigat|resolv|deploy|roll|push|patch|monitor"
            r"|took|take|put|instal|uninstal|configur|map|regenerat|rotat|expir|void|bump|lock|deactivat|end|reduc|prepar"
            r"|upload|trigger|shar|sign(?:ed)? \w+ out|generat|deliver|unsubscrib|whitelist"
-           r"|prioriti[sz]|tag|mark|ensur|personally ensure")
+           r"|prioriti[sz]|tag|mark|ensur|personally ensure|compil")
 _EN_SUBJECT = r"(?:\bI|\bwe|\bour (?:\w+ )?(?:team|engineers?|engineering)|\bengineer(?:ing|s)?" \
               r"|\b(?:the )?(?:security|billing|support|product|sre|ops|infrastructure|data|privacy|legal) team" \
               r"|\byour (?:account|customer success) manager|\bwho)"
@@ -81,11 +81,19 @@ _EN_ACTION = (
     _rx(r"\byour (?:account|customer success) manager (?:will|is going to|is in copy|has been)"),
     _rx(r"\bmanager (?:will )?(?:reach(?:es)? out|get in touch|follow up)"),
 )
+# A product-wide fix is a fact of the release, not an operation for that customer: "a sync regression that we fixed
+# in the latest release" (the clause is removed before the action rules run).
+_PRODUCT_FIX = _rx(r"\b(?:that|which) (?:we|engineering|our (?:\w+ )?team) (?:have |'ve )?(?:fixed|patched|resolved|"
+                   r"addressed)(?: it)? in (?:the latest|a later|the next|a new|version|release|v?\d)[^.;]*"
+                   # work on our own systems: "We rotated our OAuth credentials on September 25"
+                   r"|\b(?:we|engineering) (?:rotated|updated|changed|deployed|rolled out|migrated|upgraded|renewed) "
+                   r"our (?:[\w-]+ ){0,2}(?:credentials|keys|certificates?|infrastructure|servers?|systems?|api|"
+                   r"database|integration)\b")
 # Promises that are courtesy, not an operation ("I'll guide you", "we'll be happy to help").
 _EN_COURTESY = _rx(r"^(?:[^.]*\b(?:I|we)(?:'ll| will| would|'d| am| 'm| are| can)? (?:\w+ly )?(?:be )?(?:(?:happy|glad|"
                    r"here|ready|more than happy) to|guide|help|assist|walk|provide you with (?:the )?(?:step|"
                    r"instruction|information|accurate|specific|precise|detail|guidance|assistance|further)|do (?:my|"
-                   r"our) best|understand|appreciate|apologi))")
+                   r"our) best|understand|appreciate|apologi|review (?:it|them|your \w+) (?:thoroughly|carefully)))")
 
 _DE_PART = r"(?:ge\w+(?:t|en)|\w+iert|\w+(?:ge|zu)\w+(?:t|en)|erstattet|entfernt|erstellt|verschoben|zurückgesetzt|" \
            r"entsperrt|eskaliert|weitergeleitet|übertragen|verlängert|aktiviert|deaktiviert|erteilt|behoben|" \
@@ -129,6 +137,7 @@ _FR_ACTION = (
     _rx(rf"\b(?:j'ai|j’ai|je\s+(?:vous|te|lui|leur|l'|l’)\s*ai|nous\s+(?:vous\s+|l'|l’|lui\s+|leur\s+)?avons)\s+"
         rf"(?:(?:bien|déjà|aussi|également|personnellement|donc|immédiatement)\s+)?(?:{_FR_PART})\b"),
     _rx(r"\b(?:je|nous)\s+(?:vais|allons)\s+\w+(?:er|ir|re)\b"),
+    _rx(r"\bnotre équipe(?: [\w-]+)? (?:fait|va|est en train de|s'occupe|s’occupe)\b"),
     _rx(r"\b(?:je|j'|j’|nous)\s*(?:vous\s+|te\s+)?\w+(?:rai|rons)\b"),
     _rx(r"\b(?:a|ont)\s+(?:bien\s+|déjà\s+)?été\s+(?:annulée?s?|remboursée?s?|supprimée?s?|réinitialisée?s?|"
         r"débloquée?s?|envoyée?s?|transmise?s?|révoquée?s?|restaurée?s?|rétablie?s?|prolongée?s?|fusionnée?s?|"
@@ -153,7 +162,9 @@ _MONTHS = (r"january|february|march|april|may|june|july|august|september|october
 _OWN_DOMAIN = r"(?:[\w-]+\.)*orbitly\.example"
 _FACT_ANY = (
     _rx(r"\b(?!no-?reply@|support@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail address
-    _rx(rf"(?<![/@\w.])(?!{_OWN_DOMAIN}\b)(?:[a-z0-9-]+\.)+(?:example|com|org|net|io|de|fr|es)\b(?![/\w])"),  # domain
+    # a domain; not our own, not a capitalised product name ("Monday.com")
+    _rx(rf"(?<![/@\w.])(?!{_OWN_DOMAIN}\b)(?-i:(?![A-Z]))(?:[a-z0-9-]+\.)+(?:example|com|org|net|io|de|fr|es)\b"
+        rf"(?![/\w])"),
     _rx(r"(?:[$€£]\s?\d|\b\d[\d.,]*\s?(?:€|eur\b|usd\b|gbp\b|dollars?\b|euros?\b))"),  # amount
     _rx(r"\b(?:inv|ord|ord?er|case|ticket|cs|po)-?\s?#?\d{3,}\b|#\s?\d{3,}|\b\d{6,}\b"),  # ids, invoices, orders
     re.compile(r"\b[A-Z]{2,6}-\d{3,}\b"),
@@ -162,10 +173,23 @@ _FACT_ANY = (
     _rx(r"\b\d{1,2}[:.h]\d{2}\s?(?:am|pm|uhr|h\b)|\b\d{1,2}\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),  # time of day
     _rx(r"\bversion \d+\.\d+(?:\.\d+)?\b|\bv\d+\.\d+\.\d+\b|\b\d+\.\d+\.\d+\b"),
     _rx(r"\b\d{1,3}(?:[,.]\d{3})+\b"),  # large counts: "18,500 duplicate tasks"
+    # the last digits of a card or account: "Visa ending in 4622", "endet auf 4622", "terminada en 4622", "****4622"
+    _rx(r"\b(?:ending|ends|endet|endend|terminad[oa]|termina|terminant|se terminant|finissant)\s+(?:in|on|with|"
+        r"auf|mit|en|par)\s+\d{2,4}\b|(?:[*•x]{2,}\s?)\d{2,4}\b|\blast (?:four|4) digits?\b[^.]{0,20}\d{2,4}\b"),
+    # a company name: capitalised words ending in a company word ("Sable Media", "Greenline Studio", "Acme GmbH")
+    re.compile(r"\b(?!Orbitly\b)[A-ZÀ-ÖØ-Þ][\w'&-]+ (?:Design|Consulting|Studios?|Media|Labs?|Group|"
+               r"Partners|Agency|Solutions|Systems|Digital|Ventures|Holdings|Industries|Logistics|Analytics|"
+               r"GmbH|AG|Inc\.?|Ltd\.?|LLC|SARL|SAS|S\.?L\.?|S\.?A\.?)(?![\w-])"),
+    # the age of that case's change or purchase: "less than 14 days ago", "date de moins de 14 jours"
+    _rx(r"\b(?:less|more|fewer) than \d+ (?:days?|weeks?|months?) ago\b|\bdate de (?:moins|plus) de\b"
+        r"|\bvor (?:weniger|mehr) als \d+ (?:tagen|wochen|monaten)\b|\bhace (?:menos|más) de \d+ (?:días|semanas|"
+        r"meses)\b|\bil y a (?:moins|plus) de \d+ (?:jours|semaines|mois)\b"),
 )
 _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
     "en": (
         _rx(r"\b(?:phone call|on the phone|our call|your call)\b"),
+        _rx(r"^(?!.*\b(?:if|when|whether|once|until|while)\b).*\b(?:is|are|was|were) still (?:using|validating|"
+            r"pointing|sending|syncing|connected|linked|set|signed in|logged in|on)\b"),
         _rx(r"\b(?:succeed|succeeds|works?|loads?|syncs?|displays?) (?:again|normally)\b|\bfor (?:roughly|about|around)"
             r" (?:\d+|an?|two|three) (?:minutes?|hours?)\b|\bships next week\b|\bfixed as of\b"),
         _rx(r"\bcaused (?!by)(?:\w+ )?(?:\d+ )?(?:errors?|failures?|outages?|problems?|delays?)\b"),
@@ -174,10 +198,12 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"sunday))\b"),
         _rx(r"\b(?:outage|incident|degraded|was unavailable|were unavailable|regression|went down|partial "
             r"(?:outage|disruption))\b"),
-        _rx(r"\b(?:your|yours|the|that|this) [\w' -]{0,40}?\b(?:was|were|had been|wasn't|weren't|kept|got)"
-            r"\b"),
+        # a diagnosis in the past tense; not a relative clause ("The date when the request was made": a field)
+        _rx(r"^(?!(?:\d+[.)]\s*)?(?:the|a|an) [\w-]+ (?:when|where|which|whether)\b).*?\b(?:your|yours|the|that"
+            r"|this) [\w' -]{0,40}?\b(?:was|were|had been|wasn't|weren't|kept|got)\b"),
+        _rx(r"\b(?:won't|will not|shouldn't|will no longer) be (?:charged|billed|debited|renewed) (?:again|twice)\b"),
         _rx(r"\b(?:(?<!inconvenience )(?<!trouble )caused by|because of|on our side|because (?:your|yours|the|a|an|"
-            r"two|one|it|its|their|his|her)|turned out|we found|"
+            r"two|three|one|both|it|its|their|his|her)|turned out|we found|"
             r"i found|it looks like your|the logs show|shows \d+|showed|no unexpected|the extra amount|the "
             r"difference is)\b"),
         _rx(r"\b(?:it's|it is|everything is|it has been|it's been|they're|that's) (?:back|resolved|fixed|restored|"
@@ -195,38 +221,43 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
     ),
     "de": (
         _rx(r"\b(?:telefonisch|am telefon|ihren anruf|unser(?:em)? (?:telefonat|gespräch))\b"),
+        _rx(r"^(?!.*\b(?:wenn|falls|sobald|ob)\b).*\b(?:prüft|nutzt|verwendet|validiert|zeigt|sendet|"
+            r"synchronisiert|verweist|hängt)(?: \w+){0,3} (?:immer )?noch\b"),
         _rx(r"\b(?:ihr|ihre|ihren) [\w-]+ (?:hat|haben|lehnt|lehnen|blockiert|blockieren)\b|\bseit kurzem\b"),
         _rx(r"\b(?:gestern|heute (?:früh|morgen|vormittag|nachmittag)|heute|vorhin|letzte[nr]? (?:woche|nacht|monat)|"
             r"am (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))\b"),
         _rx(r"\b(?:ausfall|störung|vorfall|beeinträchtigt|nicht erreichbar|war nicht verfügbar)\b"),
         _rx(r"\b(?:ihr|ihre|ihren|ihrem|ihres|dein|deine|der|die|das)\b[\w -]{0,40}?\b(?:war|waren|hing|hingen|"
             r"lag|lagen|hatte|hatten|wurde|wurden)\b"),
-        _rx(r"\b(?:verursacht durch|lag an|weil (?:ihr|ihre|der|die|das|ein|eine))\b"),
+        _rx(r"\b(?:verursacht durch|lag an|weil (?:ihr|ihre|der|die|das|ein|eine|zwei|drei|beide))\b"),
         _rx(r"\b(?:ist|sind) (?:wieder |inzwischen |bereits )?(?:behoben|gelöst|verfügbar)\b|\bbestätigt\b"),
         _rx(r"^(?:hallo|hi|guten tag|liebe[rs]?|sehr geehrte[rs]?|danke für ihre geduld),? (?:herr |frau )?"
             r"(?-i:[A-ZÄÖÜ])[\w'-]+"),
     ),
     "es": (
         _rx(r"\b(?:por teléfono|tu llamada|su llamada|nuestra llamada)\b"),
+        _rx(r"^(?!.*\b(?:si|cuando|mientras|hasta)\b).*\b(?:sigue|siguen|seguía|seguían) (?:\w+ )?\w+(?:ando|iendo)\b"),
         _rx(r"\b(?:se bloqueó|se bloquearon|se reinició|restablecid[oa]s?|no se perdieron|se quedó|se quedaron)\b"),
         _rx(r"\b(?:ayer|esta mañana|esta tarde|hoy|anoche|la semana pasada|el (?:lunes|martes|miércoles|jueves|"
             r"viernes|sábado|domingo))\b"),
         _rx(r"\b(?:caída|incidencia|incidente|interrupción|degradad[oa]|no estaba disponible)\b"),
         _rx(r"\b(?:tu|su|tus|sus|el|la|los|las)\b[\w -]{0,40}?\b(?:estaba|estaban|era|eran|fue|fueron|tenía|"
             r"tenían|se quedó|se quedaron)\b"),
-        _rx(r"\b(?:causad[oa]s? por|se debía|se debió|porque (?:tu|su|el|la|un|una))\b"),
+        _rx(r"\b(?:causad[oa]s? por|se debía|se debió|porque (?:tu|su|el|la|un|una|dos|tres|ambos|ambas))\b"),
         _rx(r"\b(?:ya está|está|están) (?:resuelt[oa]s?|solucionad[oa]s?|arreglad[oa]s?)\b|\bconfirmad[oa]\b"),
         _rx(r"^(?:hola|buenos días|buenas tardes|estimad[oa]|gracias por esperar),? (?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+"),
     ),
     "fr": (
         _rx(r"\b(?:au téléphone|votre appel|notre appel|notre échange téléphonique)\b"),
+        _rx(r"^(?!.*\b(?:si|quand|lorsque|tant que)\b).*\b(?:continue|continuent|continuait|continuaient) "
+            r"(?:de |d'|d’|à )\w+|\b(?:utilise|utilisait|pointe|pointait) toujours\b"),
         _rx(r"\b(?:de nouveau|à nouveau) (?:cohérent|disponible|normal|fonctionnel)|\bne vient pas de nous\b"),
         _rx(r"\b(?:hier|ce matin|cet après-midi|aujourd'hui|aujourd’hui|la semaine dernière|lundi|mardi|mercredi|"
             r"jeudi|vendredi|samedi|dimanche)\b"),
         _rx(r"\b(?:panne|incident|dégradée?|indisponible|perturbation)\b"),
         _rx(r"\b(?:votre|vos|le|la|les|l'|l’)\b[\w -]{0,40}?\b(?:était|étaient|avait|avaient|a été|ont été|a connu|"
             r"ont connu|bloquait|bloquaient)\b"),
-        _rx(r"\b(?:causée? par|venait de|parce que (?:votre|le|la|un|une))\b"),
+        _rx(r"\b(?:causée? par|venait de|parce que (?:votre|le|la|un|une|deux|trois))\b"),
         _rx(r"\b(?:c'est|est|sont) (?:résolue?s?|rétablie?s?|corrigée?s?)\b|\bconfirmée?\b"),
         _rx(r"^(?:bonjour|salut|cher|chère|merci de votre patience),? (?:m\.|mme|madame|monsieur )?"
             r"(?-i:[A-ZÀÂÉÈÊÎÔÛÇ])[\w'-]+"),
@@ -243,23 +274,30 @@ _URL = re.compile(r"https?://\S+")
 _PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}|\[[^\]]*\]|<[^>]*>")
 
 # ---- secrets -------------------------------------------------------------------------------------------------------
-_SECRET_THING = _rx(
-    r"\b(?:password|passwort|kennwort|contraseña|clave|mot de passe|passcode|pin(?: code)?|cvv2?|cvc|cid|"
-    r"security code|sicherheitscode|prüfziffer|código de seguridad|cryptogramme|code de sécurité|(?:full |complete |"
-    r"entire |whole |16-digit )?(?:credit |debit )?card number|kartennummer|número (?:completo )?de (?:la )?tarjeta|"
-    r"numéro (?:complet )?de (?:la |votre )?carte|one-time (?:pass)?code|otp|verification code|2fa code|"
-    r"authenticator code|backup codes?|recovery codes?|bestätigungscode|einmalcode|código de verificación|"
-    r"código de un solo uso|code de vérification|code à usage unique|sms code|login code)\b")
-_SECRET_ASK = _rx(
-    r"\b(?:send|share|provide|reply with|respond with|give|tell|type|include|confirm|forward|email|e-mail|dm|"
-    r"post|paste|read (?:out|me)|need|require|we'll need|senden|schicken|teilen|nennen|geben|mitteilen|antworten|"
-    r"bestätigen|benötigen|brauchen|envía|envíe|enviar|envíanos|comparte|comparta|compartir|proporciona|"
-    r"proporcione|indícanos|indique|dinos|díganos|facilita|facilite|necesitamos|envoyez|envoyer|partagez|"
-    r"communiquez|indiquez|donnez|fournissez|transmettez|répondez|confirmez|communiquer|indiquer|donner|fournir|"
-    r"transmettre|partager|nous avons besoin)\b")
-_SECRET_NEGATION = _rx(
-    r"\b(?:never|not|don't|do not|won't|will never|no one|nobody|nie|niemals|nicht|keine?n?|nunca|no|jamais|"
-    r"ne\b|n'|n’|personne)\b")
+# Nouns naming a secret a support reply must never ask for (en, de, es, fr).
+_SECRET = _rx(
+    r"\b(?:passwords?|passcodes?|pins?|(?:full |complete |whole |entire )?(?:credit |debit )?card numbers?"
+    r"|(?:full |complete )?card details|cvv2?|cvc2?|cv2|cid|security codes?|one[- ]time (?:pass)?codes?|otps?"
+    r"|one[- ]time passwords?|verification codes?|2fa codes?|authentication codes?|authenticator codes?|sms codes?"
+    r"|login codes?|backup codes?|recovery codes?"
+    r"|passw[oö]rt\w*|kennw[oö]rt\w*|(?:vollständige )?kartennummer\w*|prüfnummer\w*|prüfziffer\w*"
+    r"|sicherheitscode\w*|einmal-?(?:code|passwort)\w*|bestätigungscode\w*|tans?|verifizierungscode\w*"
+    r"|contraseñas?|claves?|(?:el )?número (?:completo )?de (?:la |su |tu )?tarjeta|código de seguridad"
+    r"|códigos? (?:de un solo uso|de verificación|otp|temporal)"
+    r"|mots? de passe|numéro (?:complet )?de (?:la |votre |ta )?carte|cryptogramme|code de sécurité"
+    r"|codes? (?:à usage unique|de vérification|unique|pin|reçu par sms))\b")
+# Verbs asking the customer to hand something over to us (not "enter it in the app", not "we'll email you").
+_HAND_OVER = _rx(
+    r"\b(?:(?:send|share|provide|give)(?!\s+you\b)|reply with|respond with|tell (?:us|me)|(?:e-?mail|dm|text) (?:us|me)"
+    r"|include|forward|read out|type (?:it |them )?(?:here|below|in (?:your|this|the) reply)"
+    r"|senden|schicken|teilen|geben Sie (?:uns|mir)|nennen|mitteilen|antworten|übermitteln|angeben|zusenden"
+    r"|env[ií]\w*|compart\w*|indi(?:ca|que|car)\w*|proporcion\w*|facilit\w*|respond\w*|d[ií]\w*nos|escr[ií]b\w*nos"
+    r"|envoy\w*|partag\w*|indiqu\w*|communiqu\w*|fourniss\w*|fournir|donn\w*-(?:nous|moi)|répond\w*|transmett\w*)\b")
+# Words between the verb and the secret ("send us your full card number"): a few, within one clause.
+_GAP = _rx(r"(?:\s*[\w'’-]+){0,5}\s*")
+_NEGATION = _rx(r"\b(?:never|not|no|nor|n't|nie|niemals|nicht|kein\w*|nunca|jamás|jamais|ne|n'|aucun\w*)\b"
+                r"|n't\b|\bn'")
+_CLAUSE = re.compile(r"[,;:.!?()\n–—]")
 
 
 def _langs(language: str | None) -> tuple[str, ...]:
@@ -273,7 +311,7 @@ def _clean(sentence: str) -> str:
 
 
 def is_action(sentence: str, language: str | None) -> bool:
-    text = _clean(sentence)
+    text = _PRODUCT_FIX.sub(" ", _clean(sentence))
     for lang in _langs(language):
         if lang == "en" and _EN_COURTESY.search(text) and not _strong_en_action(text):
             continue
@@ -315,17 +353,27 @@ def sentence_roles(sentences: Iterable[str], language: str | None) -> list[Sente
 
 
 def asks_for_secret(sentence: str, language: str | None = None) -> bool:
-    """Whether the sentence asks the customer for a password, a full card number, a CVV or a one-time code.
+    """Whether the sentence asks the customer to hand over a password, a full card number, a CVV, a PIN or a
+    one-time / verification code: a hand-over verb followed by a secret noun within a few words of one clause,
+    the clause not negated ("we will never ask for your password", "never share your code" are guidance; "don't
+    worry, just tell us the verification code" is a request: the negation is in another clause).
 
-    Warnings about secrets ("we will never ask for your password", "never share your code") are not requests.
     All four languages' words are checked whatever `language` says: a poisoned source may be in any of them.
     """
     del language  # the lexicons are merged: cheap, and safer than trusting a source's language field
-    text = sentence.strip()
-    thing = _SECRET_THING.search(text)
-    if thing is None or _SECRET_ASK.search(text) is None:
+    if _SECRET.search(sentence) is None:
         return False
-    return _SECRET_NEGATION.search(text[: thing.start()]) is None
+    for verb in _HAND_OVER.finditer(sentence):
+        starts = [m.end() for m in _CLAUSE.finditer(sentence, 0, verb.start())]
+        stop = _CLAUSE.search(sentence, verb.end())
+        end = stop.start() if stop else len(sentence)
+        clause = sentence[starts[-1] if starts else 0:end]
+        gap = _GAP.match(sentence, verb.end(), end)
+        near = gap is not None and any(_SECRET.match(sentence, i, end) is not None
+                                       for i in range(verb.end(), gap.end() + 1))
+        if near and _NEGATION.search(clause) is None:
+            return True
+    return False
 
 
 def roles_by_language(sentences: Sequence[tuple[str, str | None]]) -> list[SentenceRole]:

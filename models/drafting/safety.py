@@ -16,36 +16,11 @@ from __future__ import annotations
 
 import re
 
+from models.drafting import roles
 from models.pii_detectors import find_ssns
 
 MAX_NAME_CHARS = 60
 _NAME = re.compile(r"[^\W\d_]+(?:(?:[ '’-]|\. ?)[^\W\d_]+)*\.?")
-
-# Nouns naming a secret a support reply must never ask for (en, de, es, fr).
-_SECRET = re.compile(
-    r"\b(?:passwords?|passcodes?|pins?|(?:full |complete |whole |entire )?(?:credit |debit )?card numbers?"
-    r"|(?:full |complete )?card details|cvv2?|cvc2?|cv2|security codes?|one[- ]time (?:pass)?codes?|otps?"
-    r"|one[- ]time passwords?|verification codes?|2fa codes?|authentication codes?|sms codes?|login codes?"
-    r"|passw[oö]rt\w*|kennw[oö]rt\w*|(?:vollständige )?kartennummer\w*|prüfnummer\w*|sicherheitscode\w*"
-    r"|einmal-?(?:code|passwort)\w*|bestätigungscode\w*|tans?|verifizierungscode\w*"
-    r"|contraseñas?|claves?|(?:el )?número (?:completo )?de (?:la |su |tu )?tarjeta|código de seguridad"
-    r"|códigos? (?:de un solo uso|de verificación|otp|temporal)"
-    r"|mots? de passe|numéro (?:complet )?de (?:la |votre |ta )?carte|cryptogramme|code de sécurité"
-    r"|codes? (?:à usage unique|de vérification|unique|pin|reçu par sms))\b",
-    re.IGNORECASE)
-# Verbs asking the customer to hand something over to us (not "enter it in the app", not "we'll email you").
-_HAND_OVER = re.compile(
-    r"\b(?:(?:send|share|provide|give)(?!\s+you\b)|reply with|respond with|tell (?:us|me)|(?:e-?mail|dm|text) (?:us|me)"
-    r"|include|forward|read out|type (?:it |them )?(?:here|below|in (?:your|this|the) reply)"
-    r"|senden|schicken|teilen|geben Sie (?:uns|mir)|nennen|mitteilen|antworten|übermitteln|angeben|zusenden"
-    r"|env[ií]\w*|compart\w*|indi(?:ca|que|car)\w*|proporcion\w*|facilit\w*|respond\w*|d[ií]\w*nos|escr[ií]b\w*nos"
-    r"|envoy\w*|partag\w*|indiqu\w*|communiqu\w*|fourniss\w*|fournir|donn\w*-(?:nous|moi)|répond\w*|transmett\w*)\b",
-    re.IGNORECASE)
-# Words between the verb and the secret ("send us your full card number"): a few, within one clause.
-_GAP = re.compile(r"(?:\s*[\w'’-]+){0,5}\s*", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:never|not|no|nor|n't|nie|niemals|nicht|kein\w*|nunca|jamás|jamais|ne|n'|aucun\w*)\b"
-                       r"|n't\b|\bn'", re.IGNORECASE)
-_CLAUSE = re.compile(r"[,;:.!?()\n–—]")
 
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:#/-]{0,63}")
 _DIGIT_RUN = re.compile(r"\d[\d ._/-]*\d|\d")
@@ -76,21 +51,8 @@ def plausible_name(name: str | None) -> str | None:
 
 
 def asks_for_secret(sentence: str) -> bool:
-    """Whether `sentence` asks the customer to hand over a secret: a hand-over verb followed by a secret noun in
-    one clause, the clause not negated ("never share your password" is guidance, not a request)."""
-    if _SECRET.search(sentence) is None:
-        return False
-    for verb in _HAND_OVER.finditer(sentence):
-        starts = [m.end() for m in _CLAUSE.finditer(sentence, 0, verb.start())]
-        stop = _CLAUSE.search(sentence, verb.end())
-        end = stop.start() if stop else len(sentence)
-        clause = sentence[starts[-1] if starts else 0:end]
-        gap = _GAP.match(sentence, verb.end(), end)
-        near = (gap is not None and any(_SECRET.match(sentence, i, end) is not None
-                                        for i in range(verb.end(), gap.end() + 1)))
-        if near and _NEGATION.search(clause) is None:
-            return True
-    return False
+    """Whether `sentence` asks the customer to hand over a secret: one implementation, `roles.asks_for_secret`."""
+    return roles.asks_for_secret(sentence)
 
 
 def safe_reference(ref: str) -> bool:

@@ -95,6 +95,20 @@ def find_unfilled(text: str, kinds: Mapping[str, str] | None = None) -> list[Unf
             for m in _PLACEHOLDER.finditer(text)]
 
 
+@dataclass(frozen=True, slots=True)
+class AgentAction:
+    """Something a source's agent did for its own customer ("I've refunded the second charge"), which may or may
+    not be right for this customer: the draft never states it as done; the agent decides and does it.
+
+    `text` is the action as the source put it (redacted), `source_id` the case or article it came from, `sentence`
+    the index (into `Draft.sentences`) of the marked sentence that mentions it in the draft, or None when the
+    draft leaves it out."""
+
+    text: str
+    source_id: str
+    sentence: int | None = None
+
+
 @dataclass(slots=True)
 class Draft:
     text: str
@@ -109,6 +123,8 @@ class Draft:
     # (into `sentences`) that state something the agent must confirm before sending.
     unfilled: list[Unfilled] = field(default_factory=list)
     needs_confirmation: list[int] = field(default_factory=list)
+    # Actions taken from sources for the agent to decide on and do (never asserted as done in `text`).
+    agent_actions: list[AgentAction] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.unfilled:

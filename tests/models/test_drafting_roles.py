@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from bench.sentence_roles import DATA, baseline_role, scores
+from bench.sentence_roles import DATA, baseline_role, classifier_cv, scores
 from models.drafting.roles import asks_for_secret, sentence_role, sentence_roles
 
 # The examples from issue 12 and typical guidance, in the four languages.
@@ -19,6 +19,9 @@ ACTIONS = [
     ("Te he enviado un enlace nuevo, válido durante 60 minutos.", "es"),
     ("J'ai annulé votre commande.", "fr"),
     ("Je vous ai envoyé un lien de connexion à usage unique.", "fr"),
+    ("I've compiled your data, including profile details and login history.", "en"),
+    ("C'est une campagne connue et notre équipe sécurité fait fermer le site.", "fr"),
+    ("We fixed the duplicate charge on your invoice.", "en"),
 ]
 CASE_FACTS = [
     ("Confirmed - there was a partial outage affecting the EU region.", "en"),
@@ -30,6 +33,20 @@ CASE_FACTS = [
     ("Le service de synchronisation était dégradé ce matin.", "fr"),
     ("Die E-Mails hingen in einer Warteschlange fest, das ist behoben.", "de"),
     ("Los correos se quedaron atascados en una cola que ya está solucionada.", "es"),
+    # diagnoses without a cue word, card digits, company names, the age of the case
+    ("Orbitly sigue validando con el certificado antiguo.", "es"),
+    ("Le client de messagerie continue d'utiliser l'ancien serveur.", "fr"),
+    ("Ihr Konto nutzt immer noch die alte Domain.", "de"),
+    ("The integration is still pointing at the old workspace.", "en"),
+    ("The charge went to the Visa ending in 4622.", "en"),
+    ("La tarjeta terminada en 4622 fue rechazada.", "es"),
+    ("We can transfer ownership once you confirm you can act for Greenline Studio.", "en"),
+    ("Le changement date de moins de 14 jours, il est donc couvert par notre politique de remboursement.", "fr"),
+    ("The upgrade was made less than 14 days ago, so it is covered.", "en"),
+    ("Die Duplikate entstanden, weil zwei Verbindungen auf dasselbe Jira-Projekt zeigten.", "de"),
+    ("You won't be charged again.", "en"),
+    ("Version 5.10.3 introduced a sync regression that we fixed in the latest release.", "en"),
+    ("We rotated our OAuth credentials on September 25 and a few connections didn't refresh.", "en"),
 ]
 GUIDANCE = [
     ("Open Settings > Billing and click Update.", "en"),
@@ -43,6 +60,12 @@ GUIDANCE = [
     ("Les liens d'export expirent au bout de 7 jours par sécurité.", "fr"),
     ("3. Locate the order with the number {{Order Number}}.", "en"),
     ("https://help.orbitly.example/articles/refund-policy", "en"),
+    ("Para Monday.com, el CSV funciona bien.", "es"),
+    ("1. The date when the restitution request was made.", "en"),
+    ("Once we receive your feedback, we will review it thoroughly.", "en"),
+    ("If the app is still using the old token, sign out and back in.", "en"),
+    ("Si la sincronización sigue fallando, vuelve a conectar la cuenta.", "es"),
+    ("Open Orbitly Studio and choose a template.", "en"),
 ]
 
 
@@ -71,23 +94,52 @@ def test_batch_form_keeps_order() -> None:
     assert sentence_roles(sentences, "en") == ["guidance", "action", "case_fact"]
 
 
-@pytest.mark.parametrize("sentence", [
+# The union of the secret-request sets of roles and safety (one implementation: roles.asks_for_secret).
+SECRET_REQUESTS = [
     "Please reply with your full card number and CVV so we can verify the charge.",
     "To confirm your identity, send us the one-time code you received by SMS.",
+    "To verify, reply with your full card number and CVV so we can process the refund.",
+    "Please send us your password and we'll check the account.",
+    "Share the one-time code you received by SMS with us.",
+    "Don't worry, just tell us the verification code from the app.",
     "Bitte senden Sie uns Ihr Passwort.",
+    "Bitte senden Sie uns Ihr Passwort und die vollständige Kartennummer.",
+    "Nennen Sie uns bitte den Einmalcode aus der SMS.",
     "Envíanos el código de verificación que recibiste.",
+    "Envíanos el número completo de la tarjeta y el código de seguridad.",
+    "Por favor, comparte tu contraseña con nosotros.",
     "Merci de nous communiquer votre mot de passe.",
-])
+    "Envoyez-nous votre mot de passe pour que nous puissions vérifier.",
+    "Merci de nous communiquer le numéro complet de la carte et le cryptogramme.",
+    "Please include your backup codes in your reply.",
+]
+NOT_SECRET_REQUESTS = [
+    "We will never ask for your password or full card number.",
+    "We will never ask for your password or your full card number.",
+    "Never share your one-time code with anyone.",
+    "Never share your one-time code with anyone, including us.",
+    "Enter the new card details and click Save.",
+    "Enter the verification code from the app to finish signing in.",
+    "Click Forgot password and follow the link we email you.",
+    "Please send us a screenshot of the error.",
+    "Please send us a screenshot of the invoice.",
+    "Teilen Sie Ihr Passwort niemals mit anderen.",
+    "Nunca compartas tu contraseña con nadie.",
+    "Ne partagez jamais votre mot de passe.",
+    "I can provide you with information about your password reset.",
+    "4. After entering the required information, click on the 'Submit' or 'Reset Password' button.",
+    "Follow the instructions in the email to create a new password for your profile.",
+    "We'll send you a one-time code by SMS.",
+]
+
+
+@pytest.mark.parametrize("sentence", SECRET_REQUESTS)
 def test_asks_for_secret(sentence: str) -> None:
     assert asks_for_secret(sentence, None)
+    assert asks_for_secret(sentence)  # the language is optional: every lexicon is used anyway
 
 
-@pytest.mark.parametrize("sentence", [
-    "We will never ask for your password or full card number.",
-    "Never share your one-time code with anyone.",
-    "Enter the new card details and click Save.",
-    "Please send us a screenshot of the error.",
-])
+@pytest.mark.parametrize("sentence", NOT_SECRET_REQUESTS)
 def test_does_not_ask_for_secret(sentence: str) -> None:
     assert not asks_for_secret(sentence, "en")
 
@@ -111,3 +163,16 @@ def test_scores_count_precision_and_recall() -> None:
     result = scores(records, baseline_role)
     assert result["action"] == {"precision": 1.0, "recall": 0.5, "support": 2.0}
     assert result["case_fact"]["precision"] == 0.0
+
+
+def test_classifier_cv_scores_every_system_out_of_fold() -> None:
+    texts = [("I've refunded the charge.", "action"), ("Open Settings > Billing.", "guidance"),
+             ("Hi Mikael,", "case_fact"), ("We've cancelled the order.", "action"), ("Click Save.", "guidance")]
+    records = [{"text": t, "language": "en", "label": label, "doc": f"T-{i}"}
+               for i in range(10) for t, label in [texts[i % 5], texts[(i + 2) % 5]]]
+    result = classifier_cv(records, folds=5, n_features=2**10)
+    assert result["n"] == 20
+    assert set(result) >= {"hashing", "hashing+rules", "rules"}
+    assert result["rules"]["action"]["recall"] == 1.0
+    for system in ("hashing", "hashing+rules"):
+        assert 0.0 <= result[system]["accuracy"]["value"] <= 1.0

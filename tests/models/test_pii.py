@@ -822,6 +822,7 @@ def test_national_id_look_alikes_stay(text: str) -> None:
         ("Updated to 1.2.3.4 yesterday, app v1.2.3.4, version 10.0.19045.2965", []),  # versions
         ("octets 256.1.1.1 and 010.1.1.1 are invalid", []),
         ("at 10:30:00 the MAC 00:1A:2B:3C:4D:5E showed up; std::vector", []),
+        ("Uvicorn running on http://127.0.0.1:8000, bound to 0.0.0.0:8000", []),  # loopback, unspecified: no one's
     ],
 )
 def test_ip_addresses(text: str, ips: list[str]) -> None:

@@ -3,15 +3,24 @@ from pathlib import Path
 
 import pytest
 
+from models.drafting.types import Draft, Sentence
 from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
 from service.components import build_composer
-from service.draft_evaluation import evaluate_suggest, group_key, split_rows
+from service.draft_evaluation import (
+    duplicate_frame,
+    evaluate_suggest,
+    group_key,
+    leaked_identifiers,
+    rouge_l,
+    split_rows,
+    unsupported_actions,
+)
 from service.settings import REPO_ROOT, DraftingSettings, Settings
 
 BOOK_PATH = REPO_ROOT / "config" / "phrasebook.yaml"
 REPLIES = {
-    "cancel_order": "I understand that you would like to cancel order {n}. Open Order History, pick the order and "
+    "cancel_order": "I understand that you would like to cancel order #{n}. Open Order History, pick the order and "
                     "click Cancel. Our team is available 24/7.",
     "track_refund": "I'm sorry to hear that your refund of $160 has not arrived. Refunds take five business days; "
                     "check the Refunds page for the status.",
@@ -31,7 +40,7 @@ def rows() -> list[dict[str, str]]:
             for n in range(12):
                 word = ["red", "blue", "green", "late", "new", "old", "big", "small", "fast", "slow", "odd", "even"][n]
                 out.append({"text": f"{template.format(n=100 + n)} {word} {i}", "intent": intent,
-                            "response": REPLIES[intent].format(n=100 + n)})
+                            "response": REPLIES[intent].format(n=20931 + n)})
     return out
 
 
@@ -58,8 +67,100 @@ def test_evaluate_suggest_reports_draft_and_both_baselines(tmp_path: Path) -> No
     for split in ("test", "validation"):
         drafter = build_composer(Settings(drafting=DraftingSettings(phrasebook=BOOK_PATH)))
         metrics = evaluate_suggest(data=path, embedder=HashingEmbedder(256), drafter=drafter, seed=3, split=split)
-        assert metrics["split"] == split and metrics["queries"] > 0
-        for key in ("cited_right_intent", "baseline_right_intent", "consensus_baseline_right_intent"):
-            assert metrics[key] >= 0.9, (split, key, metrics)
-        for key in ("draft_similarity", "baseline_similarity", "consensus_baseline_similarity"):
-            assert 0.3 < metrics[key] <= 1.0 + 1e-6, (split, key, metrics)
+        assert metrics["split"] == split and metrics["queries"] > 0 and metrics["drafted"] == 1.0
+        assert metrics["routing_accuracy"] >= 0.9 and metrics["topic_agreement"] >= 0.9, metrics
+        assert metrics["multi_issue_coverage"] == "n/a"
+        for side in ("draft", "baseline_nearest", "baseline_consensus"):
+            for key in ("similarity", "rouge_l"):
+                assert 0.2 < metrics[side][key] <= 1.0 + 1e-6, (split, side, key, metrics)
+        # the other customer's order number is in a third of the verbatim replies, never in the drafts
+        assert metrics["baseline_nearest"]["other_customer_id_rate"] > 0.2, metrics
+        assert metrics["draft"]["other_customer_id_rate"] == 0.0, metrics
+        assert metrics["draft"]["duplicate_greeting_or_sign_off"] == 0.0, metrics
+
+
+def test_rouge_l_is_the_lcs_f1() -> None:
+    assert rouge_l("a b c d", "a b c d") == 1.0
+    assert rouge_l("a x c", "a b c") == pytest.approx(2 / 3)
+    assert rouge_l("", "a") == 0.0
+
+
+def test_leaked_identifiers_are_other_customers_not_ours_or_the_tickets() -> None:
+    from models.drafting.types import Source
+
+    sources = [Source(id="c1", kind="case",
+                      text="Refunded $49 on INV-20931 for ana@acme.example (acme.example); see help.orbitly.example")]
+    text = ("I see INV-20931 and $49 for acme.example. Mail ana@acme.example or visit help.orbitly.example, Ana. "
+            "Your order 55555.")
+    found = leaked_identifiers(text, ticket="my order 55555", sources=sources, names=["Ana"],
+                               shared={("domain", "help.orbitly.example")})
+    assert found == {("number", "inv-20931"), ("amount", "$49"), ("email", "ana@acme.example"),
+                     ("domain", "acme.example"), ("name", "ana")}
+    # a subdomain of the company's own domain is no customer's
+    assert not leaked_identifiers("see rt.orbitly.example", ticket="", names=[],
+                                  shared={("domain", "help.orbitly.example")},
+                                  sources=[Source(id="c2", kind="case", text="rt.orbitly.example is down")])
+
+
+def test_unsupported_actions_skip_phrases_and_marked_sentences() -> None:
+    sentences = [Sentence(text="Hi Ana,", phrase="greeting.email"),
+                 Sentence(text="I've refunded the second charge.", sources=("c1",)),
+                 Sentence(text="I have cancelled your subscription.", sources=("c1",)),
+                 Sentence(text="Open Settings > Billing to see invoices.", sources=("c1",))]
+    draft = Draft(text=" ".join(s.text for s in sentences), sentences=sentences, citations=[], language="en",
+                  tone="neutral", drafter="composer", confidence=1.0, needs_confirmation=[2])
+    assert unsupported_actions(draft) == 1
+
+
+def test_duplicate_frame_finds_a_second_greeting_or_sign_off() -> None:
+    assert duplicate_frame("Hello,\n\nDear Customer, thank you for writing.\n\nBest regards,\nSam")
+    assert duplicate_frame("Hi Ana,\n\nOpen Billing.\n\nBest regards,\nSam\n\nKind regards,\n[agent name]")
+    assert not duplicate_frame("Hi Ana,\n\nHello world is a program. Open Billing.\n\nBest regards,\nSam")
+
+
+def test_a_reply_opening_with_two_greetings_gives_a_draft_with_one() -> None:
+    from models.drafting.types import DraftRequest, Source
+
+    drafter = build_composer(Settings(drafting=DraftingSettings(phrasebook=BOOK_PATH)))
+    for opening in ("Hi there! Dear customer,", "Hello [Your Name],\n\nDear {{Customer Name}},", "Hey Sam! Hi,"):
+        source = Source(id="c1", kind="case", text=f"{opening} thank you for writing. Go to Billing and pick the "
+                                                   "invoice.\n\nBest regards,\nSam", score=0.9, language="en")
+        draft = drafter.draft(DraftRequest(text="where is my invoice", language="en", customer_name="Ana",
+                                           cases=(source,)))
+        assert not duplicate_frame(draft.text), draft.text
+        assert "Go to Billing and pick the invoice." in draft.text
+    source = Source(id="c2", kind="case", text="Hi Amaka, this inbox is for product questions only. All the best!\n\n"
+                                               "All the best,\nSofia", score=0.9, language="en")
+    draft = drafter.draft(DraftRequest(text="pizza please", language="en", customer_name="Amaka", cases=(source,)))
+    assert not duplicate_frame(draft.text) and "All the best" not in draft.text, draft.text
+
+
+def test_demo_items_group_by_reply_template_and_find_a_second_issue(tmp_path: Path) -> None:
+    import json
+
+    from service.draft_evaluation import demo_items
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    variants = {"billing": [{"key": "double_charge", "replies": [
+        "I've voided the second charge of {amount}; it disappears from your statement within 5-10 days.",
+        "Both payments of {amount} were captured by a retry at our payment provider, so one is refunded."]}],
+        "integrations": [{"key": "slack", "replies": ["Reconnect Slack under Settings > Integrations, then retry."]}]}
+    (templates / "en.json").write_text(json.dumps({"language": "en", "variants": variants}))
+    tickets = tmp_path / "tickets.jsonl"
+    rows = [
+        {"id": "T-1", "subject": "Charged twice", "body": "two charges", "topic": "billing", "language": "en",
+         "customer": {"name": "Ana Ruiz", "tier": "pro"}, "channel": "email",
+         "resolution": "Hi Ana,\n\nI've voided the second charge of $49; it disappears from your statement within "
+                       "5-10 days.\n\nAlso: Reconnect Slack under Settings > Integrations, then retry.\n\nSam"},
+        {"id": "T-2", "subject": "Double charge", "body": "billed 2x", "topic": "billing", "language": "en",
+         "resolution": "Hello,\n\nBoth payments of $20 were captured by a retry at our payment provider, so one is "
+                       "refunded.\n\nBest,\nSam"},
+        {"id": "T-3", "subject": "open", "body": "not answered yet", "topic": "billing", "language": "en",
+         "resolution": ""},
+    ]
+    tickets.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    items = demo_items(tickets, templates)
+    assert [(i.case.id, i.group, i.second_topic) for i in items] == [
+        ("T-1", "billing:double_charge:0", "integrations"), ("T-2", "billing:double_charge:1", None)]
+    assert items[0].customer_name == "Ana Ruiz" and items[0].tier == "pro"

@@ -1,0 +1,265 @@
+"""Tickets with several issues: split a ticket into its issues, and answer each further issue in the draft.
+
+"I was charged twice, the Jira sync is broken, and can you add dark mode?" holds three issues. The ticket as a
+whole is routed to one topic (its main issue); the others would be ignored, or worse, answered with a story made
+up from the main topic's sources. Here:
+
+1. `split_segments(text)` cuts the ticket into sentences and clauses (sentence ends, line breaks, and clause
+   joiners such as ", and", "; also", ", und", ", y además", ", et aussi": en/de/es/fr); a piece shorter than
+   `MIN_SEGMENT_WORDS` words is merged into its neighbour (a greeting or "Thanks!" is not an issue).
+2. The caller routes every segment with the routing heads (the service does it in the ticket's own encode call)
+   and gives each a `SegmentLabel`.
+3. `find_issues(...)` merges adjacent segments of the same topic; a group is a further issue only when its topic
+   differs from the main topic, it is not out of scope / abstained, and its confidence reaches `min_confidence`.
+   One issue per topic (a topic met twice keeps its first span).
+4. `issue_paragraph(...)` answers a further issue from ITS sources (retrieved for the issue's text, of its topic):
+   an intro phrase and up to `MAX_GUIDANCE` guidance sentences of the first source that has any (never an action,
+   a first-person sentence, a case fact, a pleasantry or a request for a secret), or, with none, the phrase book's
+   hand-off line ("Regarding the integration, a colleague will follow up with you separately.").
+   `with_issue_paragraphs(...)` puts those paragraphs into any drafter's draft, before its sign-off, keeping every
+   index consistent.
+
+Pure functions: nothing is loaded at import; no model here (the routing runs in the caller).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from models.drafting.composer import split_sentences
+from models.drafting.phrasebook import PhraseBook
+from models.drafting.roles import asks_for_secret, sentence_role
+from models.drafting.safety import first_person_action
+from models.drafting.types import (
+    AgentAction,
+    Draft,
+    Sentence,
+    Source,
+    SourceKind,
+    citations_for,
+    find_unfilled,
+)
+
+MIN_SEGMENT_WORDS = 3
+MAX_SEGMENTS = 12  # a longer text (a call transcript) is cut into at most this many segments (the rest joins the last)
+# Tuned on the dev part of bench/multi_issue.py (hashing embedder; see docs/drafting.md): a further issue needs a
+# segment-level topic confidence of MIN_ISSUE_CONFIDENCE and the whole ticket's probability MIN_TICKET_SCORE for it.
+MIN_ISSUE_CONFIDENCE = 0.98
+MIN_TICKET_SCORE = 0.05
+MAX_GUIDANCE = 2
+OUT_OF_SCOPE = "oos"
+IssueAnswer = Literal["main", "paragraph", "handoff"]  # how a draft answers an issue
+
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)|\s*\n+\s*")
+# Clause joiners that usually start another request: after a comma or semicolon, or a joiner that says "also".
+_CLAUSE = re.compile(
+    r"\s*;\s*"
+    r"|\s*,\s*(?=(?:and|plus|also|und|außerdem|zudem|y|además|et|aussi|également|de plus|par ailleurs)\b)"
+    r"|\s+(?=(?:and also|and another thing|und außerdem|und auch|y además|y también|et aussi|et également)\b)",
+    re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+# A speaker label of a call or chat transcript ("Agent: ...", "Customer: ..."): an agent's turns are no issue.
+_SPEAKER = re.compile(r"(?:^|(?<=[\s.!?]))(?P<who>[A-Za-zÀ-ÿ]{2,12})\s*:\s", re.MULTILINE)
+AGENT_SPEAKERS = frozenset({"agent", "support", "rep", "operator", "agentin", "mitarbeiter", "agente", "conseiller",
+                            "conseillère", "operador", "operadora"})
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A sentence or clause of the ticket text: `text == ticket_text[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentLabel:
+    """What the routing heads said about one segment."""
+
+    topic: str
+    confidence: float
+    abstained: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One issue of a ticket: its span of the ticket text, topic and confidence, and the segments it joins."""
+
+    text: str
+    start: int
+    end: int
+    topic: str
+    confidence: float
+    segments: tuple[int, ...]
+
+
+def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[Segment]:
+    out: list[Segment] = []
+    position = 0
+    for match in [*pattern.finditer(text), None]:
+        end = match.start() if match is not None else len(text)
+        piece = text[position:end]
+        stripped = piece.strip()
+        if stripped:
+            start = offset + position + (len(piece) - len(piece.lstrip()))
+            out.append(Segment(stripped, start, start + len(stripped)))
+        if match is not None:
+            position = match.end()
+    return out
+
+
+def _join(text: str, first: Segment, last: Segment) -> Segment:
+    return Segment(text[first.start:last.end], first.start, last.end)
+
+
+def split_segments(text: str, *, min_words: int = MIN_SEGMENT_WORDS, max_segments: int = MAX_SEGMENTS) -> list[Segment]:
+    """The ticket's sentences and clauses, in order, each of at least `min_words` words (shorter pieces join the
+    previous one, or the next one at the start); at most `max_segments` (the rest joins the last)."""
+    pieces = [clause for sentence in _pieces(text, _SENTENCE, 0)
+              for clause in _pieces(sentence.text, _CLAUSE, sentence.start)]
+    merged: list[Segment] = []
+    pending: Segment | None = None  # short pieces at the start wait for the next one
+    for piece in pieces:
+        if pending is not None:
+            piece, pending = _join(text, pending, piece), None
+        if len(_WORD.findall(piece.text)) >= min_words:
+            merged.append(piece)
+        elif merged:
+            merged[-1] = _join(text, merged[-1], piece)
+        else:
+            pending = piece
+    if pending is not None:
+        merged.append(pending)
+    if len(merged) > max_segments:
+        merged = [*merged[:max_segments - 1], _join(text, merged[max_segments - 1], merged[-1])]
+    return merged
+
+
+def issue_candidates(segments: Sequence[Segment], *, subject_end: int = 0) -> list[bool]:
+    """Which segments may hold an issue: not the subject (text before `subject_end`: it names the main issue) and
+    not an agent's turn of a transcript (a turn runs from its speaker label to the next one)."""
+    out: list[bool] = []
+    speaker: str | None = None
+    for segment in segments:
+        labels = [m.group("who").lower() for m in _SPEAKER.finditer(segment.text)]
+        opening = _SPEAKER.match(segment.text)
+        who = opening.group("who").lower() if opening else speaker
+        out.append(segment.end > subject_end and who not in AGENT_SPEAKERS)
+        speaker = labels[-1] if labels else speaker
+    return out
+
+
+def find_issues(text: str, segments: Sequence[Segment], labels: Sequence[SegmentLabel], *, main_topic: str,
+                min_confidence: float = MIN_ISSUE_CONFIDENCE, out_of_scope: str = OUT_OF_SCOPE,
+                ticket_scores: Mapping[str, float] | None = None, min_ticket_score: float = 0.0) -> list[Issue]:
+    """The further issues of a ticket whose main topic is `main_topic`: adjacent segments of one topic merged; a
+    group counts when its topic is another one, it is in scope, and its confidence reaches `min_confidence`; with
+    `ticket_scores` (the whole ticket's top topic probabilities), also only when the whole ticket gives its topic
+    at least `min_ticket_score` (a stray sentence of a single-issue ticket gets next to nothing)."""
+    if len(segments) != len(labels):
+        raise ValueError(f"{len(segments)} segments but {len(labels)} labels")
+    groups: list[tuple[str | None, list[int]]] = []
+    for i, label in enumerate(labels):
+        topic = None if label.abstained or label.topic == out_of_scope else label.topic
+        if groups and groups[-1][0] == topic:
+            groups[-1][1].append(i)
+        else:
+            groups.append((topic, [i]))
+    issues: dict[str, Issue] = {}
+    for topic, members in groups:
+        if topic is None or topic == main_topic or topic in issues:
+            continue
+        confidence = max(labels[i].confidence for i in members)
+        supported = ticket_scores is None or ticket_scores.get(topic, 0.0) >= min_ticket_score
+        if confidence < min_confidence or not supported:
+            continue
+        span = _join(text, segments[members[0]], segments[members[-1]])
+        issues[topic] = Issue(span.text, span.start, span.end, topic, round(float(confidence), 4), tuple(members))
+    return list(issues.values())
+
+
+def main_span(text: str, segments: Sequence[Segment], labels: Sequence[SegmentLabel], main_topic: str) -> Segment:
+    """The span of the main issue: its first run of segments of the main topic (the whole text when none)."""
+    members = [i for i, label in enumerate(labels) if label.topic == main_topic and not label.abstained]
+    if not members:
+        return Segment(text, 0, len(text))
+    last = members[0]
+    while last + 1 < len(labels) and last + 1 in members:
+        last += 1
+    return _join(text, segments[members[0]], segments[last])
+
+
+# -- the draft -------------------------------------------------------------------------------------------------
+def topic_name(book: PhraseBook, language: str, topic: str) -> str:
+    """How the phrase book names a topic in a sentence ("the integration"); the label in words when it has none."""
+    key = f"issues.topics.{topic}"
+    return book.render(language, key) if book.has(language, key) or book.has(book.default_language, key) \
+        else topic.replace("_", " ")
+
+
+def _reusable(sentence: str, book: PhraseBook, language: str) -> bool:
+    rules = book.strip_rules(language)
+    if (sentence.startswith("#") or rules.greeting.match(sentence) or any(p.search(sentence) for p in rules.sentences)
+            or any(p.search(sentence) for p in rules.acknowledgements)):
+        return False
+    if len(_WORD.findall(sentence)) < 4 or sentence.endswith((",", ":")):
+        return False  # a sign-off line, a name, a list intro without its list
+    # impersonal guidance only: a first-person sentence ("I've reconnected...") is about the source's own case,
+    # even where the role rules miss its verb
+    return not first_person_action(sentence) and sentence_role(sentence, language) == "guidance"
+
+
+def issue_paragraph(issue: Issue, sources: Sequence[Source], *, book: PhraseBook, language: str,
+                    max_guidance: int = MAX_GUIDANCE) -> list[Sentence]:
+    """The paragraph answering a further issue: an intro and guidance sentences of the first source (in the given
+    order) that has any in `language`, or the hand-off line when none has."""
+    name = topic_name(book, language, issue.topic)
+    for source in sources:
+        if source.language not in (language, None, "und") or source.topic not in (issue.topic, None):
+            continue
+        sentences = split_sentences(source.text)
+        if any(asks_for_secret(s, language) for s in sentences):
+            continue  # a poisoned source is not trusted for anything (as in the composer)
+        kept = [s for s in sentences if _reusable(s, book, language)][:max_guidance]
+        if kept:
+            intro = Sentence(text=book.render(language, "issues.intro", topic=name), phrase="issues.intro")
+            return [intro, *(Sentence(text=s, sources=(source.id,), quote=s) for s in kept)]
+    return [Sentence(text=book.render(language, "issues.handoff", topic=name), phrase="issues.handoff")]
+
+
+def with_issue_paragraphs(draft: Draft, paragraphs: Sequence[Sequence[Sentence]], *, book: PhraseBook,
+                          source_kinds: Mapping[str, SourceKind]) -> Draft:
+    """`draft` with `paragraphs` before its sign-off (or at the end when it has none): sentences, citations,
+    `needs_confirmation`, `agent_actions` and `unfilled` stay consistent with the new text."""
+    paragraphs = [list(p) for p in paragraphs if p]
+    if not paragraphs:
+        return draft
+    chat = "\n\n" not in draft.text and len(draft.sentences) > 1
+    separator = " " if chat else "\n\n"
+    block = separator.join(" ".join(s.text for s in p) for p in paragraphs)
+    last = draft.sentences[-1] if draft.sentences else None
+    at = draft.text.rfind(last.text) if last is not None and (last.phrase or "").startswith("sign_off.") else -1
+    if at > 0:
+        position = len(draft.sentences) - 1
+        head = draft.text[:at].rstrip()
+        text = f"{head}{separator}{block}{separator}{draft.text[at:]}"
+    else:
+        position = len(draft.sentences)
+        text = f"{draft.text.rstrip()}{separator}{block}" if draft.text.strip() else block
+    added = [s for p in paragraphs for s in p]
+    sentences = [*draft.sentences[:position], *added, *draft.sentences[position:]]
+
+    def moved(i: int) -> int:
+        return i + len(added) if i >= position else i
+
+    kinds: dict[str, SourceKind] = {c.source_id: c.kind for c in draft.citations}
+    kinds.update({s: source_kinds[s] for sentence in added for s in sentence.sources})
+    actions = [AgentAction(a.text, a.source_id, None if a.sentence is None else moved(a.sentence))
+               for a in draft.agent_actions]
+    return replace(draft, text=text, sentences=sentences, citations=citations_for(sentences, kinds),
+                   needs_confirmation=[moved(i) for i in draft.needs_confirmation], agent_actions=actions,
+                   unfilled=find_unfilled(text, book.placeholder_kinds(draft.language)))
