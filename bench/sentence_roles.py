@@ -47,6 +47,7 @@ BITEXT = REPO_ROOT.parent / "shared" / "data" / "bitext" / "bitext_cs_4514.csv"
 BITEXT_ROWS = 60  # Bitext responses sampled into the set (seeded)
 DEMO_SENTENCES = 1000  # unique demo sentences sampled into the set (seeded)
 SEED = 12
+EXTEND_SEED, EXTEND_DEMO, EXTEND_BITEXT_ROWS = 14, 300, 15  # the third pass: more dev sentences
 
 _BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
                           r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
@@ -93,6 +94,36 @@ def build(*, seed: int = SEED) -> list[dict[str, Any]]:
                                 "language": "en", "text": sentence, "split": split_of(f"bitext-{row}")})
     for r in records:
         r["label"] = sentence_role(r["text"], r["language"])
+    return records
+
+
+def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_sentences: int = EXTEND_DEMO,
+           bitext_rows: int = EXTEND_BITEXT_ROWS) -> list[dict[str, Any]]:
+    """More dev sentences, pre-labelled by `sentence_role`: demo sentences not yet in `existing` (texts), first seen
+    in a dev document, and the sentences of Bitext rows not yet used whose document is dev; test is never added to."""
+    rng = random.Random(seed)
+    seen = {r["text"] for r in existing}
+    rows_used = {r["row"] for r in existing if r["source"] == "bitext"}
+    demo: list[dict[str, Any]] = []
+    for line in DEMO.read_text(encoding="utf-8").splitlines():
+        ticket = json.loads(line)
+        for i, sentence in enumerate(split_sentences(ticket.get("resolution") or "")):
+            if sentence not in seen:
+                seen.add(sentence)  # kept once, in the first document that has it (dropped if that one is test)
+                if split_of(ticket["id"]) == "dev":
+                    demo.append({"source": "demo", "doc": ticket["id"], "sentence": i,
+                                 "language": ticket["language"], "text": sentence, "split": "dev"})
+    records = rng.sample(demo, min(demo_sentences, len(demo)))
+    responses = bitext_responses() if bitext_rows else []
+    rows = [row for row in range(len(responses)) if row not in rows_used and split_of(f"bitext-{row}") == "dev"]
+    for row in sorted(rng.sample(rows, bitext_rows)):
+        for i, sentence in enumerate(split_sentences(responses[row])):
+            if sentence not in seen:
+                seen.add(sentence)
+                records.append({"source": "bitext", "doc": f"bitext-{row}", "row": row, "sentence": i,
+                                "language": "en", "text": sentence, "split": "dev"})
+    for r in records:
+        r["prelabel"] = r["label"] = sentence_role(r["text"], r["language"])
     return records
 
 

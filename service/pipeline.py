@@ -27,6 +27,7 @@ from index.search_index import SearchIndex
 from models.drafting.handoff import HandoffDrafter, handoff_warning
 from models.drafting.issues import (
     MIN_ISSUE_CONFIDENCE,
+    MIN_SEGMENT_WORDS,
     MIN_TICKET_SCORE,
     Issue,
     IssueAnswer,
@@ -184,16 +185,17 @@ def ticket_segments(ticket: TicketInput) -> list[Segment]:
 
 def ticket_issues(route: RouteResult, segments: Sequence[Segment], routed: Sequence[RouteResult],
                   vectors: Matrix, *, min_confidence: float, min_ticket_score: float = 0.0,
-                  ticket: TicketInput | None = None) -> list[TicketIssue]:
+                  ticket: TicketInput | None = None, min_words: int = MIN_SEGMENT_WORDS) -> list[TicketIssue]:
     """The issues of a routed ticket from its routed segments: [] when it holds one issue, else the main issue first,
     then each further one (another in-scope topic at `min_confidence` or more). When routing abstained on the whole
     ticket (a mix of topics can look out of scope) but at least two issues are found, they are listed (none is main;
     the draft is the hand-off), so whoever triages sees them. The `ticket`'s subject and an agent's turns of a
-    transcript are never a further issue."""
+    transcript are never a further issue, nor small talk (`issue_candidates`, `min_words` substantive words)."""
     if not segments:
         return []
     subject = ticket_text(ticket.subject, None) if ticket is not None else ""
-    allowed = issue_candidates(segments, subject_end=len(subject) if route.text.startswith(subject) else 0)
+    allowed = issue_candidates(segments, subject_end=len(subject) if route.text.startswith(subject) else 0,
+                               min_words=min_words)
     labels = [SegmentLabel(r.topic.label, float(r.topic.confidence), r.needs_human_triage or not ok)
               for r, ok in zip(routed, allowed, strict=True)]
     main_topic = "" if route.needs_human_triage else route.topic.label
@@ -642,7 +644,8 @@ class Pipeline:
         return suggestion
 
     def draft_stream(self, suggestion: Suggestion) -> Iterator[str]:
-        """Text pieces of the draft while it is written; afterwards `suggestion` holds the draft or the error."""
+        """Pieces of the checked draft's text (drafters send only reviewed text, never a model's raw output);
+        afterwards `suggestion` holds the draft or the error."""
         started = time.perf_counter()
         try:
             route = suggestion.route

@@ -55,6 +55,8 @@ SECRET_WARNING = "left out {ids}: it asks the customer for a password, card numb
 REFERENCE_WARNING = "earlier ticket not mentioned: its id does not look like a ticket id (it may hold personal data)"
 NOTHING_REUSABLE_WARNING = ("nothing of {id} is reusable as is (only actions and facts of that case): the draft "
                             "answers from the phrase book and the article")
+EMPTY_REPLY_WARNING = "left out {ids}: the resolution is only a greeting, pleasantries or a sign-off"
+NO_LANGUAGE_SOURCE = "no source in the customer's language ({wanted}) or in the desk's language ({default})"
 UNKNOWN_LANGUAGES = (None, "und")
 
 # Channel styles: email-like channels get a greeting, paragraphs and a sign-off; chat-like ones are short;
@@ -73,6 +75,9 @@ MAX_STEPS = 4
 CONSENSUS_K = 5
 SCORE_POWER = 2.0
 SELF_WEIGHT = 2.0
+# The draft follows the frame of the house's own replies (greeting, sign-off: `house_frame`) only when at least
+# this many retrieved replies show it.
+MIN_FRAME_EVIDENCE = 3
 
 _MONTHS = (r"jan(uary|uar|vier)?|feb(ruary|ruar)?|f[ée]vr(ier)?|mar(ch)?|m[äa]rz|mars|apr(il)?|avr(il)?|may|mai"
            r"|june?|juni|juin|july?|juli|juil(let)?|aug(ust)?|ao[ûu]t|sep(t|tember|tembre)?|oct(ober|obre)?|okt(ober)?"
@@ -87,7 +92,7 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         rf"|(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
                         rf"|\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of |de )?(?:{_MONTHS})\b(?: \d{{4}})?)\b",
                         re.IGNORECASE)),
-    ("order_number", re.compile(r"(?:#\s?\d{3,}|\b[A-Z]{2,6}-\d{3,}\b|\b\d{6,}\b)")),
+    ("order_number", re.compile(r"(?:#\s?\d{3,}|\b[A-Z]{2,6}-\d{3,}\b|\b\d{5,}\b)")),
     ("phone", re.compile(r"\+\d[\d\s().-]{7,}\d")),
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
@@ -98,6 +103,11 @@ _LIST_MARKER = re.compile(r"^(?:\d+[.)]|[-*•])\s+")
 _WORD = re.compile(r"\w+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _PLACEHOLDER_OR_ID = re.compile(r"\[[^\]]+\]|\{\{[^}]+\}\}|@|\d{4,}")
+# A sentence saying what will happen or has happened ("will be refunded", "wurde erstattet"): never in the
+# customer's own amount, even where it opens like an acknowledgement ("Sure, your refund of $45 will ...").
+_PROMISE = re.compile(r"\b(?:will|shall|going to|has been|have been|was|were|is being|wird|werden|wurde|wurden"
+                      r"|será|serán|fue|fueron|sera|seront|a été|ont été|(?:i|we) (?:have|had))\b|'(?:ll|ve|d)\b",
+                      re.IGNORECASE)
 _SIGN_OFF_LINE = re.compile(r"^[^.!?:]{1,40}[,]?$|.*\|.*")
 
 
@@ -115,6 +125,14 @@ class Adapted:
     # the source's words with its customer's name as "[NAME]" and its facts as placeholders, before anything of
     # this customer is filled in: what `sentence_use` checks for facts of that case left over
     slots: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What the house's own replies to similar tickets wrap their answer in: the draft follows them."""
+
+    greeting: bool = True
+    sign_off: bool = True
 
 
 def split_sentences(text: str) -> list[str]:
@@ -150,6 +168,12 @@ def replace_facts(text: str, book: PhraseBook, language: str) -> tuple[str, bool
     return text, replaced
 
 
+def stated_amount(text: str) -> str | None:
+    """The one amount the customer's ticket states ("my refund of $1200"), if exactly one."""
+    values = {m.group(0) for m in dict(_FACTS)["amount"].finditer(text)}
+    return values.pop() if len(values) == 1 else None
+
+
 def ticket_facts(text: str) -> dict[str, str]:
     """Facts the customer stated once in the ticket (e.g. their one order number), by placeholder kind."""
     found: dict[str, str] = {}
@@ -160,9 +184,15 @@ def ticket_facts(text: str) -> dict[str, str]:
 
 
 def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_name: str | None,
-                facts: dict[str, str] | None = None) -> list[Adapted]:
+                facts: dict[str, str] | None = None, amount: str | None = None,
+                frame: Frame = Frame()) -> list[Adapted]:
     """A resolved reply without its greeting, pleasantries and sign-off; the other customer's facts become
-    placeholders, or the value this customer stated in the ticket (`facts`), never an invented one."""
+    placeholders, or the value this customer stated in the ticket (`facts`), never an invented one.
+
+    The customer's stated `amount` fills only a sentence that restates their request (an acknowledgement by the
+    phrase book's patterns: "I understand that you're expecting a refund of [amount]"), never a promise. Where the
+    draft carries no greeting (or no sign-off) of its own (`frame`), the reply's opening (or closing) pleasantries
+    stay: they are the house's own frame ("Thank you for your patience.")."""
     rules = book.strip_rules(language)
     text = normalise_placeholders(source.text, book, language)  # `{{Order Number}}`, `<name>`: our form
     body = _drop_sign_off(text).lstrip()
@@ -177,10 +207,12 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
     sentences = [(i, sentence) for i, paragraph in enumerate(_PARAGRAPH_BREAK.split(body))
                  for sentence in split_sentences(paragraph)]
     # pleasantries only where they open or close the reply (the phrase book provides ours)
-    while sentences and any(p.search(sentences[0][1]) for p in rules.sentences):
+    while frame.greeting and sentences and any(p.search(sentences[0][1]) for p in rules.sentences):
         sentences.pop(0)
-    while sentences and any(p.search(sentences[-1][1]) for p in rules.sentences):
+    while frame.sign_off and sentences and any(p.search(sentences[-1][1]) for p in rules.sentences):
         sentences.pop()
+    if amount is not None and len({m.group(0) for m in patterns["amount"].finditer(body)}) != 1:
+        amount = None  # several amounts in the reply: which one was the other customer's is unclear
     out: list[Adapted] = []
     for paragraph, sentence in sentences:
         quote = sentence
@@ -193,9 +225,11 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
         role = sentence_role(quote, source.language or language)
         text, replaced = replace_facts(sentence, book, language)
         slots = replace_facts(slots, book, language)[0]
-        # the customer's value never turns an action (done or promised, by anyone) into a promise in their numbers
-        if not first_person_action(text) and not is_action(text, language):
-            for kind, value in facts.items():
+        # the customer's value never turns an action (done or promised, by anyone) into a promise in their numbers;
+        # a sentence restating the request ("I understand that you want to cancel order [order number]") takes them
+        restating = any(p.search(quote) for p in rules.acknowledgements) and not _PROMISE.search(text)
+        if (restating or not first_person_action(text)) and not is_action(text, language):
+            for kind, value in (*facts.items(), *((("amount", amount),) if restating and amount else ())):
                 text = text.replace(book.placeholder(language, kind), value)
         if text[:1].islower() and not text.startswith(("http://", "https://")):
             text = text[0].upper() + text[1:]
@@ -236,6 +270,20 @@ def _paragraphs(adapted: list[tuple[int, Sentence]]) -> list[list[Sentence]]:
         blocks[-1].append(sentence)
         previous = paragraph
     return blocks
+
+
+def house_frame(cases: list[Source], book: PhraseBook, language: str) -> Frame:
+    """Whether at least half of `cases` (the retrieved replies that vote for the consensus) open with a greeting
+    and end with a sign-off. A help desk whose sent replies carry neither (a chat assistant, a tool that adds the
+    agent's signature itself) gets drafts without them; with fewer than `MIN_FRAME_EVIDENCE` cases (too few to
+    show a convention), the phrase book's full frame."""
+    if len(cases) < MIN_FRAME_EVIDENCE:
+        return Frame()
+    rules = book.strip_rules(language)
+    texts = [normalise_placeholders(c.text, book, language).strip() for c in cases]
+    greeted = sum(rules.greeting.match(t) is not None for t in texts)
+    signed = sum(len(_drop_sign_off(t).splitlines()) < len(t.splitlines()) for t in texts)
+    return Frame(greeting=2 * greeted >= len(texts), sign_off=2 * signed >= len(texts))
 
 
 def leading_acknowledgements(body: list[Sentence], rules: StripRules) -> int:
@@ -336,20 +384,29 @@ class ComposerDrafter:
         known = [s for s in (*cases, *articles) if s.language not in UNKNOWN_LANGUAGES]
         if (not known or any(s.language == wanted for s in known)) and self.book.supports(wanted):
             language = wanted
-        else:
-            best = cases[0] if cases else (articles[0] if articles else None)
-            fallback = best.language if best is not None and best.language else self.book.default_language
-            language = fallback if self.book.supports(fallback) else self.book.default_language
-            if best is not None:
-                warnings.append(f"no source in the customer's language ({wanted}); drafted in {language}")
+        else:  # the desk's language, never a third one (a German case's language for a French customer)
+            language = self.book.default_language
+            if not any(s.language in (language, *UNKNOWN_LANGUAGES) for s in (*cases, *articles)):
+                raise DraftingError(NO_LANGUAGE_SOURCE.format(wanted=wanted, default=language))
+            warnings.append(f"no source in the customer's language ({wanted}); drafted in {language}")
         # a case whose language is unknown (indexed without one and too short to detect) is not dropped
         same_cases = [c for c in cases if c.language == language or c.language in UNKNOWN_LANGUAGES]
         return language, same_cases, articles
+
+    def _with_content(self, cases: list[Source], language: str, warnings: list[str]) -> list[Source]:
+        """Cases whose reply says something beyond a greeting, pleasantries and a sign-off ("Hi Ana, Best
+        regards, Sam" is stored and retrieved, but is never the case a draft adapts)."""
+        kept = [c for c in cases if adapt_reply(c, book=self.book, language=language, customer_name=REDACTED_NAME)]
+        if len(kept) < len(cases):
+            empty = ", ".join(c.id for c in cases if c not in kept)
+            warnings.append(EMPTY_REPLY_WARNING.format(ids=empty))
+        return kept
 
     def draft(self, request: DraftRequest) -> Draft:
         warnings: list[str] = []
         request = self._without_secret_requests(request, warnings)
         language, cases, articles = self._language(request, warnings)
+        cases = self._with_content(cases, language, warnings)
         if not cases and not articles:
             raise DraftingError("no similar resolved case or article to draft from")
         style = STYLE_BY_CHANNEL.get(request.channel, "email")
@@ -371,10 +428,13 @@ class ComposerDrafter:
         actions: list[tuple[AgentAction, Sentence | None]] = []
         marker = book.render(lang, CONFIRM_KEY)
         best: Source | None = None
+        frame = house_frame(cases[:self.consensus_k], book, lang)
         if cases:
             best = pick_case(cases, request.topic, k=self.consensus_k)
             facts = ticket_facts(request.text) if style != "social" else {}
-            for part in adapt_reply(best, book=book, language=lang, customer_name=first_name, facts=facts):
+            amount = stated_amount(request.text) if style != "social" else None
+            for part in adapt_reply(best, book=book, language=lang, customer_name=first_name, facts=facts,
+                                    amount=amount, frame=frame):
                 sentence = self._shaped(part, best.id, lang, style, marker, actions)
                 if sentence is not None:
                     adapted.append((part.paragraph, sentence))
@@ -389,18 +449,22 @@ class ComposerDrafter:
         acknowledging = leading_acknowledgements([s for _, s in adapted], rules)
         empathetic = [rules.empathy is not None and rules.empathy.search(s.text) is not None
                       for _, s in adapted[:acknowledging]]
+        # without a greeting (the house's replies carry none), the reply's own acknowledgement is the house's way
         keep_source_ack = acknowledging > 0 and style == "email" and request.urgency not in ("high", "urgent") \
-            and (mood != "negative" or any(empathetic))
+            and (mood != "negative" or any(empathetic) or not frame.greeting)
         if acknowledging and not keep_source_ack and acknowledging < len(adapted):
             drop = {i for i in range(acknowledging) if style != "email" or empathetic[i]}
             adapted = [pair for i, pair in enumerate(adapted) if i not in drop]
         adapted = adapted[:MAX_SOURCE_SENTENCES[style]]
         body = [s for _, s in adapted]
 
-        greeting = f"greeting.{style}" if first_name else f"greeting.{style}_anonymous"
-        blocks.append([phrase(greeting, name=first_name or "")])
+        if frame.greeting:
+            greeting = f"greeting.{style}" if first_name else f"greeting.{style}_anonymous"
+            blocks.append([phrase(greeting, name=first_name or "")])
         opening: list[Sentence] = []
-        if not keep_source_ack:
+        # without a greeting, a phrase-book acknowledgement only where it says something: empathy or urgency
+        plain = not frame.greeting and mood != "negative" and request.urgency not in ("high", "urgent")
+        if not keep_source_ack and not plain:
             if style == "email":
                 ack = book.first(lang, f"acknowledgement.{mood}.{request.urgency}",
                                  f"acknowledgement.{mood}.default")
@@ -448,7 +512,8 @@ class ComposerDrafter:
                 blocks.append([phrase(escalation)])
         sign_off = book.first(lang, *(f"sign_off.{style}.{k}" for k in (*manager, request.tier) if k),
                               f"sign_off.{style}.default")
-        blocks.append([phrase(sign_off, agent=agent)])
+        if frame.sign_off or sign_off != f"sign_off.{style}.default":  # a sign-off stating a fact is kept
+            blocks.append([phrase(sign_off, agent=agent)])
 
         blocks = [b for b in blocks if b]
         sentences = [s for b in blocks for s in b]

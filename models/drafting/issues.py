@@ -19,6 +19,10 @@ up from the main topic's sources. Here:
    `with_issue_paragraphs(...)` puts those paragraphs into any drafter's draft, before its sign-off, keeping every
    index consistent.
 
+`issue_candidates` keeps out what holds no issue: the subject, an agent's turns of a transcript, the closing
+(sign-off, signature, footer, email disclaimer: `signature_start`) and small talk (greetings, thanks, "PS: have a
+nice weekend": `substantive_words`).
+
 Pure functions: nothing is loaded at import; no model here (the routing runs in the caller).
 """
 
@@ -45,10 +49,12 @@ from models.drafting.types import (
 
 MIN_SEGMENT_WORDS = 3
 MAX_SEGMENTS = 12  # a longer text (a call transcript) is cut into at most this many segments (the rest joins the last)
-# Tuned on the dev part of bench/multi_issue.py (hashing embedder; see docs/drafting.md): a further issue needs a
-# segment-level topic confidence of MIN_ISSUE_CONFIDENCE and the whole ticket's probability MIN_TICKET_SCORE for it.
+# Tuned on the dev part of `bench/multi_issue.py --embedder served` (ONNX MiniLM + USE features, as served; see
+# docs/drafting.md): a further issue needs a segment-level topic confidence of MIN_ISSUE_CONFIDENCE and the whole
+# ticket's probability MIN_TICKET_SCORE for it. Segments of MIN_SEGMENT_WORDS words and the small-talk filter (at
+# least MIN_SEGMENT_WORDS substantive words) were the best of the segmentings tried there.
 MIN_ISSUE_CONFIDENCE = 0.98
-MIN_TICKET_SCORE = 0.05
+MIN_TICKET_SCORE = 0.005
 MAX_GUIDANCE = 2
 OUT_OF_SCOPE = "oos"
 IssueAnswer = Literal["main", "paragraph", "handoff"]  # how a draft answers an issue
@@ -65,6 +71,36 @@ _WORD = re.compile(r"\w+")
 _SPEAKER = re.compile(r"(?:^|(?<=[\s.!?]))(?P<who>[A-Za-zÀ-ÿ]{2,12})\s*:\s", re.MULTILINE)
 AGENT_SPEAKERS = frozenset({"agent", "support", "rep", "operator", "agentin", "mitarbeiter", "agente", "conseiller",
                             "conseillère", "operador", "operadora"})
+# Small talk is no issue: a whole line that greets or signs off, and thanks / pleasantries anywhere (en/de/es/fr).
+_GREETING_LINE = re.compile(
+    r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|to whom it may concern|hallo|moin|servus"
+    r"|guten (?:morgen|tag|abend)|sehr geehrte[rs]?|liebe[rs]?|hola|buen[oa]s (?:días|tardes|noches)|estimad[oa]s?"
+    r"|bonjour|bonsoir|salut|cher|chère|madame|messieurs)\b[^\n.!?]{0,40}[,.!:]?\W*$", re.IGNORECASE)
+_SIGN_OFF_LINE = re.compile(
+    r"^\W*(?:(?:many |kind |best |warm |warmest )?thanks(?: again| so much| in advance)?|thank you(?: so much)?"
+    r"|(?:best|kind|warm|warmest)?\s*regards|best|cheers|all the best|sincerely|yours(?: truly)?|take care"
+    r"|(?:viele|beste|liebe|freundliche|herzliche) grüße|mit freundlichen grüßen|danke(?: und gruß)?|gruß|grüße|lg|vg"
+    r"|mfg|saludos(?: cordiales)?|un saludo|un abrazo|(?:muchas )?gracias|atentamente|cordialement"
+    r"|bien cordialement|bien à vous|merci(?: d'avance| beaucoup)?|bonne (?:journée|soirée))\W*$", re.IGNORECASE)
+_FOOTER_LINE = re.compile(r"^(?:-{2,}|_{2,}|(?:sent from|get outlook|von meinem|enviado desde|envoyé de)\b.*)$",
+                          re.IGNORECASE)
+# An email disclaimer: it and everything after it is no issue, wherever it starts.
+_DISCLAIMER = re.compile(
+    r"^\W*(?:confidentiality notice|disclaimer|this (?:e-?mail|message) and any attachments|vertraulichkeitshinweis"
+    r"|diese e-mail (?:und|enthält)|aviso de confidencialidad|este (?:correo|mensaje) (?:y|es|contiene)"
+    r"|avis de confidentialité|ce (?:message|courriel) (?:et|est|contient))\b", re.IGNORECASE)
+_SMALL_TALK = re.compile(
+    r"\b(?:(?:many |kind )?thanks?(?: you)?(?: so much| very much| a lot)?(?: again| in advance)?"
+    r"(?: for\b[^.!?\n,]{0,40})?"
+    r"|(?:much )?appreciated?(?: it)?|looking forward to (?:your|hearing)[^.!?\n]*"
+    r"|have a (?:nice|great|good|lovely) (?:day|weekend|week|evening)|keep up the (?:good|great) work"
+    r"|(?:vielen |herzlichen )?dank(?:e)?(?: schön| sehr)?(?: im voraus)?(?: für\b[^.!?\n,]{0,40})?|schönes wochenende"
+    r"|(?:muchas )?gracias(?: de antemano)?(?: por\b[^.!?\n,]{0,40})?|buen fin de semana"
+    r"|merci(?: beaucoup)?(?: d'avance| par avance)?(?: pour\b[^.!?\n,]{0,40})?|bon week-end|bonne journée)\b[.!]*",
+    re.IGNORECASE)
+_PS = re.compile(r"^\W*(?:p\.?\s?s\.?|pd)\s*:\s*", re.IGNORECASE)
+MAX_SIGNATURE_LINES = 4  # name, role, company, phone under a sign-off line
+MAX_SIGNATURE_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,16 +175,69 @@ def split_segments(text: str, *, min_words: int = MIN_SEGMENT_WORDS, max_segment
     return merged
 
 
-def issue_candidates(segments: Sequence[Segment], *, subject_end: int = 0) -> list[bool]:
-    """Which segments may hold an issue: not the subject (text before `subject_end`: it names the main issue) and
-    not an agent's turn of a transcript (a turn runs from its speaker label to the next one)."""
+def _lines(segments: Sequence[Segment]) -> list[tuple[int, str]]:
+    """The segments' lines with their offsets into the ticket text."""
+    out: list[tuple[int, str]] = []
+    for segment in segments:
+        position = 0
+        for line in segment.text.split("\n"):
+            if line.strip():
+                out.append((segment.start + position + len(line) - len(line.lstrip()), line.strip()))
+            position += len(line) + 1
+    return out
+
+
+def _signature_like(line: str) -> bool:
+    """A line of a signature: a name, a role, a company, a phone number (short, words capitalised or not words);
+    not a chat message that follows a "thanks!" line ("my invoice is wrong")."""
+    words = _WORD.findall(line)
+    lowercase = sum(1 for word in words if word[0].islower())
+    return len(words) <= MAX_SIGNATURE_WORDS and lowercase <= 1 and not line.endswith("?")
+
+
+def signature_start(segments: Sequence[Segment]) -> int | None:
+    """Where the ticket's closing starts (offset into the text), or None: the last sign-off line ("Kind regards,",
+    "Viele Grüße") followed only by a short signature (at most `MAX_SIGNATURE_LINES` lines of at most
+    `MAX_SIGNATURE_WORDS` words, at most one of them lowercase) and footers ("---", "Sent from my iPhone", an app
+    version under "---")."""
+    lines = _lines(segments)
+    end = len(lines)
+    for i, (_, line) in enumerate(lines):
+        if _DISCLAIMER.match(line) or (_FOOTER_LINE.match(line) and len(lines) - i <= 3):
+            end = i  # a footer and what follows it (an app's device line)
+            break
+    for i in range(end - 1, max(-1, end - 2 - MAX_SIGNATURE_LINES), -1):
+        if i > 0 and _SIGN_OFF_LINE.match(lines[i][1]) and all(_signature_like(line) for _, line in lines[i + 1:end]):
+            return lines[i][0]
+    return lines[end][0] if end < len(lines) else None
+
+
+def substantive_words(text: str) -> int:
+    """Words of `text` left once greeting lines, quoted lines ("> ...") and small talk ("Thanks in advance!",
+    "PS: have a nice weekend", "Vielen Dank") are removed: what may carry an issue."""
+    kept = [line for line in (_PS.sub("", raw.strip()) for raw in text.split("\n"))
+            if line and not line.startswith(">") and not _GREETING_LINE.match(line)
+            and not _SIGN_OFF_LINE.match(line) and not _FOOTER_LINE.match(line)]
+    return len(_WORD.findall(_SMALL_TALK.sub(" ", "\n".join(kept))))
+
+
+def issue_candidates(segments: Sequence[Segment], *, subject_end: int = 0,
+                     min_words: int = MIN_SEGMENT_WORDS) -> list[bool]:
+    """Which segments may hold an issue: not the subject (text before `subject_end`: it names the main issue), not
+    an agent's turn of a transcript (a turn runs from its speaker label to the next one), not the closing (sign-off,
+    signature, footer: `signature_start`), and not small talk (fewer than `min_words` `substantive_words`)."""
     out: list[bool] = []
     speaker: str | None = None
+    closing = signature_start(segments)
     for segment in segments:
         labels = [m.group("who").lower() for m in _SPEAKER.finditer(segment.text)]
         opening = _SPEAKER.match(segment.text)
         who = opening.group("who").lower() if opening else speaker
-        out.append(segment.end > subject_end and who not in AGENT_SPEAKERS)
+        body = segment.text[max(0, subject_end - segment.start):]
+        if closing is not None:
+            body = body[:max(0, closing - max(segment.start, subject_end))]
+        out.append(segment.end > subject_end and who not in AGENT_SPEAKERS
+                   and substantive_words(_SPEAKER.sub(" ", body)) >= min_words)
         speaker = labels[-1] if labels else speaker
     return out
 

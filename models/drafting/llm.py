@@ -4,7 +4,8 @@
 `LLMDrafter` builds the prompt (models/drafting/prompts.py), checks the answer's citations against the
 numbered sources (unknown ones are dropped and flagged; promises no source backs are removed), reviews it like
 the default drafter's sources (models/drafting/llm_review.py: actions become `agent_actions`, details the ticket
-does not state become placeholders), and falls back to the default drafter on timeouts and errors.
+does not state become placeholders), and falls back to the default drafter on timeouts and errors. `stream`
+buffers the model's answer and sends only the reviewed draft's text, in pieces.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from models.drafting.types import Draft, DraftingError, DraftRequest, Sentence, 
 
 _CITE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+_PIECE_END = re.compile(r"[.!?…]+\s+|\n\s*\n\s*")  # a streamed piece ends after one of these
 NO_CITATION_WARNING = "the draft cites no source: review carefully"
 
 
@@ -195,15 +197,26 @@ class LLMDrafter:
             return self._fallback(request, str(exc))
 
     def stream(self, request: DraftRequest) -> Iterator[str | Draft]:
-        """Text deltas as the model writes them (unreviewed: show them as "being written", never send them), then
-        the reviewed `Draft` (authoritative: invalid citations, unsupported promises and details are gone from it,
-        actions are marked). On failure the fallback's draft comes last instead."""
+        """Pieces of the REVIEWED draft's text (sentence by sentence; joined they are exactly `Draft.text`), then
+        the `Draft`. The model's own output is buffered and never leaves: a piece of it could carry an invalid
+        citation, an unsupported promise, another customer's details or an action asserted as done, which only
+        the review of the whole answer removes. On failure the fallback's draft is sent the same way."""
         prompt = build_prompt(request)
-        pieces: list[str] = []
         try:
-            for delta in self.backend.stream(prompt.messages, max_tokens=self.max_tokens):
-                pieces.append(delta)
-                yield delta
-            yield self._finish("".join(pieces), request, prompt.sources, prompt.warnings)
+            text = "".join(self.backend.stream(prompt.messages, max_tokens=self.max_tokens))
+            draft = self._finish(text, request, prompt.sources, prompt.warnings)
         except LLMError as exc:
-            yield self._fallback(request, str(exc))
+            draft = self._fallback(request, str(exc))
+        yield from text_pieces(draft.text)
+        yield draft
+
+
+def text_pieces(text: str) -> Iterator[str]:
+    """`text` in pieces, each ending after a sentence end or a paragraph break (with the whitespace that follows);
+    the pieces concatenate to `text` exactly."""
+    start = 0
+    for match in _PIECE_END.finditer(text):
+        yield text[start:match.end()]
+        start = match.end()
+    if start < len(text):
+        yield text[start:]

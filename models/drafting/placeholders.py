@@ -20,7 +20,7 @@ KIND_BY_WORDS = {
     "invoice number": "order_number", "tracking number": "order_number", "reference number": "order_number",
     "amount": "amount", "refund amount": "amount", "price": "amount",
     "email": "email", "email address": "email", "customer email": "email",
-    "phone": "phone", "phone number": "phone", "customer support phone number": "phone",
+    "phone": "phone", "phone number": "phone",  # the customer's; "Customer Support Phone Number" is the company's
     "date": "date",
     "name": NAME_KIND, "customer name": NAME_KIND, "client name": NAME_KIND, "first name": NAME_KIND,
     "customer": NAME_KIND, "username": NAME_KIND,

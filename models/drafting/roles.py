@@ -50,7 +50,7 @@ _EN_OPS = (r"refund|cancel|reset|unlock|restor|escalat|sent|send|resen[dt]|re-?i
            r"|reinstat|migrat|copi|copy|attach|note|keep|kept|clos|clean|mitigat|resolv|deploy|roll|push|patch|monitor"
            r"|took|take|put|instal|uninstal|configur|map|regenerat|rotat|expir|void|bump|lock|deactivat|end|reduc|prepar"
            r"|upload|trigger|shar|sign(?:ed)? \w+ out|generat|deliver|unsubscrib|whitelist"
-           r"|prioriti[sz]|tag|mark|ensur|personally ensure|compil")
+           r"|prioriti[sz]|tag|mark|ensur|personally ensure|compil|anonymi[sz]|pseudonymi[sz]")
 _EN_SUBJECT = r"(?:\bI|\bwe|\bour (?:\w+ )?(?:team|engineers?|engineering)|\bengineer(?:ing|s)?" \
               r"|\b(?:the )?(?:security|billing|support|product|sre|ops|infrastructure|data|privacy|legal) team" \
               r"|\byour (?:account|customer success) manager|\bwho)"
@@ -61,8 +61,8 @@ _EN_ACTION = (
         rf"\s+(?:been\s+)?(?:{_EN_OPS})\w*"),
     # I/we + simple past of an operation: "I refunded", "we just reported", "engineering restarted it"
     _rx(rf"{_EN_SUBJECT}(?: just| also| already| then| personally)?\s+(?:(?:{_EN_OPS})\w*ed|sent|made|took|kept|ran|"
-        rf"went through|froze|put|set up|reset|looked into|compiled)\b"),
-    _rx(r"^(?:done|all set|sorted)\b\s*[-:–—!,]"),
+        rf"went through|froze|put|set up|reset|looked into|looked at|compiled)\b"),
+    _rx(r"^(?:(?:hi|hello|hey|dear) [\w'-]+[,!]\s*)?(?:done|all set|sorted)\b\s*[-:–—!,]"),
     _rx(r"\bwe (?:hereby )?confirm (?:the )?(?:deletion|erasure|cancel+ation|refund|closure)\b"),
     # we're / I'm + -ing of an operation ("We're adding monitoring"), "is/are being processed"
     _rx(rf"{_EN_SUBJECT}(?:'re|'m| are| am| is)\s+(?:now\s+|also\s+)?(?:{_EN_OPS})\w*ing\b"),
@@ -71,14 +71,20 @@ _EN_ACTION = (
         r"cancel+ed|deleted|erased|removed|restored|reset|unlocked|issued|credited|applied|escalated|sent|resent|"
         r"reactivated|extended|merged|reverted|revoked|updated|changed|moved|upgraded|downgraded|waived|"
         r"forwarded|reported|fixed|blocked|suspended|closed|reinstated|transferred|recovered|signed out|"
-        r"purged|wiped|frozen|lifted|voided|rotated|regenerated|corrected|adjusted|added|created|enabled|disabled)"),
+        r"purged|wiped|frozen|lifted|voided|rotated|regenerated|corrected|adjusted|added|created|enabled|disabled|"
+        r"recorded|anonymi[sz]ed)"),
     _rx(r"\bis\s+(?:now\s+)?(?:being\s+)?(?:processed|refunded|cancel+ed|deleted|escalated|investigated)\b"
         r"(?! (?:automatically|within|after|when|if|once|by default))"),
-    _rx(r"\b(?:a|the) (?:refund|credit|replacement|new (?:link|invoice|code))\b[^.]{0,40}\b(?:is on its way|"
+    _rx(r"\b(?:a|the) (?:refund|credit|replacement|new (?:link|invoice|code))\b"
+        r"(?:[^.]|\.(?=\d)){0,40}\b(?:is on its way|"
         r"has been|was|will be) (?:issued|sent|processed|applied|on its way)"),
     _rx(r"\b(?:deletion|cancel+ation|refund|export|transfer|migration|reset|erasure|change) (?:has been|is|was) "
         r"(?:completed|complete|done|processed|finished)\b"),
     _rx(r"\byour (?:account|customer success) manager (?:will|is going to|is in copy|has been)"),
+    # an operation promised on that customer's card, subscription or charge: "The card on file will be removed once..."
+    _rx(r"\b(?:the|your) (?:card on file|card|subscription|refund|charge|credit) will be (?:removed|cancel+ed|refunded|"
+        r"credited|processed|deleted|reversed)\b(?! (?:automatically|after|at the end))"),
+    _rx(r"\b(?:a|the) (?:written )?confirmation will follow\b"),
     _rx(r"\bmanager (?:will )?(?:reach(?:es)? out|get in touch|follow up)"),
 )
 # A product-wide fix is a fact of the release, not an operation for that customer: "a sync regression that we fixed
@@ -112,6 +118,7 @@ _DE_ACTION = (
         r"gutgeschrieben|übertragen|zusammengeführt|wiederhergestellt|entfernt|geändert|aktualisiert)\b"),
     _rx(r"\b(?:bestätigen wir|wir bestätigen) (?:\w+ )?(?:die |den )?(?:löschung|stornierung|erstattung|kündigung)\b"),
     _rx(r"^erledigt\b"),
+    _rx(r"\bSie erhalten (?:eine|die) (?:schriftliche )?Bestätigung (?:an|per)\b"),
     _rx(r"\b(?:ist|sind)\s+(?:jetzt\s+|nun\s+|bereits\s+)?(?:erledigt|abgeschlossen)\b"),
     _rx(r"\b(?:ihr|dein) (?:customer success manager|account manager)\b.{0,40}\b(?:meldet|wird)\b"),
 )
@@ -123,7 +130,9 @@ _ES_ACTION = (
         r"restauré|desbloqueé|revisé|comprobé|actualicé|moví|creé|apliqué|emití|abrí|cerré|bloqueé|verifiqué|"
         r"transferí|fusioné|extendí|reactivé|exporté|vinculé|pedí|reporté|informé|anoté|cerramos|enviamos|"
         r"cancelamos|reembolsamos|eliminamos|restablecimos|escalamos|bloqueamos|revisamos)\b"),
-    _rx(r"\b\w+(?:aré|eré|iré|aremos|eremos|iremos)\b"),
+    _rx(r"\b\w+(?:aré|eré|iré|aremos|eremos|iremos)\b(?![^.]*\bautomáticamente\b)"),
+    _rx(r"\b(?:el|tu|su) (?:reembolso|abono|crédito)\b(?:[^.]|\.(?=\d)){0,40}\b(?:se emitió|se envió|se procesó|"
+        r"se realizó|fue (?:emitido|enviado|procesado))"),
     _rx(r"\b(?:ha|han)\s+sido\s+(?:\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)|devuelto|resuelto)\b"),
     _rx(r"\bse\s+(?:ha|han)\s+(?:completado|procesado|cancelado|eliminado|reembolsado|restablecido|enviado|"
         r"bloqueado|cerrado|restaurado|aplicado|emitido|realizado)\b"),
@@ -138,6 +147,8 @@ _FR_ACTION = (
         rf"(?:(?:bien|déjà|aussi|également|personnellement|donc|immédiatement)\s+)?(?:{_FR_PART})\b"),
     _rx(r"\b(?:je|nous)\s+(?:vais|allons)\s+\w+(?:er|ir|re)\b"),
     _rx(r"\bnotre équipe(?: [\w-]+)? (?:fait|va|est en train de|s'occupe|s’occupe)\b"),
+    _rx(r"\bje vous (?:nomme|envoie|renvoie|rembourse|transfère|crée|réactive|débloque|ajoute)\b"),
+    _rx(r"\b(?:une |la )?confirmation(?: écrite)? (?:suivra|vous sera envoyée)\b"),
     _rx(r"\b(?:je|j'|j’|nous)\s*(?:vous\s+|te\s+)?\w+(?:rai|rons)\b"),
     _rx(r"\b(?:a|ont)\s+(?:bien\s+|déjà\s+)?été\s+(?:annulée?s?|remboursée?s?|supprimée?s?|réinitialisée?s?|"
         r"débloquée?s?|envoyée?s?|transmise?s?|révoquée?s?|restaurée?s?|rétablie?s?|prolongée?s?|fusionnée?s?|"
@@ -161,7 +172,7 @@ _MONTHS = (r"january|february|march|april|may|june|july|august|september|october
            r"|julio|agosto|septiembre|octubre|noviembre|diciembre")
 _OWN_DOMAIN = r"(?:[\w-]+\.)*orbitly\.example"
 _FACT_ANY = (
-    _rx(r"\b(?!no-?reply@|support@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail address
+    _rx(rf"\b(?!no-?reply@|support@)[\w.+-]+@(?!{_OWN_DOMAIN}\b)[\w-]+(?:\.[\w-]+)+"),  # e-mail address
     # a domain; not our own, not a capitalised product name ("Monday.com")
     _rx(rf"(?<![/@\w.])(?!{_OWN_DOMAIN}\b)(?-i:(?![A-Z]))(?:[a-z0-9-]+\.)+(?:example|com|org|net|io|de|fr|es)\b"
         rf"(?![/\w])"),
@@ -200,11 +211,17 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"(?:outage|disruption))\b"),
         # a diagnosis in the past tense; not a relative clause ("The date when the request was made": a field)
         _rx(r"^(?!(?:\d+[.)]\s*)?(?:the|a|an) [\w-]+ (?:when|where|which|whether)\b).*?\b(?:your|yours|the|that"
-            r"|this) [\w' -]{0,40}?\b(?:was|were|had been|wasn't|weren't|kept|got)\b"),
+            r"|this) [\w' -]{0,40}?\b(?:was|were|had been|had (?!to\b)\w+ed|wasn't|weren't|kept|got)\b"),
+        # a change made in that customer's setup: "your Jira admin added a new status"
+        _rx(r"\byour (?:[\w-]+ ){0,2}(?:admin|administrator|it team|colleague|owner|bank|mail server|provider)s? "
+            r"(?:\w+ )?(?:added|changed|removed|deleted|renamed|disabled|enabled|created|installed|revoked|"
+            r"deactivated|blocked|rejected|moved)\b"),
         _rx(r"\b(?:won't|will not|shouldn't|will no longer) be (?:charged|billed|debited|renewed) (?:again|twice)\b"),
         _rx(r"\b(?:(?<!inconvenience )(?<!trouble )caused by|because of|on our side|because (?:your|yours|the|a|an|"
             r"two|three|one|both|it|its|their|his|her)|turned out|we found|"
-            r"i found|it looks like your|the logs show|shows \d+|showed|no unexpected|the extra amount|the "
+            r"i found|it looks like your|(?:the|our|access|audit|mail|sign-in|server) logs? "
+            r"(?:show|showed|confirm)|shows \d+|"
+            r"showed|no unexpected|the extra amount|the "
             r"difference is)\b"),
         _rx(r"\b(?:it's|it is|everything is|it has been|it's been|they're|that's) (?:back|resolved|fixed|restored|"
             r"working (?:again|normally)|operating normally)"),
@@ -216,7 +233,8 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"(?:[ ,!.:]|$)"),
         _rx(r"\b(?:for|with|at|of|on|from|to) (?:the )?(?:workspace|team|organi[sz]ation|company|project|channel) "
             r"[\"'“]?[a-z0-9]+(?:-[a-z0-9]+)+\b"),
-        _rx(r"\bthat (?:ip|doc|account|invoice|charge|workspace|device|user|project|repo|channel|email|card)\b"),
+        _rx(r"(?<!\bwhen )(?<!\bif )(?<!\bonce )\bthat (?:ip|doc|account|invoice|charge|workspace|device|user|project|"
+            r"repo|channel|email|card)\b"),
         _rx(r"\b(?:of|owner of|in|to) [a-z0-9]+(?:-[a-z0-9]+)+\b(?!\.\w)"),
     ),
     "de": (
@@ -229,6 +247,8 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:ausfall|störung|vorfall|beeinträchtigt|nicht erreichbar|war nicht verfügbar)\b"),
         _rx(r"\b(?:ihr|ihre|ihren|ihrem|ihres|dein|deine|der|die|das)\b[\w -]{0,40}?\b(?:war|waren|hing|hingen|"
             r"lag|lagen|hatte|hatten|wurde|wurden)\b"),
+        _rx(r"\b(?:die|unsere) (?:logs|protokolle) zeigen\b|\bdas protokoll zeigt\b"),
+        _rx(r"\b(?:zweimal|doppelt) (?:\w+ )?(?:eingezogen|abgebucht|belastet|berechnet)\b"),
         _rx(r"\b(?:verursacht durch|lag an|weil (?:ihr|ihre|der|die|das|ein|eine|zwei|drei|beide))\b"),
         _rx(r"\b(?:ist|sind) (?:wieder |inzwischen |bereits )?(?:behoben|gelöst|verfügbar)\b|\bbestätigt\b"),
         _rx(r"^(?:hallo|hi|guten tag|liebe[rs]?|sehr geehrte[rs]?|danke für ihre geduld),? (?:herr |frau )?"
@@ -243,9 +263,11 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:caída|incidencia|incidente|interrupción|degradad[oa]|no estaba disponible)\b"),
         _rx(r"\b(?:tu|su|tus|sus|el|la|los|las)\b[\w -]{0,40}?\b(?:estaba|estaban|era|eran|fue|fueron|tenía|"
             r"tenían|se quedó|se quedaron)\b"),
+        _rx(r"\b(?:el|los|nuestros) registros? (?:no )?muestran?\b"),
+        _rx(r"\b(?:tenías|estabas|habías|usabas|tuviste)\b"),
         _rx(r"\b(?:causad[oa]s? por|se debía|se debió|porque (?:tu|su|el|la|un|una|dos|tres|ambos|ambas))\b"),
         _rx(r"\b(?:ya está|está|están) (?:resuelt[oa]s?|solucionad[oa]s?|arreglad[oa]s?)\b|\bconfirmad[oa]\b"),
-        _rx(r"^(?:hola|buenos días|buenas tardes|estimad[oa]|gracias por esperar),? (?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+"),
+        _rx(r"^¡?(?:hola|buenos días|buenas tardes|estimad[oa]|gracias por esperar),? (?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+"),
     ),
     "fr": (
         _rx(r"\b(?:au téléphone|votre appel|notre appel|notre échange téléphonique)\b"),
@@ -255,8 +277,10 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:hier|ce matin|cet après-midi|aujourd'hui|aujourd’hui|la semaine dernière|lundi|mardi|mercredi|"
             r"jeudi|vendredi|samedi|dimanche)\b"),
         _rx(r"\b(?:panne|incident|dégradée?|indisponible|perturbation)\b"),
-        _rx(r"\b(?:votre|vos|le|la|les|l'|l’)\b[\w -]{0,40}?\b(?:était|étaient|avait|avaient|a été|ont été|a connu|"
-            r"ont connu|bloquait|bloquaient)\b"),
+        _rx(r"\b(?:les|nos) (?:journaux|logs) (?:ne )?montrent\b"),
+        _rx(r"\bdisparaîtr(?:a|ont) de votre relevé\b|\b(?:a|ont) (?:déjà )?été libérée?s?\b"),
+        _rx(r"\b(?:votre|vos|le|la|les|l'|l’)\b[\w -]{0,40}?\b(?:n['’])?(?:était|étaient|avait|avaient|a été|ont été|"
+            r"a connu|ont connu|bloquait|bloquaient)\b"),
         _rx(r"\b(?:causée? par|venait de|parce que (?:votre|le|la|un|une|deux|trois))\b"),
         _rx(r"\b(?:c'est|est|sont) (?:résolue?s?|rétablie?s?|corrigée?s?)\b|\bconfirmée?\b"),
         _rx(r"^(?:bonjour|salut|cher|chère|merci de votre patience),? (?:m\.|mme|madame|monsieur )?"

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from models.errors import DeskmateError, EmptyTextError
-from models.text import ticket_text
+from models.text import strip_html, ticket_text
 from service import labels, tenancy
 from service.deps import AgentScope, MetricsScope, PrincipalDep, StateDep, StoreDep
 from service.errors import JSON_BODY, KEYED, ApiError, error_responses
@@ -83,6 +83,8 @@ def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep, princi
     tenant = tenancy.tenant_for(principal, body.tenant)
     if (body.subject is not None or body.body is not None) and not ticket_text(body.subject or "", body.body or ""):
         raise EmptyTextError("subject and body are empty after removing HTML")
+    if not strip_html(body.reply):  # markup only ("<p> </p>", a script): nothing a draft could ever reuse
+        raise EmptyTextError("reply is empty after removing HTML")
     stored = store.record_resolution(repo.NewResolution(
         ticket_id=ticket_id, topic=body.topic, reply=body.reply, urgency=body.urgency, queue=body.queue,
         subject=body.subject, body=body.body, channel=body.channel, language=body.language, tenant=tenant,

@@ -36,8 +36,9 @@ async def suggest(body: SuggestIn, engine: EngineDep, settings: SettingsDep, sta
 SSE_EVENT = {"type": "object", "required": ["event", "data"], "properties": {
     "event": {"type": "string", "enum": ["suggestion", "delta", "draft", "done"]},
     "data": {"type": "string", "contentMediaType": "application/json",
-             "description": "suggestion: SuggestOut without draft; delta: {text}; draft: {draft, draft_error, "
-                            "warnings, timings}; done: {suggestion_id}"}}}
+             "description": "suggestion: SuggestOut without draft; delta: {text}, a piece of the checked draft's "
+                            "text (joined: draft.text; an LLM's own output is never sent); draft: {draft, "
+                            "draft_error, warnings, timings}; done: {suggestion_id}"}}}
 SSE_EXAMPLE = ('event: suggestion\ndata: {"suggestion_id": "sug_01JDX3M5ZJ9Q0Y7B8K2V4W6T1R", ...}\n\n'
                'event: delta\ndata: {"text": "Hi Ana, "}\n\n'
                'event: draft\ndata: {"draft": {"text": "Hi Ana, ..."}, "draft_error": null, ...}\n\n'
@@ -54,9 +55,10 @@ def sse(event: str, data: Any) -> str:
              summary="Like /v1/suggest, as server-sent events: suggestion, delta..., draft, done")
 async def suggest_stream(body: SuggestIn, engine: EngineDep, settings: SettingsDep, state: StateDep,
                          pipeline: PipelineDep, principal: PrincipalDep) -> StreamingResponse:
-    """Events: `suggestion` (id, routing, cases, articles), `delta` ({"text"}) while the draft is written,
-    `draft` (the checked draft, or null with `draft_error`, and all warnings; it replaces the deltas),
-    then `done` ({"suggestion_id"})."""
+    """Events: `suggestion` (id, routing, cases, articles), `delta` ({"text"}): pieces of the checked draft's
+    text (an LLM's answer is buffered and reviewed first; its raw output is never sent), `draft` (the checked
+    draft, or null with `draft_error`, and all warnings; its text is the deltas joined), then `done`
+    ({"suggestion_id"})."""
     # Routed and retrieved before streaming starts, so validation errors still answer with a status.
     inp = tenancy.scope_suggest(await suggest_input(body, engine, settings), principal)
     suggestion = await state.run(SuggestJob(inp, draft=False))

@@ -318,3 +318,47 @@ def test_unfilled_placeholders_are_listed_with_positions(book: PhraseBook) -> No
     signed = ComposerDrafter(book, sentiment=SentimentScorer(), agent_name="Sofia")
     ready = signed.draft(request(cases=(clean,), articles=()))
     assert ready.unfilled == [] and ready.ready_to_send
+
+
+PLAIN = ("I understand that you're expecting a refund of $160. Open Order History and click Track refund.\n\n"
+         "If you need anything else, our team is available at {{Customer Support Phone Number}}. "
+         "Thank you for your patience.")
+
+
+def test_drafts_follow_the_house_frame_of_several_replies(drafter: ComposerDrafter, book: PhraseBook) -> None:
+    plain = tuple(_case(f"h{i}", PLAIN, 0.9 - i / 100, topic="track_refund") for i in range(3))
+    draft = drafter.draft(request(text="where is my refund?", cases=plain, articles=()))
+    # three replies without greeting or sign-off: none in the draft; their closing pleasantry stays
+    assert draft.text.startswith("I understand that you're expecting a refund of [amount].")
+    assert draft.text.endswith("Thank you for your patience.") and "[agent name]" not in draft.text
+    assert "[customer support phone number]" in draft.text  # the company's number: not the customer's phone slot
+    assert not any((s.phrase or "").startswith(("greeting", "sign_off", "acknowledgement")) for s in draft.sentences)
+    assert all(s.sources == (plain[0].id,) for s in draft.sentences)
+    # too few replies to show a convention, or replies that greet and sign: the phrase book's frame
+    for cases in (plain[:2], tuple(_case(f"g{i}", f"Hi Tom,\n\n{PLAIN}\n\nBest,\nMia", 0.9, topic="track_refund")
+                                   for i in range(3))):
+        framed = drafter.draft(request(text="where is my refund?", cases=cases, articles=()))
+        assert framed.text.startswith("Hi Ana,") and framed.text.endswith("Best regards,\n[agent name]")
+        assert "Thank you for your patience." not in framed.text
+
+
+def test_a_stated_amount_fills_only_a_restatement_of_the_request(drafter: ComposerDrafter) -> None:
+    restating = _case("a1", "It seems that you're waiting for a refund of $1200. Please send us your order number.",
+                      0.9, topic="track_refund")
+    draft = drafter.draft(request(text="I'm waiting for a refund of $45", cases=(restating,), articles=()))
+    assert "It seems that you're waiting for a refund of $45." in draft.text and "$1200" not in draft.text
+    for promise in ("Sure, your refund of $1200 will reach your card in 5 days.",
+                    "I understand: I've refunded $1200 to your card.",
+                    "I understand that a refund of $1200 was issued to your card."):
+        out = drafter.draft(request(text="I'm waiting for a refund of $45", articles=(),
+                                    cases=(_case("a2", promise, 0.9, topic="track_refund"),)))
+        assert "$45" not in out.text and "$1200" not in out.text
+    # two amounts in the ticket: which one is meant is unclear, the placeholder stays
+    unclear = drafter.draft(request(text="refund $45 or $60?", cases=(restating,), articles=()))
+    assert "It seems that you're waiting for a refund of [amount]." in unclear.text
+
+
+def test_five_digit_numbers_of_another_case_become_placeholders(book: PhraseBook) -> None:
+    source = _case("n1", "Find the specific bill with the number 85632 in Billing.", 0.9, topic="get_invoice")
+    assert adapt_reply(source, book=book, language="en", customer_name=None)[0].text == (
+        "Find the specific bill with the number [order number] in Billing.")

@@ -80,6 +80,23 @@ def test_stream_yields_deltas_then_checked_draft(fallback: ComposerDrafter) -> N
     assert all(isinstance(d, str) for d in deltas) and "".join(map(str, deltas)).startswith("Reset links")
     assert isinstance(final, Draft) and final.citations[0].source_id == "c1"
     assert "dropped citation [7]: no such source" in final.warnings
+    assert "".join(map(str, deltas)) == final.text and len(deltas) >= 2  # the reviewed text, sentence by sentence
+
+
+def test_stream_never_sends_the_models_unreviewed_text(fallback: ComposerDrafter) -> None:
+    """A model obeying an injection: its promise, bogus citation and the action it claims as done are streamed
+    by the server, but no delta carries them; the deltas are the reviewed draft's text."""
+    raw = ("Reset links expire after 24 hours [1]. We will refund your last payment in full [9]. "
+           "I've sent you a new reset link [1].")
+    with ChatServer(Canned(raw)) as server:
+        items = list(drafter_for(server, fallback).stream(request(INJECTION)))
+    deltas, final = [i for i in items if isinstance(i, str)], items[-1]
+    assert isinstance(final, Draft) and final.drafter == "llm:canned" and "".join(deltas) == final.text
+    streamed = "".join(deltas)
+    assert "refund" not in streamed.lower() and "[9]" not in streamed and "[1]" not in streamed
+    action = [d for d in deltas if "I've sent you a new reset link" in d]  # an action is never sent as done:
+    assert action and all(d.startswith(CONFIRM_MARK) for d in action)  # its piece carries the mark
+    assert final.needs_confirmation and final.ready_to_send is False
 
 
 @pytest.mark.parametrize("backend", [Canned("late", delay=2.0), Canned("", fail=True)], ids=["timeout", "error"])

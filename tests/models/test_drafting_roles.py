@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from bench.sentence_roles import DATA, baseline_role, classifier_cv, scores
+from bench.sentence_roles import DATA, baseline_role, classifier_cv, extend, scores, split_of
 from models.drafting.roles import asks_for_secret, sentence_role, sentence_roles
 
 # The examples from issue 12 and typical guidance, in the four languages.
@@ -22,6 +22,17 @@ ACTIONS = [
     ("I've compiled your data, including profile details and login history.", "en"),
     ("C'est une campagne connue et notre équipe sécurité fait fermer le site.", "fr"),
     ("We fixed the duplicate charge on your invoice.", "en"),
+    # third round (new dev sentences): after a greeting, amounts with decimals, promises in other forms
+    ("Hi Laura, Done - receipts will now go to the address you gave.", "en"),
+    ("The refund of $75.50 was sent on May 2.", "en"),
+    ("El reembolso de 80,00 € se emitió el 3 de mayo.", "es"),
+    ("I've anonymised the three accounts you listed.", "en"),
+    ("Your vote has been recorded.", "en"),
+    ("The card on file will be removed once the payment arrives.", "en"),
+    ("Sie erhalten eine Bestätigung an die hinterlegte Adresse.", "de"),
+    ("Le compte sera supprimé ; une confirmation écrite suivra.", "fr"),
+    ("Envoyez-nous un courrier signé et je vous nomme administrateur.", "fr"),
+    ("I looked at the webhook deliveries in our logs.", "en"),
 ]
 CASE_FACTS = [
     ("Confirmed - there was a partial outage affecting the EU region.", "en"),
@@ -47,6 +58,15 @@ CASE_FACTS = [
     ("You won't be charged again.", "en"),
     ("Version 5.10.3 introduced a sync regression that we fixed in the latest release.", "en"),
     ("We rotated our OAuth credentials on September 25 and a few connections didn't refresh.", "en"),
+    ("¡Hola, Marta!", "es"),
+    ("Tenías activado el modo silencio desde el móvil.", "es"),
+    ("El registro no muestra accesos desde otros países.", "es"),
+    ("Le premier débit n'était qu'une pré-autorisation.", "fr"),
+    ("Elle a déjà été libérée par votre banque.", "fr"),
+    ("Durch einen Fehler wurde die Rechnung zweimal abgebucht.", "de"),
+    ("Audit logs show the file was only opened from your office network.", "en"),
+    ("Your SSL certificate had expired on our side.", "en"),
+    ("Your IT admin removed the group from the mapping.", "en"),
 ]
 GUIDANCE = [
     ("Open Settings > Billing and click Update.", "en"),
@@ -66,6 +86,9 @@ GUIDANCE = [
     ("If the app is still using the old token, sign out and back in.", "en"),
     ("Si la sincronización sigue fallando, vuelve a conectar la cuenta.", "es"),
     ("Open Orbitly Studio and choose a template.", "en"),
+    ("Report it to security@orbitly.example; we reply within one business day.", "en"),
+    ("Tokens stop working when that account is deactivated.", "en"),
+    ("Actualiza la tarjeta y volveremos a intentar el cobro automáticamente.", "es"),
 ]
 
 
@@ -154,6 +177,18 @@ def test_labelled_set_stores_no_bitext_text() -> None:
     docs: dict[str, str] = {}
     for r in records:  # split by source document
         assert docs.setdefault(r["doc"], r["split"]) == r["split"]
+
+
+def test_extend_adds_only_new_dev_sentences() -> None:
+    existing = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    demo = [r for r in existing if r["source"] == "demo"]
+    added = extend(demo, demo_sentences=40, bitext_rows=0)  # no Bitext: the CSV is not needed here
+    assert len(added) == 40
+    texts = {r["text"] for r in demo}
+    for r in added:
+        assert r["split"] == "dev" and split_of(r["doc"]) == "dev"  # test is never extended
+        assert r["text"] not in texts and r["label"] == r["prelabel"] == sentence_role(r["text"], r["language"])
+    assert len({r["text"] for r in added}) == len(added)
 
 
 def test_scores_count_precision_and_recall() -> None:

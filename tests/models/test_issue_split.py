@@ -12,7 +12,9 @@ from models.drafting.issues import (
     issue_candidates,
     issue_paragraph,
     main_span,
+    signature_start,
     split_segments,
+    substantive_words,
     with_issue_paragraphs,
 )
 from models.drafting.phrasebook import PhraseBook
@@ -179,3 +181,61 @@ def test_a_topic_the_whole_ticket_gives_nothing_is_no_issue() -> None:
                                                                                     "feature_request": 0.001},
                         min_confidence=0.6, min_ticket_score=0.01)
     assert [i.topic for i in found] == ["integrations"]
+
+
+def candidates(text: str, **kwargs: int) -> list[tuple[str, bool]]:
+    segments = split_segments(text)
+    return [(s.text, ok) for s, ok in zip(segments, issue_candidates(segments, **kwargs), strict=True)]
+
+
+def test_the_closing_signature_and_footer_are_no_issue_candidates() -> None:
+    text = ("Hi Orbitly,\nMy invoice shows a double charge this month.\n\nKind regards,\nMegan Miller\n"
+            "Customer Success Lead, Peakform Foods\n+44 20 7946 0572\n\n---\nSent from my iPhone")
+    assert signature_start(split_segments(text)) == text.index("Kind regards")
+    # the sign-off joins the segment before it (too short alone): that segment is judged on its text before it
+    assert candidates(text) == [("Hi Orbitly,\nMy invoice shows a double charge this month.\n\nKind regards,\n"
+                                 "Megan Miller", True),
+                                ("Customer Success Lead, Peakform Foods", False),
+                                ("+44 20 7946 0572\n\n---", False), ("Sent from my iPhone", False)]
+
+
+def test_an_email_disclaimer_and_what_follows_are_no_issue_candidates() -> None:
+    text = ("The Jira sync stopped working yesterday.\nCheers,\nYan\nCONFIDENTIALITY NOTICE: This email is "
+            "confidential.\nIf you have received it in error, please delete it.")
+    assert [ok for _, ok in candidates(text)] == [True, False, False]
+
+
+def test_a_chat_message_after_a_thanks_line_is_no_signature() -> None:
+    text = "about to switch to another tool\nthanks!\n\nhey\nmy invoice is wrong this month"
+    assert signature_start(split_segments(text)) is None
+    assert candidates(text)[-1] == ("my invoice is wrong this month", True)
+
+
+def test_a_question_after_a_thank_you_line_is_still_a_candidate() -> None:
+    # "Thanks" followed by more than a signature (a question) is no sign-off
+    text = "The export fails every time.\nThanks\nAlso, can you add dark mode to the mobile app?"
+    assert signature_start(split_segments(text)) is None
+    assert all(ok for _, ok in candidates(text))
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Thanks so much in advance for looking into this!", 0),
+    ("PS: have a nice weekend!", 0),
+    ("Vielen Dank im Voraus für Ihre Hilfe!", 0),
+    ("Muchas gracias de antemano.", 0),
+    ("Merci beaucoup pour votre aide !", 0),
+    ("> Hello, I reset your password.\nThanks, the dark mode is great", 5),
+    ("PS: Import aus Basecamp möglich?", 4),
+])
+def test_small_talk_has_no_substantive_words(text: str, words: int) -> None:
+    assert substantive_words(text) == words
+
+
+def test_small_talk_segments_are_no_candidates_unless_the_filter_is_off() -> None:
+    text = "Good morning team,\nThe invoice shows a double charge. Thanks so much in advance for your help!"
+    assert candidates(text) == [("Good morning team,", False), ("The invoice shows a double charge.", True),
+                                ("Thanks so much in advance for your help!", False)]
+    assert all(ok for _, ok in candidates(text, min_words=0))
+    # the subject's words do not count for a segment that also holds the body's greeting
+    subject = "Discussion avec Julien"
+    assert candidates(f"{subject}\nbonjour", subject_end=len(subject)) == [(f"{subject}\nbonjour", False)]

@@ -89,3 +89,11 @@ def test_an_abstained_mix_of_topics_lists_its_issues_under_a_handoff(client: Tes
     assert [(i["topic"], i["main"], i["answer"]) for i in out["issues"]] == [
         ("billing", False, "handoff"), ("feature_request", False, "handoff")]
     assert "Regarding" not in out["draft"]["text"]
+
+
+def test_a_signature_and_small_talk_are_not_split_into_issues(client: TestClient) -> None:
+    # the signature's words ("locked out", "password reset") would route to login_access
+    body = ("my credit card invoice was charged twice.\nPS: thanks so much, have a great weekend!\n\n"
+            "Best regards,\nLea\nLocked Out Lead, Password Reset Ltd")
+    out = suggest(client, body)
+    assert out["route"]["topic"]["label"] == "billing" and out["issues"] == []
