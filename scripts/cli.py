@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shlex
 from pathlib import Path
 from typing import Annotated, Any
@@ -345,6 +346,7 @@ def demo(
         console.print(f"reusing the demo model in {model_dir}")
     _ensure_demo_index(settings, embedder, rebuild=retrain)
     _demo_key(settings)
+    os.environ.setdefault("DESKMATE_API__DOCS", "true")  # the local demo shows /docs; `serve` keeps them off
     serve(host=host, port=port)
 
 

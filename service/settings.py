@@ -81,9 +81,10 @@ class ApiSettings(BaseModel):
             if getattr(self, name) < self.max_text_chars:
                 raise ValueError(f"api.{name} must be at least api.max_text_chars ({self.max_text_chars})")
         return self
-    # Serve /docs, /redoc (assets from an installed package, no CDN) and /openapi.json, without a key (they hold
-    # no data); false hides all three.
-    docs: bool = True
+    # Serve /docs, /redoc (assets from an installed package, no CDN) and /openapi.json, without a key (a browser
+    # sends none; they hold no data). Off by default: every endpoint but health and readiness needs a key unless an
+    # operator opens these three; `deskmate demo` opens them.
+    docs: bool = False
 
 
 class RetrievalSettings(BaseModel):

@@ -60,3 +60,4 @@ def _keys_off_unless_asked(request: pytest.FixtureRequest, monkeypatch: pytest.M
     tests marked `keys_on` (tests/service/test_auth.py) keep the secure default."""
     if request.node.get_closest_marker("keys_on") is None:
         monkeypatch.setenv("DESKMATE_AUTH__DISABLED", "true")
+    monkeypatch.setenv("DESKMATE_API__DOCS", "true")  # tests read /openapi.json; test_openapi checks the default

@@ -16,7 +16,8 @@ def make_settings(model_dir: Path, tmp_path: Path, **api: Any) -> Settings:
 
 @pytest.fixture()
 def client(trained_model_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(trained_model_dir, tmp_path, max_text_chars=500, max_batch=3))) as c:
+    with TestClient(create_app(make_settings(trained_model_dir, tmp_path, max_text_chars=500, max_batch=3,
+                                                     docs=True))) as c:
         yield c
 
 
@@ -147,7 +148,7 @@ def test_not_ready_without_a_model_is_503(tmp_path: Path) -> None:
 
 
 def test_openapi_documents_examples_and_error_shape(client: TestClient) -> None:
-    spec = client.get("/openapi.json").json()
+    spec = client.get("/openapi.json").json()  # the client fixture opens the docs
     route = spec["paths"]["/v1/route"]["post"]
     assert {"200", "413", "422", "503"} <= set(route["responses"])
     assert spec["components"]["schemas"]["TicketIn"]["examples"][0]["subject"]

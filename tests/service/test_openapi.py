@@ -21,9 +21,8 @@ METHODS = {"get", "post", "put", "patch", "delete"}
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    # No lifespan: the document and the docs pages need no models.
-    document: dict[str, Any] = TestClient(create_app(Settings(auth=AuthSettings(disabled=False)))).get(
-        "/openapi.json").json()
+    # No lifespan: the document needs no models (read from the app: /openapi.json is off by default).
+    document: dict[str, Any] = create_app(Settings(auth=AuthSettings(disabled=False))).openapi()
     return document
 
 
@@ -120,6 +119,13 @@ def test_docs_and_redoc_load_only_local_assets_and_need_no_key() -> None:
             assert asset.status_code == 200, url
             assert kinds[Path(url).suffix] in asset.headers["content-type"], url
     assert '"validatorUrl": null' in client.get("/docs").text  # no call to the online validator either
+
+
+def test_docs_are_off_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DESKMATE_API__DOCS", raising=False)
+    client = TestClient(create_app(Settings(data_dir=tmp_path)))
+    for path in ("/docs", "/redoc", "/openapi.json", "/docs-assets/favicon.png"):
+        assert_error_shape(client.get(path), 404, "not_found")
 
 
 def test_docs_can_be_switched_off(tmp_path: Path) -> None:
