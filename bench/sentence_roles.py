@@ -13,7 +13,7 @@ Systems, same run, same sentences:
 - `baseline`: a trivial regex: first person + past/perfect ("I've", "I have", "we have", "ich habe", "he ", "j'ai",
   ...) is an action; any digit, `@` or a capitalised greeting is a case fact.
 
-    python -m bench.sentence_roles [--split test|dev|all] [--out reports/sentence_roles.json]
+    python -m bench.sentence_roles [--split test|dev|all] [--pass N] [--out reports/sentence_roles.json]
     python -m bench.sentence_roles --build   # writes a fresh pre-labelled set (refuses to overwrite the labelled one)
     python -m bench.sentence_roles --classifier-cv   # dev only: a trained classifier against the rules, grouped CV
 
@@ -48,6 +48,8 @@ BITEXT_ROWS = 60  # Bitext responses sampled into the set (seeded)
 DEMO_SENTENCES = 1000  # unique demo sentences sampled into the set (seeded)
 SEED = 12
 EXTEND_SEED, EXTEND_DEMO, EXTEND_BITEXT_ROWS = 14, 300, 15  # the third pass: more dev sentences
+# Later passes (records carry "pass": 4 or 5): extend(seed=15, demo_sentences=420, bitext_rows=5), then
+# extend(seed=16, demo_sentences=all that is left, bitext_rows=5); no dev demo sentence is left unlabelled after them.
 
 _BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
                           r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
@@ -212,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--errors", action="store_true", help="print the rules' errors (use on dev only)")
+    parser.add_argument("--pass", dest="labelling_pass", type=int, default=None,
+                        help="only the sentences added in that labelling pass (4, 5: dev sentences added later)")
     parser.add_argument("--classifier-cv", action="store_true",
                         help="dev only: grouped 5-fold CV of a hashed n-gram logistic regression against the rules")
     args = parser.parse_args(argv)
@@ -233,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         save(build())
         return 0
     records = load_set(split=args.split)
+    if args.labelling_pass is not None:
+        records = [r for r in records if r.get("pass") == args.labelling_pass]
     result = {"split": args.split, "n": len(records), "by_source": {}, "rules": scores(records, sentence_role),
               "baseline": scores(records, baseline_role)}
     for source in ("demo", "bitext"):

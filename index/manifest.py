@@ -64,6 +64,13 @@ class Manifest:
     journal_id: str | None = None
     journal_seq: int = 0
     format_version: int = FORMAT_VERSION
+    # the cross-lingual space (index/multilingual.py), absent in indexes built without one
+    cross_lingual_embedder_id: str | None = None
+    cross_lingual_dim: int = 0
+    cross_lingual_case_index: IndexSpec | None = None
+    cross_lingual_passage_index: IndexSpec | None = None
+    cross_lingual_weight: float = 0.0  # its RRF weight in hybrid search (set with the space)
+    cross_lingual_min_score: float = 0.0  # its hits below this cosine are left out of the fusion
 
     @property
     def full_version(self) -> str:
@@ -74,6 +81,9 @@ class Manifest:
         data = asdict(self)
         data["case_index"] = self.case_index.to_dict()
         data["passage_index"] = self.passage_index.to_dict()
+        for name in ("cross_lingual_case_index", "cross_lingual_passage_index"):
+            spec = getattr(self, name)
+            data[name] = spec.to_dict() if spec is not None else None
         return data
 
     @classmethod
@@ -82,6 +92,9 @@ class Manifest:
             payload = dict(data)
             payload["case_index"] = IndexSpec.from_dict(payload["case_index"])
             payload["passage_index"] = IndexSpec.from_dict(payload["passage_index"])
+            for name in ("cross_lingual_case_index", "cross_lingual_passage_index"):
+                if payload.get(name) is not None:
+                    payload[name] = IndexSpec.from_dict(payload[name])
             return cls(**payload)
         except (KeyError, TypeError, ValueError) as exc:
             raise ArtifactError(f"index manifest is incomplete or malformed: {exc}") from exc

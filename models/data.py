@@ -104,6 +104,30 @@ def load_labelled(path: Path, mapping: FieldMapping) -> list[LabelledText]:
     return rows
 
 
+def check_fields(path: Path, mapping: FieldMapping, named: Sequence[str]) -> None:
+    """Raise when a field the caller named (a flag such as ``--urgency-field``) is in no row of `path`.
+
+    `named` lists FieldMapping attributes (``"text"``, ``"subject"``, ``"body"``, ``"topic"``, ``"urgency"``) or
+    raw field names (``"id"``); a named field that no row has is a typo or the wrong file, not "no labels".
+    """
+    wanted = {name: getattr(mapping, name, name) for name in named}
+    wanted = {name: field for name, field in wanted.items() if field}
+    if not wanted:
+        return
+    seen: set[str] = set()
+    keys: set[str] = set()
+    for row in iter_records(path):
+        keys.update(row)
+        for name, field in wanted.items():
+            if name not in seen and get_field(row, field) not in (None, ""):
+                seen.add(name)
+        if len(seen) == len(wanted):
+            return
+    missing = [f"{wanted[name]!r} (--{name.replace('_', '-')}-field)" for name in wanted if name not in seen]
+    raise InvalidInputError(f"{path}: no usable rows: no row has a value for {', '.join(missing)}; its fields are "
+                            f"{sorted(keys)[:30]} (fix the flag, or leave it out)")
+
+
 def _rows_by_label(labels: Sequence[str], test_size: float) -> dict[str, list[int]]:
     if not 0.0 < test_size < 1.0:
         raise InvalidInputError("test_size must be between 0 and 1")

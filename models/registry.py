@@ -3,6 +3,7 @@
 Layout of a registry root (by default ``<data_dir>/models``)::
 
     versions/<version>/   model directories (manifest.json, heads, MODEL_CARD.md, retrain reports)
+    eval-set/             the frozen evaluation set of this model line (rows.jsonl + manifest.json), see below
     active.json           {"active": version, "history": [earlier active versions, oldest first], "events": [...]}
     current/              the pre-registry layout (``deskmate demo``, ``deskmate train --out``)
 
@@ -10,12 +11,18 @@ Layout of a registry root (by default ``<data_dir>/models``)::
 reader (the service's hot reload) never sees half a pointer. Without it the active model is ``current/`` when
 that exists; the first promotion adopts ``current/`` as a version so that a rollback can return to it. Writers
 (promote, rollback, register, prune) are serialized with an exclusive ``flock`` on ``.registry.lock``.
+
+The frozen evaluation set is the gate's fixed yardstick: labelled rows carved once (stratified, seeded) that no
+model version may train on (`models.retraining` excludes them by ticket id and by text), replaced only by an
+explicit refresh. Its manifest records the rows' SHA-256, per-topic counts, when and from what it was carved; a
+model trained without it records that hash as ``manifest["eval_set"]["sha256"]``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import re
@@ -41,6 +48,9 @@ LEGACY_DIR = "current"
 VERSIONS_DIR = "versions"
 DEFAULT_KEEP = 5  # versions kept besides the active one (the rollback target is always kept)
 MAX_EVENTS = 200
+EVAL_SET_DIR = "eval-set"
+EVAL_SET_FORMAT = "deskmate-eval-set"
+EVAL_SET_ROWS = "rows.jsonl"
 _VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
@@ -62,6 +72,23 @@ class ModelVersion:
     rollback_target: bool
     data_rows: int | None
     metrics: dict[str, float]  # headline validation metrics from the manifest
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSet:
+    """The frozen evaluation set of a registry: its rows (id, subject, body, topic, urgency) and manifest."""
+
+    path: Path
+    manifest: dict[str, Any]
+    rows: list[dict[str, Any]]
+
+    @property
+    def sha256(self) -> str:
+        return str(self.manifest["sha256"])
+
+
+def _rows_bytes(rows: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows).encode("utf-8")
 
 
 def _now() -> str:
@@ -175,6 +202,55 @@ class ModelRegistry:
                 metrics=_headline_metrics(manifest)))
         found.sort(key=lambda v: (v.registered_at or v.created_at or "", v.version), reverse=True)
         return found
+
+    @property
+    def eval_set_dir(self) -> Path:
+        return self.root / EVAL_SET_DIR
+
+    def eval_set(self) -> EvalSet | None:
+        """The frozen evaluation set, or None before one was carved. A set whose rows no longer match the
+        manifest's hash is refused (edited by hand: refresh it instead)."""
+        manifest_path = self.eval_set_dir / "manifest.json"
+        if not manifest_path.is_file():
+            return None
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            raw = (self.eval_set_dir / EVAL_SET_ROWS).read_bytes()
+        except (OSError, json.JSONDecodeError) as exc:
+            raise RegistryError(f"cannot read the frozen evaluation set in {self.eval_set_dir}: {exc}") from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != EVAL_SET_FORMAT:
+            raise RegistryError(f"{manifest_path} is not a Deskmate evaluation-set manifest")
+        if hashlib.sha256(raw).hexdigest() != manifest.get("sha256"):
+            raise RegistryError(f"the frozen evaluation set in {self.eval_set_dir} does not match its manifest's "
+                                "hash (edited by hand?); run `deskmate eval-set refresh` to carve a new one")
+        rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+        return EvalSet(path=self.eval_set_dir, manifest=manifest, rows=rows)
+
+    def write_eval_set(self, rows: list[dict[str, Any]], *, source: str, seed: int, share: float,
+                       reason: str) -> EvalSet:
+        """Store `rows` as the frozen evaluation set (replacing any earlier one atomically); returns it."""
+        if not rows:
+            raise RegistryError("an evaluation set needs at least one row")
+        raw = _rows_bytes(rows)
+        with self._locked():
+            previous = self.eval_set()
+            counts: dict[str, int] = {}
+            for row in rows:
+                counts[str(row.get("topic"))] = counts.get(str(row.get("topic")), 0) + 1
+            manifest = {"format": EVAL_SET_FORMAT, "format_version": 1, "sha256": hashlib.sha256(raw).hexdigest(),
+                        "rows": len(rows), "counts": dict(sorted(counts.items())), "created_at": _now(),
+                        "source": source, "seed": seed, "share": share, "reason": reason,
+                        "replaces": previous.sha256 if previous is not None else None}
+            staged = Path(tempfile.mkdtemp(prefix=".eval-set.", dir=self.root))
+            try:
+                (staged / EVAL_SET_ROWS).write_bytes(raw)
+                (staged / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+                replace_dir(staged, self.eval_set_dir)
+            finally:
+                shutil.rmtree(staged, ignore_errors=True)
+        logger.info("frozen evaluation set written", extra={"rows": len(rows), "sha256": manifest["sha256"],
+                                                            "reason": reason})
+        return EvalSet(path=self.eval_set_dir, manifest=manifest, rows=rows)
 
     # -- writing ---------------------------------------------------------------------------------
     @contextlib.contextmanager

@@ -19,16 +19,28 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from models.atomic import atomic_write_json, atomic_write_text
+from models.background import BACKGROUND_NOTE
 from models.classifier import HeadConfig
-from models.data import FieldMapping, LabelledText, get_field, iter_records, label_counts, stratified_split
+from models.data import (
+    FieldMapping,
+    LabelledText,
+    check_fields,
+    get_field,
+    iter_records,
+    label_counts,
+    stratified_split,
+)
 from models.embedding.base import Embedder
 from models.errors import InvalidInputError
-from models.evaluation import evaluate_rows
-from models.registry import ModelRegistry
+from models.evaluation import ScoredRows, score_rows, summarize
+from models.registry import EvalSet, ModelRegistry
 from models.routing_heads import RoutingModel, read_manifest
+from models.routing_policy import RoutingPolicy
 from models.text import ticket_text
-from models.training import TrainOptions, files_sha256, train_routing_model
+from models.training import TrainOptions, apply_urgency_vocabulary, files_sha256, train_routing_model
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +106,7 @@ class RetrainReport:
     reason: str
     promoted: bool
     tolerance: float
-    eval_source: str  # "file" or "split"
+    eval_source: str  # "frozen" (the registry's evaluation set), "file" (--eval-data) or "split"
     checks: list[GateCheck]
     candidate_metrics: dict[str, Any]
     current_metrics: dict[str, Any] | None
@@ -102,6 +114,8 @@ class RetrainReport:
     notes: list[str] = field(default_factory=list)
     command: str | None = None
     seconds: float = 0.0
+    current_basis: str = "active model"  # or "active recipe refit" (the active model trained on the eval rows)
+    eval_set: dict[str, Any] | None = None  # the frozen set's manifest, when the gate used it
 
     def per_class_f1(self) -> dict[str, tuple[float | None, float]]:
         """Held-out F1 per topic: (current, candidate)."""
@@ -124,12 +138,13 @@ class RetrainReport:
             "per_class_f1": {k: {"current": v[0], "candidate": v[1]} for k, v in self.per_class_f1().items()},
             "candidate": slim(self.candidate_metrics), "current": slim(self.current_metrics),
             "counts": self.counts, "notes": self.notes, "command": self.command, "seconds": round(self.seconds, 2),
+            "current_basis": self.current_basis, "eval_set": self.eval_set,
         }
 
     def to_markdown(self) -> str:
         lines = [f"# Retrain report: candidate {self.candidate_version}", "",
                  f"- Decision: **{self.decision}** ({self.reason})",
-                 f"- Current model: {self.current_version or 'none'}",
+                 f"- Current model: {self.current_version or 'none'} (compared as: {self.current_basis})",
                  f"- Held-out rows: {self.counts.get('eval_rows')} ({self.eval_source}); tolerance {self.tolerance}",
                  f"- Training rows: {self.counts.get('train_rows')} (base {self.counts.get('base_rows')}, "
                  f"feedback {self.counts.get('feedback_rows')}, relabelled {self.counts.get('relabelled')})"]
@@ -214,6 +229,7 @@ def options_from_manifest(manifest: dict[str, Any], defaults: TrainOptions) -> T
         val_size=float(training.get("val_size", defaults.val_size)),
         max_false_reject=float(training.get("max_false_reject", defaults.max_false_reject)),
         target_accuracy=float(training.get("target_accuracy", defaults.target_accuracy)),
+        background=bool(training.get("background", defaults.background)),
         head=HeadConfig.from_dict(manifest["topic"]["config"]) if manifest.get("topic", {}).get("config")
         else defaults.head,
         urgency_head=HeadConfig.from_dict(urgency["config"]) if urgency.get("config") else defaults.urgency_head,
@@ -236,41 +252,132 @@ def abstention_cost(metrics: dict[str, Any], *, oos_miss_weight: float) -> float
 
 
 def gate(current: dict[str, Any], candidate: dict[str, Any], *, tolerance: float,
-         oos_miss_weight: float = 3.0) -> list[GateCheck]:
+         oos_miss_weight: float = 3.0, topic_max_drop: float | None = 0.10,
+         topic_min_rows: int = 10, abstention_se: float = 0.0) -> list[GateCheck]:
     """Compare two `evaluate_model` results on the same rows.
 
     Gated: topic accuracy and macro-F1; urgency accuracy when both models have an urgency head; with
     out-of-scope rows, the abstention cost (`abstention_cost`: a missed out-of-scope ticket counts
     `oos_miss_weight` times a false reject). A metric may get worse by at most `tolerance`, or by one row's
-    worth (1/n) where that is larger: smaller differences cannot be told apart.
+    worth (1/n) where that is larger: smaller differences cannot be told apart. Per topic with at least
+    `topic_min_rows` held-out rows, its F1 may drop by at most `topic_max_drop` (or one row's worth); None turns
+    the per-topic checks off. The abstention cost may also rise by two paired standard errors (`abstention_se`,
+    from the per-row costs of both models, `paired_cost_se`): both models spend the same reject budget through
+    quantile thresholds, so its moves within that are noise. Per topic F1, not recall: a model that sends most
+    billing tickets to refunds has a high refunds recall; the corrected one gives up a little of it for far
+    better precision, which recall ignores.
     """
-    specs: list[tuple[str, float, float, bool, int]] = [
+    specs: list[tuple[str, float, float, bool, int, float]] = [
         ("topic accuracy", current["topic"]["accuracy"], candidate["topic"]["accuracy"], True,
-         candidate["topic"]["n"]),
+         candidate["topic"]["n"], tolerance),
         ("topic macro-F1", current["topic"]["macro_f1"], candidate["topic"]["macro_f1"], True,
-         candidate["topic"]["n"]),
+         candidate["topic"]["n"], tolerance),
     ]
     if "urgency" in current and "urgency" in candidate:
         specs.append(("urgency accuracy", current["urgency"]["accuracy"], candidate["urgency"]["accuracy"], True,
-                      candidate["urgency"]["n"]))
+                      candidate["urgency"]["n"], tolerance))
     n_oos = int(candidate["abstain"]["n_oos"])
     if n_oos:
         n_all = n_oos + int(candidate["abstain"]["n_in_scope"])
         specs.append((f"abstention cost (oos miss x{oos_miss_weight:g} + false reject)",
                       abstention_cost(current, oos_miss_weight=oos_miss_weight),
-                      abstention_cost(candidate, oos_miss_weight=oos_miss_weight), False, n_all))
+                      abstention_cost(candidate, oos_miss_weight=oos_miss_weight), False, n_all,
+                      max(tolerance, 2.0 * abstention_se)))
+    if topic_max_drop is not None:
+        cur_classes = current["topic"].get("per_class", {})
+        cand_classes = candidate["topic"].get("per_class", {})
+        for label in sorted(cand_classes):
+            support = int(cand_classes[label].get("support", 0))
+            if support < max(1, topic_min_rows):
+                continue
+            before = float(cur_classes.get(label, {}).get("f1-score", 0.0))
+            specs.append((f"F1 of topic {label} ({support} rows)", before, float(cand_classes[label]["f1-score"]),
+                          True, support, topic_max_drop))
     checks = []
-    for name, cur, cand, higher, n in specs:
-        allowed = max(tolerance, 1.0 / max(1, n))
+    for name, cur, cand, higher, n, limit in specs:
+        allowed = max(limit, 1.0 / max(1, n))
         worse = (cur - cand) if higher else (cand - cur)
         checks.append(GateCheck(metric=name, current=float(cur), candidate=float(cand), higher_is_better=higher,
                                 allowed_drop=allowed, passed=worse <= allowed + 1e-12))
     return checks
 
 
+def paired_cost_se(current: ScoredRows, candidate: ScoredRows, *, oos_miss_weight: float) -> float:
+    """Standard error of the mean per-row difference in abstention cost (a let-through out-of-scope row costs
+    `oos_miss_weight`, an in-scope row sent to triage 1) between two models on the same rows."""
+    def cost(scored: ScoredRows) -> np.ndarray:
+        return np.where(scored.is_oos, oos_miss_weight * ~scored.abstained, 1.0 * scored.abstained)
+
+    diff = cost(candidate) - cost(current)
+    return float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else 0.0
+
+
 def _split(rows: list[TicketRow], *, holdout: float, seed: int) -> tuple[list[TicketRow], list[TicketRow]]:
     train_idx, eval_idx = stratified_split([r.topic for r in rows], test_size=holdout, seed=seed)
     return [rows[i] for i in train_idx], [rows[i] for i in eval_idx]
+
+
+# -- the frozen evaluation set ----------------------------------------------------------------------
+def _row_dict(row: TicketRow) -> dict[str, Any]:
+    return {"id": row.id, "subject": row.subject, "body": row.body, "topic": row.topic, "urgency": row.urgency}
+
+
+def eval_set_rows(eval_set: EvalSet) -> list[TicketRow]:
+    """The frozen set's rows as tickets."""
+    return [TicketRow(id=r.get("id"), subject=r.get("subject"), body=str(r.get("body") or ""),
+                      topic=str(r["topic"]), urgency=r.get("urgency"), source="eval-set") for r in eval_set.rows]
+
+
+def carve_eval_set(registry: ModelRegistry, rows: Sequence[TicketRow], *, share: float, seed: int, source: str,
+                   reason: str) -> EvalSet:
+    """Carve a seeded, topic-stratified `share` of `rows` and store it as the registry's frozen evaluation set."""
+    if not 0.0 < share < 1.0:
+        raise InvalidInputError("the evaluation-set share must be between 0 and 1")
+    _, held = _split(list(rows), holdout=share, seed=seed)
+    if not held:
+        raise InvalidInputError("too few rows to carve an evaluation set (each topic needs at least two rows)")
+    return registry.write_eval_set([_row_dict(r) for r in held], source=source, seed=seed, share=share,
+                                   reason=reason)
+
+
+def read_merged(*, data: Sequence[Path], feedback: Sequence[Path], mapping: FieldMapping, id_field: str,
+                named_fields: Sequence[str] = ()) -> tuple[list[TicketRow], list[TicketRow], MergeStats]:
+    """Base rows, merged rows (base + feedback) and merge counts; a field named by a flag must exist."""
+    for path in [*data, *feedback]:
+        check_fields(path, mapping, named_fields)
+    base = [r for path in data for r in read_ticket_rows(path, mapping, id_field=id_field, source="base")]
+    fb = [r for path in feedback for r in read_ticket_rows(path, mapping, id_field=id_field, source="feedback")]
+    merged, stats = merge_feedback(base, fb)
+    return base, merged, stats
+
+
+def refresh_eval_set(*, registry: ModelRegistry, data: Sequence[Path], feedback: Sequence[Path] = (),
+                     mapping: FieldMapping = FieldMapping(), id_field: str = "id", share: float = 0.2,
+                     seed: int = 13) -> EvalSet:
+    """`deskmate eval-set refresh`: carve a new frozen set from base + feedback rows, replacing the old one.
+
+    Every registered model may have trained on rows of the new set: the next gate compares the candidate with
+    the active model's recipe refit without them (see `retrain`)."""
+    if not data:
+        raise InvalidInputError("carving an evaluation set needs at least one --data file")
+    _, merged, _ = read_merged(data=data, feedback=feedback, mapping=mapping, id_field=id_field)
+    source = ", ".join(str(p) for p in [*data, *feedback])
+    return carve_eval_set(registry, merged, share=share, seed=seed, source=source, reason="explicit refresh")
+
+
+def _trained_without(manifest: dict[str, Any], eval_set: EvalSet) -> bool:
+    return bool((manifest.get("eval_set") or {}).get("sha256") == eval_set.sha256)
+
+
+def _exclude(rows: Sequence[TicketRow], held: Sequence[TicketRow]) -> list[TicketRow]:
+    held_ids = {r.id for r in held if r.id is not None}
+    held_texts = {r.text for r in held}
+    return [r for r in rows if (r.id is None or r.id not in held_ids) and r.text not in held_texts]
+
+
+def _labelled(rows: Sequence[TicketRow], policy: RoutingPolicy | None, where: str) -> list[LabelledText]:
+    labelled, _ = apply_urgency_vocabulary([r.labelled() for r in rows], policy, where=where)
+    return labelled
 
 
 # -- the whole round ------------------------------------------------------------------------------
@@ -288,28 +395,36 @@ def retrain(
     seed: int = 13,
     tolerance: float = 0.01,
     oos_miss_weight: float = 3.0,
+    topic_max_drop: float | None = 0.10,
+    topic_min_rows: int = 10,
+    frozen: bool = True,
     dry_run: bool = False,
     options: TrainOptions | None = None,
     cache_dir: Path | None = None,
     batch_size: int = 64,
     command: str | None = None,
     show_progress: bool = False,
+    policy: RoutingPolicy | None = None,
+    named_fields: Sequence[str] = (),
 ) -> RetrainReport:
     """Train a candidate on base + feedback, gate it against the active model, promote it if it passes.
 
     `options` None reuses the active model's recipe (defaults when there is none). The candidate is always
     registered (so a rejected one can be inspected); it becomes active only when the gate passes and not
-    `dry_run`. Held-out rows come from `eval_data`, else a seeded stratified `holdout` share of the merged
-    rows that the candidate does not train on.
+    `dry_run`. Held-out rows: `eval_data` when given; else the registry's frozen evaluation set (carved from
+    the merged rows, a seeded stratified `holdout` share, on first use), which no candidate trains on; with
+    `frozen=False`, a fresh split of the merged rows (biased towards the active model, which may have trained
+    on them). When the active model was not trained without the frozen set (its manifest lacks the set's hash:
+    trained before the set was carved, or by `deskmate train`), the gate compares the candidate with the active
+    model's recipe refit on the base rows without the frozen ones: its scores on rows it trained on say nothing.
     """
     started = time.perf_counter()
     if not data:
         raise InvalidInputError("retrain needs at least one --data file")
     if not 0.0 <= tolerance < 1.0:
         raise InvalidInputError("tolerance must be in [0, 1)")
-    base = [r for path in data for r in read_ticket_rows(path, mapping, id_field=id_field, source="base")]
-    fb = [r for path in feedback for r in read_ticket_rows(path, mapping, id_field=id_field, source="feedback")]
-    merged, stats = merge_feedback(base, fb)
+    base, merged, stats = read_merged(data=data, feedback=feedback, mapping=mapping, id_field=id_field,
+                                      named_fields=named_fields)
     logger.info("retrain data merged", extra=asdict(stats))
 
     current_dir = registry.active_dir()
@@ -322,13 +437,23 @@ def retrain(
     options = replace(options, test_size=0.0, cache_dir=cache_dir, batch_size=batch_size)
 
     notes: list[str] = []
+    eval_set: EvalSet | None = None
     if eval_data:
         eval_rows = [r for path in eval_data for r in read_ticket_rows(path, mapping, id_field=id_field,
                                                                         source="eval")]
-        held_ids = {r.id for r in eval_rows if r.id is not None}
-        held_texts = {r.text for r in eval_rows}
-        train_rows = [r for r in merged if r.id not in held_ids and r.text not in held_texts]
+        train_rows = _exclude(merged, eval_rows)
         eval_source = "file"
+    elif frozen:
+        eval_set = registry.eval_set()
+        if eval_set is None:
+            eval_set = carve_eval_set(registry, merged, share=holdout, seed=seed,
+                                      source=", ".join(str(p) for p in [*data, *feedback]),
+                                      reason="first retrain")
+            notes.append(f"carved the frozen evaluation set: {eval_set.manifest['rows']} rows "
+                         f"({holdout:g} of the merged rows, seed {seed}), stored in {eval_set.path}")
+        eval_rows = eval_set_rows(eval_set)
+        train_rows = _exclude(merged, eval_rows)
+        eval_source = "frozen"
     else:
         train_rows, eval_rows = _split(merged, holdout=holdout, seed=seed)
         eval_source = "split"
@@ -336,9 +461,12 @@ def retrain(
             notes.append(SPLIT_BIAS_NOTE)
     if not eval_rows:
         raise InvalidInputError("no held-out rows to evaluate on (check --eval-data or --holdout)")
+    where_data = ", ".join(str(p) for p in [*data, *feedback])
 
-    model, train_metrics = train_routing_model(rows=[r.labelled() for r in train_rows], embedder=embedder,
+    model, train_metrics = train_routing_model(rows=_labelled(train_rows, policy, where_data), embedder=embedder,
                                                options=options, show_progress=show_progress)
+    if "background" in train_metrics:
+        notes.append(BACKGROUND_NOTE)
     inputs = [*data, *feedback]
     extra = {
         "metrics": train_metrics,
@@ -346,51 +474,63 @@ def retrain(
         "data": {"path": ", ".join(str(p) for p in inputs), "sha256": files_sha256(list(inputs)),
                  "rows": len(train_rows), "mapping": {k: getattr(mapping, k) for k in mapping.__slots__}},
         "training": {"seed": options.seed, "val_size": options.val_size, "test_size": options.test_size,
-                     "max_false_reject": options.max_false_reject, "target_accuracy": options.target_accuracy},
+                     "max_false_reject": options.max_false_reject, "target_accuracy": options.target_accuracy,
+                     "abstain_background": "background" in train_metrics, "background": options.background},
         "retrain": {"parent": current.version if current is not None else None,
                     "base": [str(p) for p in data], "feedback": [str(p) for p in feedback],
-                    "eval": [str(p) for p in eval_data] or f"split {holdout} seed {seed}",
+                    "eval": [str(p) for p in eval_data] or (f"frozen evaluation set {eval_set.sha256[:12]}"
+                                                            if eval_set is not None
+                                                            else f"split {holdout} seed {seed}"),
                     "merge": asdict(stats), "topics": label_counts([r.topic for r in train_rows])},
         "command": command,
     }
-    staging_root = registry.root / "staging"
-    staging_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="candidate-", dir=staging_root))
-    try:
-        model.save(staging / "model", extra_manifest=extra)
-        if command:
-            (staging / "model" / "command.txt").write_text(command + "\n")
-        version = registry.register(staging / "model", move=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    if eval_set is not None:
+        extra["eval_set"] = {"sha256": eval_set.sha256, "rows": len(eval_rows)}
+    version = _register(registry, model, extra, command)
     candidate_dir = registry.version_dir(version)
     model.manifest = read_manifest(candidate_dir)
-    if current is not None:  # the auxiliary embedders loaded for training serve the current model too
-        loaded = {aux.model_id: aux for aux in model.aux_embedders}
-        current.aux_embedders = [loaded.get(aux.model_id, aux) for aux in current.aux_embedders]
 
-    held = [r.labelled() for r in eval_rows]
+    reference: RoutingModel | None = current
+    current_basis = "active model" if current is not None else "none"
+    if current is not None and eval_set is not None and not _trained_without(current.manifest, eval_set):
+        ref_rows = _exclude(base, eval_rows)
+        reference, _ = train_routing_model(rows=_labelled(ref_rows, policy, where_data), embedder=embedder,
+                                           options=options, show_progress=show_progress)
+        current_basis = "active recipe refit"
+        notes.append(f"the active model {current.version} was not trained without the frozen evaluation set, so "
+                     f"its scores on it would be inflated: the gate compares the candidate with the active "
+                     f"model's recipe refit on the {len(ref_rows)} base rows outside the set (no feedback)")
+    if reference is not None:  # the auxiliary embedders loaded for training serve the current model too
+        loaded = {aux.model_id: aux for aux in model.aux_embedders}
+        reference.aux_embedders = [loaded.get(aux.model_id, aux) for aux in reference.aux_embedders]
+
+    held = _labelled(eval_rows, policy, "the held-out rows")
     texts = [r.text for r in held]
     primary = embedder.encode(texts, batch_size=batch_size, show_progress=show_progress)  # once for both models
-    where = "held-out split of the merged rows" if eval_source == "split" else ", ".join(map(str, eval_data))
+    where = {"split": "held-out split of the merged rows", "file": ", ".join(map(str, eval_data)),
+             "frozen": f"frozen evaluation set {eval_set.sha256[:12] if eval_set else ''}"}[eval_source]
     dense = model.dense_features(texts, primary)
-    candidate_metrics = evaluate_rows(model=model, embedder=embedder, rows=held, oos_label=options.oos_label,
-                                      data=where, dense=dense)
+    candidate_scored = score_rows(model=model, embedder=embedder, rows=held, oos_label=options.oos_label,
+                                  dense=dense)
+    candidate_metrics = summarize(candidate_scored, model, data=where)
     current_metrics = None
-    if current is not None:
-        same_features = [a.model_id for a in current.aux_embedders] == [a.model_id for a in model.aux_embedders]
-        current_metrics = evaluate_rows(
-            model=current, embedder=embedder, rows=held, oos_label=options.oos_label, data=where,
-            dense=dense if same_features else current.dense_features(texts, primary))
+    abstention_se = 0.0
+    if reference is not None:
+        same_features = [a.model_id for a in reference.aux_embedders] == [a.model_id for a in model.aux_embedders]
+        current_scored = score_rows(model=reference, embedder=embedder, rows=held, oos_label=options.oos_label,
+                                    dense=dense if same_features else reference.dense_features(texts, primary))
+        current_metrics = summarize(current_scored, reference, data=where)
+        abstention_se = paired_cost_se(current_scored, candidate_scored, oos_miss_weight=oos_miss_weight)
 
     if current_metrics is None:
         checks: list[GateCheck] = []
         passed, reason = True, "no current model to compare with"
     else:
-        checks = gate(current_metrics, candidate_metrics, tolerance=tolerance, oos_miss_weight=oos_miss_weight)
+        checks = gate(current_metrics, candidate_metrics, tolerance=tolerance, oos_miss_weight=oos_miss_weight,
+                      topic_max_drop=topic_max_drop, topic_min_rows=topic_min_rows, abstention_se=abstention_se)
         failed = [c for c in checks if not c.passed]
         passed = not failed
-        reason = ("no gated metric is worse than the current model by more than the tolerance" if passed else
+        reason = ("no gated metric is worse than the current model by more than its allowed drop" if passed else
                   "; ".join(f"{c.metric} {c.current:.4f} -> {c.candidate:.4f} (allowed drop {c.allowed_drop:.4f})"
                             for c in failed))
     decision = "dry-run" if dry_run else ("promoted" if passed else "rejected")
@@ -403,7 +543,8 @@ def retrain(
         current_version=current.version if current is not None else None, decision=decision, reason=reason,
         promoted=passed and not dry_run, tolerance=tolerance, eval_source=eval_source, checks=checks,
         candidate_metrics=candidate_metrics, current_metrics=current_metrics, counts=counts, notes=notes,
-        command=command, seconds=time.perf_counter() - started)
+        command=command, seconds=time.perf_counter() - started, current_basis=current_basis,
+        eval_set=dict(eval_set.manifest) if eval_set is not None else None)
     atomic_write_json(candidate_dir / REPORT_JSON, report.to_dict(), indent=2)
     atomic_write_text(candidate_dir / REPORT_MD, report.to_markdown())
     if report.promoted:
@@ -411,6 +552,19 @@ def retrain(
     registry.prune()
     logger.info("retrain finished", extra={"candidate": version, "decision": decision, "reason": reason})
     return report
+
+
+def _register(registry: ModelRegistry, model: RoutingModel, extra: dict[str, Any], command: str | None) -> str:
+    staging_root = registry.root / "staging"
+    staging_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="candidate-", dir=staging_root))
+    try:
+        model.save(staging / "model", extra_manifest=extra)
+        if command:
+            (staging / "model" / "command.txt").write_text(command + "\n")
+        return registry.register(staging / "model", move=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def read_report(model_dir: Path) -> dict[str, Any] | None:

@@ -31,6 +31,7 @@ from models.embedding.base import Embedder, Matrix, normalize
 from models.embedding.gated import LanguageGatedEmbedder
 from models.embedding.use import UseEmbedder
 from models.errors import ArtifactError, ArtifactMismatchError
+from models.fairness import LanguageAbstain
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class RoutingModel:
     aux_embedders: list[Embedder] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
     knn_bank: npt.NDArray[np.float32] | None = None  # normalized training features, for the knn abstain score
+    abstain_by_language: LanguageAbstain | None = None  # per-language thresholds (models/fairness.py)
 
     def __post_init__(self) -> None:
         self.share_text_features()
@@ -126,18 +128,23 @@ class RoutingModel:
             urgency = self.urgency.predict(rows, dense, text_features=features)
         return topic, urgency
 
-    def abstain_reasons(self, topic_out: HeadOutput, dense: npt.NDArray[np.float32]) -> list[Reason | None]:
+    def abstain_reasons(self, topic_out: HeadOutput, dense: npt.NDArray[np.float32],
+                        languages: Sequence[str | None] | None = None) -> list[Reason | None]:
+        """Abstain decisions; with `languages` (one code or None per row) each row gets its language's rule."""
         knn = None
         if self.abstain.oos_score == "knn":
             if self.knn_bank is None:
                 raise ArtifactError("the abstain rule uses nearest neighbours but the model has no knn_bank.npy")
             knn = knn_similarity(self.knn_bank, normalize(dense))
+        if languages is not None and self.abstain_by_language is not None and self.abstain_by_language.rules:
+            return self.abstain_by_language.decide(topic_out, languages, self.abstain, knn)
         return self.abstain.decide(topic_out, knn)
 
-    def predict(self, texts: Sequence[str], primary: Matrix, *, alternatives: int = 3) -> list[RoutingPrediction]:
+    def predict(self, texts: Sequence[str], primary: Matrix, *, alternatives: int = 3,
+                languages: Sequence[str | None] | None = None) -> list[RoutingPrediction]:
         dense = self.dense_features(texts, primary)
         topic_out, urgency_out = self.predict_outputs(texts, dense)
-        reasons = self.abstain_reasons(topic_out, dense)
+        reasons = self.abstain_reasons(topic_out, dense, languages)
         results = []
         for i in range(len(texts)):
             ranked = topic_out.top(i, alternatives + 1, self.topic.labels)
@@ -162,7 +169,9 @@ class RoutingModel:
             "embedder": {"id": self.embedder_id, "dim": self.embedder_dim},
             "aux_embedders": [{"id": a.model_id, "dim": a.dim} for a in self.aux_embedders],
             "topic": {"labels": self.topic.labels, "config": self.topic.state()["config"],
-                      "temperature": self.topic.temperature, "abstain": self.abstain.to_dict()},
+                      "temperature": self.topic.temperature, "abstain": self.abstain.to_dict(),
+                      "abstain_by_language": None if self.abstain_by_language is None
+                      else self.abstain_by_language.to_dict()},
             "urgency": None if self.urgency is None else {
                 "labels": self.urgency.labels, "config": self.urgency.state()["config"],
                 "temperature": self.urgency.temperature},
@@ -207,10 +216,12 @@ class RoutingModel:
         if topic.labels != list(manifest["topic"]["labels"]):
             raise ArtifactError(f"model directory {model_dir}: topic labels differ from the manifest")
         aux = [make_aux_embedder(a["id"]) for a in manifest.get("aux_embedders", [])]
+        by_language = manifest["topic"].get("abstain_by_language")
         return cls(
             topic=topic, abstain=AbstainRule.from_dict(manifest["topic"].get("abstain", {})), urgency=urgency,
             embedder_id=str(emb.get("id")), embedder_dim=int(emb.get("dim", 0)), aux_embedders=aux,
             manifest=manifest, knn_bank=knn_bank,
+            abstain_by_language=None if not by_language else LanguageAbstain.from_dict(by_language),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,12 @@ class OverrideRule(_Strict):
         return self
 
 
+class VocabularySpec(_Strict):
+    """Desk labels mapped onto the policy's own at training time (``urgency: {medium: normal}``)."""
+
+    urgency: dict[str, str] = Field(default_factory=dict)
+
+
 class RoutingPolicySpec(_Strict):
     version: int = 1
     urgency_levels: list[str] = Field(min_length=2)
@@ -73,6 +80,7 @@ class RoutingPolicySpec(_Strict):
     desks: dict[str, dict[str, PriorityValue]]
     urgency_signals: UrgencySignalsSpec = Field(default_factory=UrgencySignalsSpec)
     overrides: list[OverrideRule] = Field(default_factory=list)
+    vocabulary: VocabularySpec = Field(default_factory=VocabularySpec)
 
     @model_validator(mode="after")
     def _levels_consistent(self) -> RoutingPolicySpec:
@@ -91,6 +99,7 @@ class RoutingPolicySpec(_Strict):
         floors: list[str | None] = [s.at_least for s in self.urgency_signals.wording]
         floors += list(self.urgency_signals.channel.values()) + list(self.urgency_signals.tier.values())
         floors += [rule.set.min_urgency for rule in self.overrides]
+        floors += list(self.vocabulary.urgency.values())
         if self.urgency_signals.sentiment is not None:
             floors.append(self.urgency_signals.sentiment.at_least)
         bad = sorted({f for f in floors if f is not None and f not in levels})
@@ -132,6 +141,29 @@ class RoutingPolicy:
     @property
     def urgency_levels(self) -> list[str]:
         return list(self.spec.urgency_levels)
+
+    def urgency_label_map(self, labels: Iterable[str], *, where: str = "the training data") -> dict[str, str]:
+        """Each distinct urgency label -> the policy level it trains as (itself, or through ``vocabulary``).
+
+        Raises InvalidInputError naming the unknown labels and the two fixes: a model trained on labels the
+        policy does not know would be refused when the service loads it.
+        """
+        mapping: dict[str, str] = {}
+        unknown: list[str] = []
+        for label in sorted(set(labels)):
+            target = label if label in self._rank else self.spec.vocabulary.urgency.get(label)
+            if target is None:
+                unknown.append(label)
+            else:
+                mapping[label] = target
+        if unknown:
+            example = ", ".join(f"{label}: {self.spec.default_urgency}" for label in unknown)
+            raise InvalidInputError(
+                f"urgency labels {unknown} in {where} are not levels of the routing policy "
+                f"{self.urgency_levels}; map them in the policy file (vocabulary: {{urgency: {{{example}}}}}), "
+                "add them to urgency_levels (with sla_minutes and desk priorities), or train without urgency "
+                "(--urgency-field '')")
+        return mapping
 
     def rank(self, urgency: str) -> int:
         try:

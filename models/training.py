@@ -13,10 +13,12 @@ from typing import Any
 import numpy as np
 
 from models.atomic import atomic_path
+from models.background import BACKGROUND_NOTE, BackgroundSplit, background_split
 from models.classifier import AbstainRule, ClassifierHead, HeadConfig, knn_similarity
 from models.data import (
     FieldMapping,
     LabelledText,
+    check_fields,
     grouped_stratified_split,
     label_counts,
     load_labelled,
@@ -25,8 +27,10 @@ from models.data import (
 from models.embedding.base import Embedder, normalize
 from models.embedding.use import UseEmbedder
 from models.errors import InvalidInputError
+from models.fairness import MIN_LANGUAGE_ROWS, calibrate_with_extra, detect_languages, widen_validation
 from models.metrics import abstain_metrics, classification_metrics
 from models.routing_heads import RoutingModel, make_aux_embedder
+from models.routing_policy import RoutingPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +60,14 @@ class TrainOptions:
     # After calibration and abstain tuning, refit the heads on train + validation with the same settings
     # (temperature and thresholds are kept); the validation metrics then describe the pre-refit model.
     refit: bool = True
+    # Without out-of-scope rows in the data, tune the abstain rule against the built-in off-topic background set
+    # (models/background.py); its held-out part measures what the tuned rule catches.
+    background: bool = True
+    # Abstain thresholds per ticket language, tuned on each language's validation rows with the same budgets (a
+    # language short of `min_language_rows` validation rows borrows training rows, put back by the refit; one still
+    # short keeps the global rule; see models/fairness.py).
+    language_thresholds: bool = True
+    min_language_rows: int = MIN_LANGUAGE_ROWS
 
 
 def file_sha256(path: Path) -> str:
@@ -111,6 +123,7 @@ def train_routing_model(
     embedder: Embedder,
     options: TrainOptions = TrainOptions(),
     show_progress: bool = False,
+    languages: list[str | None] | None = None,
 ) -> tuple[RoutingModel, dict[str, Any]]:
     """Fit a routing model on labelled rows; returns the model and its validation (and test) metrics.
 
@@ -126,6 +139,13 @@ def train_routing_model(
     topics = [r.topic for r in in_scope]
     n_oos_test = round(len(oos_rows) * options.test_size) if options.test_size > 0 else 0
     oos_test, oos_val = oos_rows[:n_oos_test], oos_rows[n_oos_test:]
+    background: BackgroundSplit | None = None
+    if not oos_rows and options.background:
+        background = background_split(seed=options.seed)
+        oos_val = [LabelledText(text=t, topic=options.oos_label, urgency=None) for t in background.tune]
+        oos_test = [LabelledText(text=t, topic=options.oos_label, urgency=None) for t in background.heldout]
+        logger.info("no out-of-scope rows: tuning the abstain rule on the built-in background set",
+                    extra={"tune": len(background.tune), "heldout": len(background.heldout)})
 
     aux = [make_aux_embedder(name) for name in options.aux_embedders]
     all_rows = in_scope + oos_val + oos_test
@@ -150,7 +170,14 @@ def train_routing_model(
         return [texts[i] for i in idx], dense[idx], [topics[i] if i < n_in else options.oos_label for i in idx]
 
     fit_start = time.perf_counter()
-    t_texts, t_dense, t_topics = part(train_idx)
+    # rows borrowed from training to calibrate the per-language rules (the global rule sees `val_idx` only)
+    topic_train_idx, extra_idx, in_langs = train_idx, np.array([], dtype=np.int64), None
+    if options.language_thresholds:  # `languages` (aligned with `rows`) when given, else detected
+        in_langs = ([lang for r, lang in zip(rows, languages, strict=True) if r.topic != options.oos_label]
+                    if languages is not None else detect_languages([r.text for r in in_scope]))
+        topic_train_idx, extra_idx = widen_validation(train_idx, val_idx, in_langs, topics, seed=options.seed,
+                                                      min_rows=options.min_language_rows)
+    t_texts, t_dense, t_topics = part(topic_train_idx)
     v_texts, v_dense, v_topics = part(val_idx)
     topic = ClassifierHead(options.head).fit(t_texts, t_dense, t_topics)
     topic.calibrate(v_texts, v_dense, v_topics)
@@ -169,6 +196,16 @@ def train_routing_model(
                                max_confidence_reject=options.max_confidence_reject)
     metrics: dict[str, Any] = {"validation": {"topic": classification_metrics(
         v_topics, v_pred, v_out.probabilities.max(axis=1)), "abstain": abstain.tuning}}
+    by_language = None
+    if in_langs is not None:
+        e_texts, e_dense, e_topics = part(extra_idx)
+        by_language = calibrate_with_extra(
+            topic, v_out, v_correct, [in_langs[i] for i in val_idx], e_texts, e_dense, e_topics,
+            [in_langs[i] for i in extra_idx], oos_out, global_rule=abstain, in_knn=in_knn, oos_knn=oos_knn,
+            extra_knn=knn_similarity(unit[topic_train_idx], unit[extra_idx]) if in_knn is not None else None,
+            min_rows=options.min_language_rows, max_false_reject=options.max_false_reject,
+            target_accuracy=options.target_accuracy, max_confidence_reject=options.max_confidence_reject)
+        metrics["validation"]["abstain_by_language"] = by_language.to_dict()
 
     urgency: ClassifierHead | None = None
     if options.refit:
@@ -193,7 +230,10 @@ def train_routing_model(
 
     model = RoutingModel(topic=topic, abstain=abstain, urgency=urgency, embedder_id=embedder.model_id,
                          embedder_dim=embedder.dim, aux_embedders=aux,
-                         knn_bank=bank if abstain.oos_score == "knn" else None)
+                         knn_bank=bank if abstain.oos_score == "knn" else None, abstain_by_language=by_language)
+    if background is not None:
+        metrics["background"] = _background_metrics(model, background, [texts[i] for i in oos_test_idx],
+                                                    dense[oos_test_idx], abstain.tuning)
     if len(test_idx):
         x_texts, x_dense, x_topics = part(test_idx)
         x_out = topic.predict(x_texts, x_dense)
@@ -202,7 +242,7 @@ def train_routing_model(
                                                                        x_out.probabilities.max(axis=1))}
         x_reasons = model.abstain_reasons(x_out, x_dense)
         oos_abst = np.array([], dtype=bool)
-        if len(oos_test):
+        if len(oos_test) and background is None:
             ot_texts, ot_dense, _ = part(oos_test_idx)
             oos_abst = np.array([r is not None for r in model.abstain_reasons(
                 topic.predict(ot_texts, ot_dense), ot_dense)])
@@ -219,6 +259,31 @@ def train_routing_model(
     return model, metrics
 
 
+def _background_metrics(model: RoutingModel, background: BackgroundSplit, texts: list[str], dense: np.ndarray,
+                        tuning: dict[str, float]) -> dict[str, Any]:
+    """What the abstain rule tuned on the background set's tuning part catches of its held-out part."""
+    caught = [r is not None for r in model.abstain_reasons(model.topic.predict(texts, dense), dense)]
+    return {"source": background.source, "sha256": background.sha256, "tune_rows": len(background.tune),
+            "heldout_rows": len(background.heldout), "heldout_caught": float(np.mean(caught)) if caught else 0.0,
+            "validation_false_reject": float(tuning.get("false_reject_rate", float("nan"))),
+            "note": BACKGROUND_NOTE}
+
+
+def apply_urgency_vocabulary(rows: list[LabelledText], policy: RoutingPolicy | None,
+                             *, where: str) -> tuple[list[LabelledText], dict[str, str]]:
+    """Rows with their urgency labels mapped onto the routing policy's levels (`vocabulary` in the policy);
+    labels it does not know fail here, at training time, with the fix (the service would refuse the model)."""
+    if policy is None:
+        return rows, {}
+    mapping = policy.urgency_label_map([r.urgency for r in rows if r.urgency], where=where)
+    renamed = {k: v for k, v in mapping.items() if k != v}
+    if not renamed:
+        return rows, {}
+    logger.info("urgency labels mapped through the policy's vocabulary", extra={"mapped": renamed})
+    return [LabelledText(text=r.text, topic=r.topic, urgency=mapping[r.urgency] if r.urgency else None)
+            for r in rows], renamed
+
+
 def train_from_file(
     *,
     data: Path | list[Path],
@@ -228,10 +293,19 @@ def train_from_file(
     options: TrainOptions = TrainOptions(),
     command: str | None = None,
     show_progress: bool = False,
+    policy: RoutingPolicy | None = None,
+    named_fields: tuple[str, ...] = (),
 ) -> tuple[Path, dict[str, Any]]:
-    """Read CSV/JSONL files, train, and save the model directory. Returns (directory, metrics)."""
+    """Read CSV/JSONL files, train, and save the model directory. Returns (directory, metrics).
+
+    `named_fields` (FieldMapping attributes the user named by a flag) must each be in some row of every file;
+    with `policy`, urgency labels are mapped through its vocabulary and unknown ones are an error.
+    """
     paths = data if isinstance(data, list) else [data]
+    for path in paths:
+        check_fields(path, mapping, named_fields)
     rows = [row for path in paths for row in load_labelled(path, mapping)]
+    rows, renamed = apply_urgency_vocabulary(rows, policy, where=", ".join(str(p) for p in paths))
     logger.info("training data loaded", extra={"paths": [str(p) for p in paths], "rows": len(rows)})
     model, metrics = train_routing_model(rows=rows, embedder=embedder, options=options,
                                          show_progress=show_progress)
@@ -241,7 +315,9 @@ def train_from_file(
         "data": {"path": ", ".join(str(p) for p in paths), "sha256": files_sha256(paths), "rows": len(rows),
                  "mapping": {k: getattr(mapping, k) for k in mapping.__slots__}},
         "training": {"seed": options.seed, "val_size": options.val_size, "test_size": options.test_size,
-                     "max_false_reject": options.max_false_reject, "target_accuracy": options.target_accuracy},
+                     "max_false_reject": options.max_false_reject, "target_accuracy": options.target_accuracy,
+                     "urgency_vocabulary": renamed, "abstain_background": "background" in metrics,
+                     "background": options.background},
         "command": command,
     }
     path = model.save(out_dir, extra_manifest=extra)

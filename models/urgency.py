@@ -51,8 +51,10 @@ class UrgencySignals:
         return target
 
     def apply(
-        self, text: str, *, model_label: str, channel: str | None = None, tier: str | None = None
+        self, text: str, *, model_label: str, channel: str | None = None, tier: str | None = None,
+        language: str | None = None,
     ) -> UrgencyResult:
+        """`language`: the ticket's (given or detected) language, for the anger lexicon; None reads English."""
         spec = self.policy.spec.urgency_signals
         self.policy.rank(model_label)
         fired: list[Signal] = []
@@ -67,10 +69,12 @@ class UrgencySignals:
                     break
         score = 0.0
         if spec.sentiment is not None:
-            score = self.sentiment.compound(text)
+            read = self.sentiment.score(text, language)
+            score = read.compound
             if score <= spec.sentiment.threshold:
                 wanted = self._raise(model_label, spec.sentiment.at_least, spec.sentiment.bump)
-                fired.append(Signal(spec.sentiment.name, "sentiment", f"compound={score:.2f}", wanted))
+                words = ", ".join(dict.fromkeys(read.evidence))
+                fired.append(Signal(spec.sentiment.name, "sentiment", f"compound={score:.2f} ({words})", wanted))
                 final = self.policy.max_urgency(final, wanted)
         if channel is not None and channel in spec.channel:
             wanted = self.policy.max_urgency(model_label, spec.channel[channel])

@@ -19,12 +19,23 @@ from models.data import FieldMapping
 from models.embedding.base import Embedder
 from models.errors import DeskmateError
 from models.registry import ModelRegistry
+from scripts.cold_start import train_topics_command
+from scripts.desks import app as desks_app
 from scripts.erase import erase_command
+from scripts.eval_set import app as eval_set_app
+from scripts.export_use_onnx import export_use_onnx_command
 from scripts.feedback import db_upgrade_command, export_feedback_command
+from scripts.fit_retrieval import fit_retrieval_command
+from scripts.jobs import app as jobs_app
+from scripts.jobs import worker_command
 from scripts.keys import app as keys_app
+from scripts.label_queue import label_queue_command
 from scripts.labels import new_label_report
+from scripts.language_eval import evaluate_languages_command
 from scripts.redact import redact_existing_command
-from service.components import build_embedder
+from scripts.snapshot import index_snapshot_command
+from scripts.zendesk_app import app as zendesk_app
+from service.components import build_cross_lingual_embedder, build_embedder
 from service.logging import configure_logging
 from service.settings import REPO_ROOT, Settings
 
@@ -52,6 +63,26 @@ def _mapping(text_field: str | None, subject_field: str | None, body_field: str 
              urgency_field: str | None) -> FieldMapping:
     return FieldMapping(text=text_field or None, subject=subject_field or None, body=body_field or None,
                         topic=topic_field, urgency=urgency_field or None)
+
+
+def _named_fields(ctx: typer.Context) -> tuple[str, ...]:
+    """The field flags given on the command line (a field named by a flag must exist in the data)."""
+    names = {"text_field": "text", "subject_field": "subject", "body_field": "body", "topic_field": "topic",
+             "urgency_field": "urgency"}
+    return tuple(field for param, field in names.items()  # typer may vendor click: compare the source's name
+                 if getattr(ctx.get_parameter_source(param), "name", None) == "COMMANDLINE" and ctx.params.get(param))
+
+
+def _training_notes(metrics: dict[str, Any], urgency_field: str | None) -> None:
+    """Say what training decided by itself: the background set tuned the abstain rule; no urgency head."""
+    background = metrics.get("background")
+    if background:
+        console.print(f"[yellow]note:[/yellow] {escape(background['note'])}; it catches "
+                      f"{background['heldout_caught']:.1%} of the set's {background['heldout_rows']} held-out "
+                      f"requests (in-scope validation reject rate {background['validation_false_reject']:.1%})")
+    if urgency_field and "urgency" not in metrics.get("validation", {}):
+        console.print(f"[yellow]note:[/yellow] no urgency labels in field {urgency_field!r}: no urgency head; the "
+                      "routing policy's default urgency applies (pass --urgency-field '' to say so)")
 
 
 def _aux_embedders(given: list[str] | None) -> tuple[str, ...]:
@@ -124,8 +155,11 @@ def train(
     refit: Annotated[bool, typer.Option(help="Refit heads on train+validation after tuning.")] = True,
     group_threshold: Annotated[float, typer.Option(
         help="Cosine above which same-label rows stay on one side of the validation split.")] = 0.9,
+    background: Annotated[bool, typer.Option(
+        help="Without out-of-scope rows, tune the abstain rule on the built-in off-topic background set.")] = True,
 ) -> None:
     """Train topic (and urgency) heads, calibrate, tune the abstain rule, write a model directory."""
+    from models.routing_policy import RoutingPolicy
     from models.training import TrainOptions, train_from_file
 
     settings = Settings()
@@ -137,17 +171,20 @@ def train(
         head=HeadConfig(estimator=estimator, C=c, tfidf=tfidf, seed=seed),  # type: ignore[arg-type]
         aux_embedders=_aux_embedders(aux_embedder), max_false_reject=max_false_reject, target_accuracy=target_accuracy,
         batch_size=settings.embedder.batch_size, cache_dir=cache_dir, refit=refit,
-        group_threshold=group_threshold,
+        group_threshold=group_threshold, background=background,
     )
     command = _command_line(ctx)
     try:
+        policy = RoutingPolicy.from_yaml(settings.routing_rules)
         with console.status("training…"):
             path, metrics = train_from_file(
                 data=list(data), out_dir=out, embedder=_embedder(settings),
                 mapping=_mapping(text_field, subject_field, body_field, topic_field, urgency_field),
-                options=options, command=command, show_progress=True)
+                options=options, command=command, show_progress=True, policy=policy,
+                named_fields=_named_fields(ctx))
     except DeskmateError as exc:
         raise _fail(exc) from exc
+    _training_notes(metrics, urgency_field)
     val = metrics["validation"]
     summary: dict[str, Any] = {"validation accuracy": val["topic"]["accuracy"],
                                "validation macro-F1": val["topic"]["macro_f1"], "validation ECE": val["topic"]["ece"]}
@@ -231,6 +268,8 @@ def build_index_command(
     redact_articles: Annotated[bool, typer.Option(
         help="Also redact articles (off: the knowledge base is our own text, its contact details are meant to be "
              "shown).")] = False,
+    fit_retrieval: Annotated[bool, typer.Option(
+        help="Then fit the retrieval adapter on the new index's cases, gated (`deskmate fit-retrieval`).")] = False,
 ) -> None:
     """Embed cases and articles into a FAISS + BM25 index directory with a manifest."""
     from index.build import build_index
@@ -248,7 +287,7 @@ def build_index_command(
             case_text_field=text_field, subject_field=subject_field, body_field=body_field,
             resolution_field=resolution_field, topic_field=topic_field, tenant_field=tenant_field,
             index_type=index_type, dedup_threshold=None if dedup_threshold >= 1 else dedup_threshold,
-            overwrite=True, show_progress=True)
+            overwrite=True, show_progress=True, cross_lingual_embedder=build_cross_lingual_embedder(settings))
     except DeskmateError as exc:
         raise _fail(exc) from exc
     console.print(_summary_table(f"index written to {out}", {
@@ -256,6 +295,8 @@ def build_index_command(
         "articles": manifest.counts.get("articles", 0), "passages": manifest.counts.get("passages", 0),
         "index type": manifest.case_index.kind, "embedder": manifest.embedder_id,
         "redacted": "yes" if manifest.options.get("redaction") else "NO"}))
+    if fit_retrieval:
+        fit_retrieval_command(index_dir=out)
 
 
 @app.command()
@@ -297,6 +338,8 @@ def search(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: settings).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (N > 1: they follow the store's "
+                                                             "change log; docs/scale-out.md).")] = 1,
 ) -> None:
     """Start the HTTP service with the models configured in settings (exporting the ONNX embedder on first run)."""
     import uvicorn
@@ -306,6 +349,11 @@ def serve(
     settings = Settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
     _bootstrap_onnx_export(settings)
+    if workers > 1:
+        from scripts.serve_workers import serve_workers
+
+        serve_workers(settings=settings, host=host or settings.host, port=port or settings.port, workers=workers)
+        return
     # Past limit_concurrency connections and requests in progress, uvicorn answers 503 at once; idle keep-alive
     # connections close after keep_alive_seconds (slow request bodies: DESKMATE_API__BODY_TIMEOUT_SECONDS, 408).
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
@@ -414,14 +462,16 @@ def _ensure_demo_index(settings: Settings, embedder: Embedder, *, rebuild: bool)
     marker = index_dir.parent / f"{index_dir.name}.source.json"
     privacy = build_case_redactor(settings)  # the demo tickets hold (made-up) emails, phones and names
     source = {"tickets": file_sha256(DEMO_TICKETS), "articles": file_sha256(DEMO_ARTICLES),
-              "embedder": embedder.model_id, "redaction": privacy.info()}
+              "embedder": embedder.model_id, "redaction": privacy.info(),
+              "cross_lingual": settings.retrieval.cross_lingual_embedder}
     fresh = marker.is_file() and (index_dir / "manifest.json").is_file() and json.loads(marker.read_text()) == source
     if fresh and not rebuild:
         console.print(f"reusing the demo index in {index_dir}")
         return
     console.print(f"building the demo index into {index_dir} (first run only)…")
     build_index(cases_path=DEMO_TICKETS, articles_path=DEMO_ARTICLES, out_dir=index_dir, embedder=embedder,
-                overwrite=True, show_progress=True, redact_case=privacy, redaction=privacy.info())
+                overwrite=True, show_progress=True, redact_case=privacy, redaction=privacy.info(),
+                cross_lingual_embedder=build_cross_lingual_embedder(settings))
     atomic_write_json(marker, source)
 
 
@@ -537,9 +587,20 @@ def generate_demo_data(
 
 app.command("export-feedback")(export_feedback_command)
 app.command("erase")(erase_command)
+app.command("export-use-onnx")(export_use_onnx_command)
 app.command("db-upgrade")(db_upgrade_command)
+app.command("index-snapshot")(index_snapshot_command)
 app.command("redact-existing")(redact_existing_command)
+app.command("evaluate-languages")(evaluate_languages_command)
+app.command("train-topics")(train_topics_command)
+app.command("label-queue")(label_queue_command)
+app.command("fit-retrieval")(fit_retrieval_command)
 app.add_typer(keys_app, name="keys")
+app.add_typer(eval_set_app, name="eval-set")
+app.command("worker")(worker_command)
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(zendesk_app, name="zendesk-app")
+app.add_typer(desks_app, name="desks")
 
 
 @app.command()
@@ -625,17 +686,26 @@ def retrain_command(
     oos_miss_weight: Annotated[float, typer.Option(
         help="In the gate's abstention cost, an out-of-scope ticket let through counts this many false rejects.")
     ] = 3.0,
+    topic_max_drop: Annotated[float, typer.Option(
+        help="Largest allowed drop of one topic's held-out recall (negative: no per-topic checks).")] = 0.10,
+    topic_min_rows: Annotated[int, typer.Option(help="Per-topic checks only for topics with this many held-out "
+                                                     "rows.")] = 10,
+    frozen: Annotated[bool, typer.Option(
+        help="Gate on the registry's frozen evaluation set (carved on first use); --no-frozen: a fresh split.")
+    ] = True,
     keep: Annotated[int, typer.Option(help="Old versions kept besides the active one.")] = 5,
     dry_run: Annotated[bool, typer.Option(help="Train and evaluate, but do not promote.")] = False,
     cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings of identical inputs across runs.")] = None,
 ) -> None:
     """Retrain on base data + agent feedback; promote the candidate only if the held-out gate passes."""
     from models.retraining import retrain as run_retrain
+    from models.routing_policy import RoutingPolicy
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
     try:
         registry = _registry(settings, models_dir, keep)
+        policy = RoutingPolicy.from_yaml(settings.routing_rules)
         with console.status("retraining…"):
             report = run_retrain(
                 registry=registry, embedder=_embedder(settings), data=list(data), feedback=list(feedback or []),
@@ -643,12 +713,15 @@ def retrain_command(
                                                                   urgency_field),
                 id_field=id_field, oos_label=oos_label or settings.oos_label, holdout=holdout, seed=seed,
                 tolerance=tolerance, oos_miss_weight=oos_miss_weight, dry_run=dry_run, cache_dir=cache_dir,
-                batch_size=settings.embedder.batch_size,
-                command=_command_line(ctx), show_progress=True)
+                batch_size=settings.embedder.batch_size, frozen=frozen, policy=policy,
+                topic_max_drop=topic_max_drop if topic_max_drop >= 0 else None, topic_min_rows=topic_min_rows,
+                named_fields=_named_fields(ctx), command=_command_line(ctx), show_progress=True)
     except DeskmateError as exc:
         raise _fail(exc) from exc
-    gate_table = Table(title=f"held-out gate: current {report.current_version or '-'} vs candidate "
-                             f"{report.candidate_version} ({report.counts['eval_rows']} rows)")
+    where = {"frozen": "frozen evaluation set", "file": "--eval-data", "split": "split"}[report.eval_source]
+    gate_table = Table(title=f"held-out gate on the {where}: current {report.current_version or '-'} "
+                             f"({report.current_basis}) vs candidate {report.candidate_version} "
+                             f"({report.counts['eval_rows']} rows)")
     for column in ("metric", "current", "candidate", "change", "allowed drop", "pass"):
         gate_table.add_column(column, justify="left" if column == "metric" else "right")
     for check in report.checks:
@@ -668,6 +741,10 @@ def retrain_command(
     for note in report.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
     console.print(f"report: {report.candidate_dir / 'retrain_report.md'}")
+    if report.promoted:  # every process of the deployment reloads now (docs/scale-out.md)
+        from service.changes.writes import log_model_change
+
+        log_model_change(settings, version=report.candidate_version, action="promote")
     typer.echo(json.dumps({"candidate": report.candidate_version, "current": report.current_version,
                            "decision": report.decision, "promoted": report.promoted}))
 
@@ -686,6 +763,9 @@ def rollback(
         version = registry.rollback(reason=reason)
     except DeskmateError as exc:
         raise _fail(exc) from exc
+    from service.changes.writes import log_model_change
+
+    log_model_change(settings, version=version, action="rollback")
     console.print(f"rolled back from {previous} to {version}; a running service picks it up within "
                   f"{settings.model_reload_seconds:g} s (or POST /v1/admin/model/reload)")
     typer.echo(json.dumps({"previous": previous, "active": version}))
@@ -708,7 +788,8 @@ def models(models_dir: ModelsDirOpt = None) -> None:
     table = Table(title=f"model versions in {registry.root}")
     for column in ("version", "state", "registered", "rows", "val acc", "val macro-F1", "held-out acc", "gate"):
         table.add_column(column, justify="right" if column in {"rows", "val acc", "val macro-F1", "held-out acc"}
-                         else "left")
+                         else "left", no_wrap=column == "version",
+                         min_width=max((len(v.version) for v in versions), default=7) if column == "version" else None)
     for entry in versions:
         state = "active" if entry.active else ("rollback target" if entry.rollback_target else "")
         report = read_report(entry.path) or {}

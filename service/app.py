@@ -18,11 +18,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from models.errors import DeskmateError
 from service import components
 from service.batching import PipelineBatcher
+from service.changes.runtime import follow_service
+from service.desks.config import load_desks
 from service.docs import TAGS, install_docs
 from service.errors import error_response, install_error_handlers
+from service.jobs.inprocess import WorkerThread, start_in_process_worker
+from service.metrics.lifecycle import install_metrics, metrics_of, observe_service
 from service.pipeline import Engine
 from service.reload import watch_model
-from service.routers import feedback, health, model_admin, privacy, retrieval, route, suggest
+from service.routers import app_pages, feedback, health, model_admin, privacy, retrieval, route, suggest, suggestions
+from service.routers import app_quality as quality_pages
+from service.routers import desks as desk_events
+from service.routers import metrics as metrics_api
 from service.settings import Settings
 from service.state import ServiceState
 from service.store.erasure import ServiceLock
@@ -151,6 +158,8 @@ async def load_components(state: ServiceState, engine: Engine | None) -> None:
                                         "load_seconds": round(time.perf_counter() - started, 2)})
     if state.engine is not None and not state.index.ready:
         await anyio.to_thread.run_sync(components.open_index, settings, state.index, state.engine.embedder)
+    elif not state.index.ready:  # the model failed: the index needs only the embedder, loaded on its own
+        await anyio.to_thread.run_sync(components.open_index_alone, settings, state.index)
     try:
         # The redactor and id guard first: without them nothing may be stored or indexed (503 with the reason).
         state.privacy = privacy = await anyio.to_thread.run_sync(components.build_privacy, settings)
@@ -196,7 +205,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         if not running.acquire(exclusive=False):
             logger.warning("`deskmate erase` is running on this data directory; the index may change under it")
         await load_components(state, engine)
+        # Index changes through the store's change log: replayed now, then followed (service/changes/).
+        follow = await follow_service(state) if settings.changes.enabled else None
+        job_worker: WorkerThread | None = None
         try:
+            # Durable jobs (desk events) in a thread of this process when jobs.in_process: service/jobs/inprocess.py
+            job_worker = await anyio.to_thread.run_sync(start_in_process_worker, state)
             async with anyio.create_task_group() as tasks:  # hot reload, request batching
                 if state.engine is not None and settings.model_reload_seconds > 0:
                     tasks.start_soon(watch_model, state.reloader, settings.model_reload_seconds)
@@ -205,10 +219,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                                     max_wait_ms=settings.batching.max_wait_ms,
                                                     workers=settings.batching.workers)
                     await tasks.start(state.batcher.serve)
+                if (metrics := metrics_of(app)) is not None:  # pipeline and batcher hooks, gauges (service/metrics/)
+                    await tasks.start(observe_service, state, metrics)
                 yield
                 tasks.cancel_scope.cancel()
         finally:
             state.batcher = None
+            if follow is not None:
+                await anyio.to_thread.run_sync(follow.stop)
+            if job_worker is not None:
+                await anyio.to_thread.run_sync(job_worker.stop)
             await close_components(state)
             running.release()
 
@@ -216,11 +236,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app = FastAPI(title="Deskmate", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url="/openapi.json" if settings.api.docs else None, openapi_tags=TAGS)
     app.state.deskmate = state
+    app.state.desks = load_desks(settings.desks.config_dir)  # validated now: a bad desk file stops startup
     install_error_handlers(app)
     install_docs(app)
 
     app.add_middleware(RequestContextMiddleware, max_request_bytes=settings.api.max_request_bytes,
                        body_timeout=settings.api.body_timeout_seconds)
+    install_metrics(app, state)  # its middleware added last: outermost, it sees every answer
 
     app.include_router(health.router)
     app.include_router(route.router)
@@ -228,5 +250,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(suggest.router)
     app.include_router(model_admin.router)
     app.include_router(feedback.router)
+    app.include_router(suggestions.router)
+    app.include_router(app_pages.router)
+    app.include_router(quality_pages.api)
+    app.include_router(quality_pages.pages)
     app.include_router(privacy.router)
+    app.include_router(desk_events.router)
+    app.include_router(metrics_api.router)
     return app

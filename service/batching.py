@@ -25,7 +25,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import anyio
 import anyio.abc
@@ -70,6 +70,7 @@ class BatchStats:
 class _Pending:
     job: Job
     future: asyncio.Future[Outcome]
+    queued: float = field(default_factory=time.perf_counter)  # when it was submitted (queue wait metric)
 
 
 class PipelineBatcher:
@@ -93,6 +94,7 @@ class PipelineBatcher:
         self._closed = False
         self._last_jobs = 0
         self._limiter = anyio.CapacityLimiter(workers)  # batch threads, separate from the request threadpool
+        self.on_batch: Callable[[list[float]], None] | None = None  # metrics: each job's queue wait (s), per batch
 
     @property
     def closed(self) -> bool:
@@ -188,6 +190,8 @@ class PipelineBatcher:
         self.stats.batches += 1
         self.stats.jobs += len(batch)
         self.stats.largest = max(self.stats.largest, len(batch))
+        if self.on_batch is not None:
+            self.on_batch([time.perf_counter() - pending.queued for pending in batch])
         try:
             await self._run(batch)
         except Exception as exc:  # handed to the callers, never swallowed

@@ -13,13 +13,14 @@ from typing import Any
 
 from index.dense import set_faiss_threads
 from index.holder import IndexHolder
+from index.multilingual import make_cross_lingual_embedder
 from models.atomic import atomic_write_json
 from models.drafting.composer import ComposerDrafter
 from models.drafting.handoff import HandoffDrafter
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import Drafter
 from models.embedding.base import Embedder
-from models.embedding.factory import make_embedder
+from models.embedding.factory import configure_use_onnx, make_embedder
 from models.errors import DeskmateError
 from models.pii import Redactor
 from models.routing_policy import RoutingPolicy
@@ -41,6 +42,8 @@ ACTIVE_INDEX_FILE = "active-index.json"
 def build_embedder(settings: Settings) -> Embedder:
     """The configured embedder, not loaded yet (cheap; `load()` does the work)."""
     cfg = settings.embedder
+    configure_use_onnx(onnx_dir=settings.resolved_use_onnx_dir, threads=cfg.num_threads or 1,  # the USE block
+                       allow_spinning=cfg.onnx_spinning)
     return make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
                          num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
                          onnx_dir=settings.resolved_onnx_dir, max_batch_tokens=cfg.max_batch_tokens)
@@ -54,6 +57,13 @@ def load_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engi
 
 
 # -- retrieval -----------------------------------------------------------------------------------------------------
+def build_cross_lingual_embedder(settings: Settings) -> Embedder | None:
+    """The multilingual embedder of the cross-lingual space that index builds add (None: `none`); loads find a
+    saved space's embedder by its id (index/multilingual.py)."""
+    return make_cross_lingual_embedder(settings.retrieval.cross_lingual_embedder,
+                                       threads=settings.embedder.num_threads or 1)
+
+
 def active_index_dir(settings: Settings) -> Path:
     """The index directory to open at startup: the last one swapped in, else the configured one."""
     pointer = settings.data_dir / ACTIVE_INDEX_FILE
@@ -84,6 +94,20 @@ def open_index(settings: Settings, holder: IndexHolder, embedder: Embedder) -> N
             # Hits are not redacted on the way out (docs/redaction.md): an index from before redaction is fixed once.
             logger.warning("the index was built without PII redaction: its snippets can show personal data; run "
                            "`deskmate redact-existing --index`", extra={"path": str(directory)})
+
+
+def open_index_alone(settings: Settings, holder: IndexHolder) -> Embedder | None:
+    """The index with an embedder of its own, for when the routing model did not load: retrieval needs only the
+    embedder, so a bad model does not take it down. Returns the loaded embedder (None: it failed too)."""
+    embedder = build_embedder(settings)
+    try:
+        embedder.load()
+    except DeskmateError as exc:
+        holder.reason = f"the embedder did not load: {exc}"
+        logger.error("retrieval index not loaded: no embedder", extra={"error": str(exc)})
+        return None
+    open_index(settings, holder, embedder)
+    return embedder
 
 
 # -- the store -----------------------------------------------------------------------------------------------------

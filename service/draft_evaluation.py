@@ -379,6 +379,7 @@ def evaluate_items(items: Sequence[Item], *, articles: Sequence[Article], embedd
     counts: Counter[tuple[str, str]] = Counter(x for i in cases_in for x in identifiers(i.case.resolution))
     shared = {x for x, n in counts.items() if n > max(SHARED_MIN_CASES, SHARED_IDENTIFIER_SHARE * len(cases_in))}
     first_names = {i.case.id: i.customer_name.split()[0] for i in cases_in if i.customer_name}
+    signer = str(getattr(drafter, "agent_name", None) or "").lower()
     vectors = embedder.encode([q.case.text for q in queries])
     draft, base, consensus = _Tally(), _Tally(), _Tally()
     routed_right = agree = with_cases = drafted = 0
@@ -405,8 +406,10 @@ def evaluate_items(items: Sequence[Item], *, articles: Sequence[Article], embedd
                                customer_name=item.customer_name, tier=item.tier, topic=topic, cases=tuple(sources),
                                articles=tuple(routed), topics=article_topics)
         pool = list({s.id: s for s in (*neighbours, *sources)}.values())
+        # The signing agent's own name is not another customer's, even where a case customer shares it ("Sam").
         names = [first_names[s.id] for s in pool if s.id in first_names
-                 and (not item.customer_name or first_names[s.id] != item.customer_name.split()[0])]
+                 and (not item.customer_name or first_names[s.id] != item.customer_name.split()[0])
+                 and first_names[s.id].lower() != signer]
         reference = q.resolution
         started = time.perf_counter()
         try:

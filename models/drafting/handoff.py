@@ -5,18 +5,28 @@ no resolved case answers it: restating another customer's resolution would answe
 draft is then the phrase book's greeting, one hand-off or clarifying sentence (`handoff.<kind>`), and the plain
 sign-off (never a tier sign-off that asserts facts such as an account manager in copy). Every sentence is a
 phrase-book key; the draft carries a warning that it is a hand-off.
+
+The same hand-off answers a ticket no draft can be composed for in its own language (`language_handoff`): a
+language the phrase book has hand-off phrases for only (Italian, Portuguese), or one whose retrieved sources are
+all in a third language. It is written in the customer's language where the phrase book has it, else in the
+desk's language with a warning: never in the language of some source (Spanish to an Italian).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models.drafting.composer import STYLE_BY_CHANNEL
+from models.drafting.language_check import language_warnings
+from models.drafting.names import greeting, parse_name
 from models.drafting.phrasebook import PhraseBook
-from models.drafting.safety import plausible_name
 from models.drafting.types import Draft, DraftRequest, Sentence, find_unfilled
 
 NAME = "handoff"
+# Channel styles: email-like channels get a greeting, paragraphs and a sign-off; chat-like ones are short;
+# social replies are public: no account details, and the conversation moves to a private channel.
+STYLE_BY_CHANNEL = {"email": "email", "phone": "email", "web": "email", "other": "email", "chat": "chat",
+                    "app": "chat", "social": "social"}
+LANGUAGE_KEY = "handoff.language"
 # The routing model's abstain reasons and the phrase-book sentence each one gets.
 KEY_BY_REASON = {"out_of_scope": "handoff.out_of_scope", "low_confidence": "handoff.clarify",
                  "small_margin": "handoff.clarify"}
@@ -30,9 +40,16 @@ def handoff_warning(reason: str | None) -> str:
 
 def first_name(customer_name: str | None) -> str | None:
     """The customer's first name when the whole name is plausible (`safety.plausible_name`, the composer's check:
-    markup, digits or an e-mail get the anonymous greeting), else None."""
-    name = plausible_name(customer_name)
-    return name.split()[0] if name else None
+    markup, digits or an e-mail get the anonymous greeting) and does not open with a title ("Frau Schneider" has
+    no first name: `names.parse_name`), else None."""
+    return parse_name(customer_name).first
+
+
+def handoff_language(book: PhraseBook, language: str) -> str:
+    """The language a hand-off to a customer writing in `language` is written in: theirs where the phrase book has
+    the hand-off in it, else the desk's (`default_language`)."""
+    code = (language or "").strip().lower()
+    return code if book.hands_off_in(code) else book.default_language
 
 
 class HandoffDrafter:
@@ -48,18 +65,32 @@ class HandoffDrafter:
 
     def draft(self, request: DraftRequest, reason: str | None = None) -> Draft:
         """The hand-off draft for `request` whose routing abstained for `reason` (an abstain reason code)."""
+        key = KEY_BY_REASON.get(reason or "", DEFAULT_KEY)
+        checks = language_warnings(request.text, request.language) if self.book.supports(request.language) else []
+        return self.compose(request, key, [handoff_warning(reason), *checks])
+
+    def language_handoff(self, request: DraftRequest, why: str) -> Draft:
+        """The honest hand-off for a ticket no draft can be composed for in its language (`why`: the warning)."""
+        return self.compose(request, LANGUAGE_KEY, [why])
+
+    def compose(self, request: DraftRequest, key: str, warnings: list[str]) -> Draft:
+        """Greeting, the `key` sentence (or `handoff.language` where the language lacks it) and the plain
+        sign-off, in the customer's language where the phrase book has a hand-off in it."""
         book = self.book
-        warnings = [handoff_warning(reason)]
-        lang = request.language if book.supports(request.language) else book.default_language
-        if lang != request.language:
+        lang = handoff_language(book, request.language)
+        if lang != (request.language or "").strip().lower():
             warnings.append(f"no phrases in the customer's language ({request.language}); drafted in {lang}")
         style = STYLE_BY_CHANNEL.get(request.channel, "email")
-        name = first_name(request.customer_name)
-        key = KEY_BY_REASON.get(reason or "", DEFAULT_KEY)
+        if not book.has(lang, key):
+            key = LANGUAGE_KEY
         agent = self.agent_name or book.placeholder(lang, "agent")
-        keys = [(f"greeting.{style}" if name else f"greeting.{style}_anonymous", {"name": name or ""}),
-                (key, {}), (f"sign_off.{style}.default", {"agent": agent})]
-        sentences = [Sentence(text=book.render(lang, k, **fields), phrase=k) for k, fields in keys]
+        hello, fields = greeting(book, lang, style, parse_name(request.customer_name, request.customer_title))
+        if not book.has(lang, hello):  # a hand-off-only language may lack the chat or social greeting
+            hello = hello.replace(f"greeting.{style}", "greeting.email").replace(f"salutation.{style}",
+                                                                                  "salutation.email")
+        sign_off = book.first(lang, f"sign_off.{style}.default", "sign_off.email.default")
+        keys = [(hello, fields), (key, {}), (sign_off, {"agent": agent})]
+        sentences = [Sentence(text=book.render(lang, k, **f), phrase=k) for k, f in keys]
         separator = " " if style == "chat" else "\n\n"
         text = separator.join(s.text for s in sentences)
         return Draft(text=text, sentences=sentences, citations=[], language=lang, tone="neutral", drafter=NAME,

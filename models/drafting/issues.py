@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from models.drafting.composer import split_sentences
+from models.drafting.handoff import NAME as HANDOFF
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.roles import asks_for_secret, sentence_role
 from models.drafting.safety import first_person_action
@@ -48,6 +49,7 @@ from models.drafting.types import (
 )
 
 MIN_SEGMENT_WORDS = 3
+FURTHER_IN_HANDOFF = "further issues of the ticket are not answered separately: the draft is a hand-off"
 MAX_SEGMENTS = 12  # a longer text (a call transcript) is cut into at most this many segments (the rest joins the last)
 # Tuned on the dev part of `bench/multi_issue.py --embedder served` (ONNX MiniLM + USE features, as served; see
 # docs/drafting.md): a further issue needs a segment-level topic confidence of MIN_ISSUE_CONFIDENCE and the whole
@@ -327,6 +329,8 @@ def with_issue_paragraphs(draft: Draft, paragraphs: Sequence[Sequence[Sentence]]
     paragraphs = [list(p) for p in paragraphs if p]
     if not paragraphs:
         return draft
+    if draft.drafter == HANDOFF:  # the hand-off already passes the whole ticket on, in the customer's language
+        return replace(draft, warnings=[*draft.warnings, FURTHER_IN_HANDOFF])
     chat = "\n\n" not in draft.text and len(draft.sentences) > 1
     separator = " " if chat else "\n\n"
     block = separator.join(" ".join(s.text for s in p) for p in paragraphs)

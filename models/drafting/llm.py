@@ -188,7 +188,14 @@ class LLMDrafter:
         draft.warnings.insert(0, f"llm drafter failed ({reason}); used the {draft.drafter} drafter")
         return draft
 
+    def _unchecked_language(self, request: DraftRequest) -> bool:
+        """Whether the review cannot check a draft in the customer's language (its rules and the phrase book cover
+        the composed languages only): the fallback then answers (a hand-off in Italian, never Spanish)."""
+        return self.book is not None and not self.book.supports((request.language or "").strip().lower())
+
     def draft(self, request: DraftRequest) -> Draft:
+        if self._unchecked_language(request):
+            return self._fallback(request, f"the customer's language ({request.language}) is not reviewed")
         prompt = build_prompt(request)
         try:
             text = self.backend.complete(prompt.messages, max_tokens=self.max_tokens)
@@ -201,6 +208,11 @@ class LLMDrafter:
         the `Draft`. The model's own output is buffered and never leaves: a piece of it could carry an invalid
         citation, an unsupported promise, another customer's details or an action asserted as done, which only
         the review of the whole answer removes. On failure the fallback's draft is sent the same way."""
+        if self._unchecked_language(request):
+            draft = self._fallback(request, f"the customer's language ({request.language}) is not reviewed")
+            yield from text_pieces(draft.text)
+            yield draft
+            return
         prompt = build_prompt(request)
         try:
             text = "".join(self.backend.stream(prompt.messages, max_tokens=self.max_tokens))

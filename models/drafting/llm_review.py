@@ -27,7 +27,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from models.drafting.names import parse_name
 from models.drafting.phrasebook import CONFIRM_KIND
+from models.drafting.placeholders import sub_whole_words
 from models.drafting.prompts import SYSTEM_PROMPT
 from models.drafting.roles import is_action, sentence_role
 from models.drafting.safety import asks_for_secret, plausible_name
@@ -130,7 +132,7 @@ class _Reviewer:
         self.placeholders = {**DEFAULT_PLACEHOLDERS, **EXTRA_PLACEHOLDERS, **placeholders}
         name = plausible_name(request.customer_name)
         self.name_words = {w.lower() for w in (name or "").split()}
-        self.first_name = name.split()[0] if name else None
+        self.first_name = parse_name(request.customer_name).first  # a title is never a first name
         self.ticket = _norm(request.text)
         self.ticket_stems = {_stem(w) for w in _CONTENT.findall(request.text)} | {_stem(w) for w in self.name_words}
         # what the help articles given to the model say may be repeated (their links, domains, amounts)
@@ -149,9 +151,9 @@ class _Reviewer:
         """Details the ticket does not state become placeholders (all of them in a commitment)."""
         count = 0
         for kind, pattern in _DETAILS:
-            def swap(m: re.Match[str], kind: str = kind) -> str:
+            def swap(value: str, kind: str = kind) -> str:
                 nonlocal count
-                value, prefix = m.group(0), ""
+                prefix = ""
                 word = _ORDER_WORD.match(value) if kind == "order_number" else None
                 if word:  # "order 113542617735902": the number is the value, the word stays
                     prefix, value = value[:word.end()], value[word.end():]
@@ -160,7 +162,7 @@ class _Reviewer:
                     return prefix + value
                 count += 1
                 return prefix + self.placeholder(kind)
-            text = pattern.sub(swap, text)
+            text = sub_whole_words(pattern, swap, text)[0]  # a detail glued to a word is replaced whole
         for pattern, kind in ((_GREETING, "name"), (_SIGN_OFF, "agent")):
             m = pattern.match(text)
             if m is None or m.group("name").split()[-1].lower() in self.name_words:

@@ -30,6 +30,12 @@ NAME_KIND = "name"
 # The marker before a source's action the agent must confirm (or delete) before sending, and its kind in `unfilled`.
 CONFIRM_KEY = "confirm_action"
 CONFIRM_KIND = "confirm"
+# A line for the agent when the draft is not in the customer's language, and its kind in `unfilled`.
+LANGUAGE_NOTE_KEY = "language_note"
+LANGUAGE_NOTE_KIND = "language"
+# A language marked `handoff_only` has only what an honest hand-off needs (no draft is composed in it).
+HANDOFF_ONLY_KEYS = ("greeting.email", "greeting.email_anonymous", "handoff.language", "sign_off.email.default",
+                     "placeholders.agent")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +56,20 @@ class PhraseBook:
         if not isinstance(languages, dict) or not languages:
             raise ArtifactError(f"phrase book {path}: no languages")
         self._languages: dict[str, dict[str, Any]] = languages
+        self._handoff_only = frozenset(code for code, phrases in languages.items()
+                                       if isinstance(phrases, dict) and phrases.get("handoff_only") is True)
         self.default_language: str = str(data.get("default_language", "en"))
-        if self.default_language not in languages:
+        if self.default_language not in languages or self.default_language in self._handoff_only:
             raise ArtifactError(f"phrase book {path}: default language {self.default_language!r} has no phrases")
         self.version = str(data.get("version", "1"))
         self._strip: dict[str, StripRules] = {}
         for code, phrases in languages.items():
-            missing = [k for k in REQUIRED_KEYS if get_field(phrases, k) is None]
+            required = HANDOFF_ONLY_KEYS if code in self._handoff_only else REQUIRED_KEYS
+            missing = [k for k in required if get_field(phrases, k) is None]
             if missing:
                 raise ArtifactError(f"phrase book {path}: language {code!r} lacks {missing}")
+            if code in self._handoff_only:
+                continue
             strip = phrases["strip"]
             self._strip[code] = StripRules(
                 # the greeting words, then up to three name words (or a placeholder: the redacted "[NAME]", an
@@ -83,10 +94,17 @@ class PhraseBook:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(self._languages)
+        """Languages a draft can be composed in (not those with hand-off phrases only)."""
+        return tuple(code for code in self._languages if code not in self._handoff_only)
 
     def supports(self, language: str) -> bool:
-        return language in self._languages
+        """Whether a draft can be composed in `language` (every required phrase)."""
+        return language in self._languages and language not in self._handoff_only
+
+    def hands_off_in(self, language: str) -> bool:
+        """Whether the honest hand-off (`handoff.language`) can be written in `language`: every composed language,
+        and those marked `handoff_only` (Italian, Portuguese)."""
+        return language in self._languages and self.has(language, "handoff.language")
 
     def has(self, language: str, key: str) -> bool:
         return isinstance(get_field(self._languages.get(language, {}), key), str)

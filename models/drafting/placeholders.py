@@ -5,11 +5,16 @@ Imported replies mark the slots they leave open in their own ways: `{{Order Numb
 English, localized elsewhere), so an agent and a plugin recognise every open slot. The customer's name becomes
 `[NAME]`, the form models/pii.py leaves in a redacted case, which the composer fills with this customer's first
 name (or drops the sentence without one). Slots of no known kind keep their words as `[lowercase words]`.
+
+A placeholder never lands inside a word (`sub_whole_words`): a fact glued to letters ("no-reply@…" where only
+"-reply@…" looked like an address, "US$5", "abc#1234") is replaced with the letters it is glued to, and a slot
+written against a word ("Hola{{Name}}") gets a space, so no draft reads "permita no[correo electrónico]".
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from models.drafting.phrasebook import NAME_KIND, REDACTED_NAME, PhraseBook
 
@@ -30,6 +35,36 @@ KIND_BY_WORDS = {
 # brackets also mark HTML, markdown links and our own placeholders).
 _CURLY = re.compile(r"\{\{\s*([A-Za-z][\w .'-]{0,40}?)\s*\}\}")
 _MARKED = re.compile(r"<\s*([A-Za-z][\w ]{0,30}?)\s*>|\[\s*([A-Za-z][\w ]{0,30}?)\s*\](?!\()")
+
+
+def _glued(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def whole_word_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """`text[start:end]` widened over the letters and digits glued to it on either side (none: unchanged)."""
+    while start > 0 and _glued(text[start - 1]):
+        start -= 1
+    while end < len(text) and _glued(text[end]):
+        end += 1
+    return start, end
+
+
+def sub_whole_words(pattern: re.Pattern[str], repl: str | Callable[[str], str], text: str) -> tuple[str, int]:
+    """`pattern.subn(repl, text)`, except that a match glued to a word is widened to the whole word first, so the
+    replacement never splices into a word; `repl` is the replacement, or a function of the (widened) value."""
+    out: list[str] = []
+    last = count = 0
+    for m in pattern.finditer(text):
+        start, end = whole_word_span(text, m.start(), m.end())
+        if start < last:  # widened into what the previous replacement took
+            continue
+        out.append(text[last:start])
+        out.append(repl if isinstance(repl, str) else repl(text[start:end]))
+        last = end
+        count += 1
+    out.append(text[last:])
+    return "".join(out), count
 
 
 def _words(slot: str) -> str:
@@ -57,4 +92,14 @@ def normalise_placeholders(text: str, book: PhraseBook, language: str) -> str:
             return match.group(0)  # already ours
         return form(_words(slot)) or match.group(0)
 
-    return _MARKED.sub(marked, _CURLY.sub(curly, text))
+    text = _MARKED.sub(marked, _CURLY.sub(curly, text))
+    return _GLUED_SLOT.sub(_unglue, text)
+
+
+# a placeholder written against a word on either side ("Hola[NAME]", "[order number]abc"); not a Markdown link
+_GLUED_SLOT = re.compile(r"(\w?)(\[[^\[\]\n]{1,60}\])(?!\()(\w?)")
+
+
+def _unglue(match: re.Match[str]) -> str:
+    before, slot, after = match.groups()
+    return (f"{before} " if before else "") + slot + (f" {after}" if after else "")

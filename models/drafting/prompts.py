@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from models.drafting.safety import asks_for_secret, plausible_name, safe_reference
+from models.drafting.names import parse_name
+from models.drafting.safety import asks_for_secret, safe_reference
 from models.drafting.types import DraftRequest, Source
 
 PROMPT_VERSION = "2026-12-03"
@@ -96,10 +97,15 @@ def build_prompt(request: DraftRequest) -> Prompt:
     left_out = sorted({s.id for s in (*request.cases, *request.articles)} - {s.id for s in sources})
     if left_out:
         warnings.append(SECRET_WARNING.format(ids=", ".join(left_out)))
-    name = plausible_name(request.customer_name)
+    parsed = parse_name(request.customer_name, request.customer_title)  # a title is never a first name
+    if parsed.kind and parsed.surname:
+        who = (f"Customer name: {parsed.surname} ({parsed.kind.replace('_', ' ')} title given: greet formally with "
+               "the title of the reply language and this name)")
+    else:
+        who = f"Customer first name: {parsed.first or '(not given: greet without a name)'}"
     lines = [f"Reply language: {_word(request.language, 'en')}",
              f"Channel: {CHANNEL_STYLE.get(request.channel, CHANNEL_STYLE['email'])}",
-             f"Customer first name: {name.split()[0] if name else '(not given: greet without a name)'}",
+             who,
              f"Customer tier: {_word(request.tier, 'unknown')}"]
     references = [h.id for h in request.history if safe_reference(h.id)]
     if len(references) < len(request.history):

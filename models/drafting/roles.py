@@ -40,17 +40,18 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 # ---- actions -------------------------------------------------------------------------------------------------------
 # Operations an agent performs on a customer's account, order or case (stems; inflections follow in each pattern).
-_EN_OPS = (r"refund|cancel|reset|unlock|restor|escalat|sent|send|resen[dt]|re-?issu|issu|credit|appl(?:y|ied)|add"
+_EN_OPS = (r"refund|cancel|reset|unlock|restor|escalat|sent|send|re-?sen[dt]|re-?issu|issu|credit|appl(?:y|ied)|add"
            r"|remov|chang|updat|mov|merg|enabl|disabl|re-?enabl|sign(?:ed)? out|block|unblock|extend|reactivat"
            r"|activat|delet|creat|export|link|ask|forward|pass|report|made|make|start|verif|grant|upgrad|downgrad"
            r"|waiv|fix|revert|revok|rais|open|fil|logg|flag|schedul|arrang|clear|whitelist|allowlist|adjust"
-           r"|correct|process|submit|recover|set up|turn(?:ed)? (?:on|off)|reach(?:ed)? out|contact|check|look(?:ed)?"
-           r" into|investigat|went through|go through|review|confirm|switch|transferr?|assign|promot|demot|invit"
+           r"|correct|process|submit|recover|set up|turn(?:ed)? (?:(?:it|them) )?(?:on|off)|reach(?:ed)? out|contact"
+           r"|check|look(?:ed)? into|investigat|went through|go through|review|confirm|switch|transferr?|assign"
+           r"|promot|demot|invit"
            r"|convert|renew|refresh|rebuil|re-?run|rerun|re-?sync|resync|purg|eras|wip|suspend|freez|froz|lift|restart"
            r"|reinstat|migrat|copi|copy|attach|note|keep|kept|clos|clean|mitigat|resolv|deploy|roll|push|patch|monitor"
            r"|took|take|put|instal|uninstal|configur|map|regenerat|rotat|expir|void|bump|lock|deactivat|end|reduc|prepar"
            r"|upload|trigger|shar|sign(?:ed)? \w+ out|generat|deliver|unsubscrib|whitelist"
-           r"|prioriti[sz]|tag|mark|ensur|personally ensure|compil|anonymi[sz]|pseudonymi[sz]")
+           r"|prioriti[sz]|tag|mark|ensur|personally ensure|compil|anonymi[sz]|pseudonymi[sz]|reproduc")
 _EN_SUBJECT = r"(?:\bI|\bwe|\bour (?:\w+ )?(?:team|engineers?|engineering)|\bengineer(?:ing|s)?" \
               r"|\b(?:the )?(?:security|billing|support|product|sre|ops|infrastructure|data|privacy|legal) team" \
               r"|\byour (?:account|customer success) manager|\bwho)"
@@ -62,7 +63,7 @@ _EN_ACTION = (
     # I/we + simple past of an operation: "I refunded", "we just reported", "engineering restarted it"
     _rx(rf"{_EN_SUBJECT}(?: just| also| already| then| personally)?\s+(?:(?:{_EN_OPS})\w*ed|sent|made|took|kept|ran|"
         rf"went through|froze|put|set up|reset|looked into|looked at|compiled)\b"),
-    _rx(r"^(?:(?:hi|hello|hey|dear) [\w'-]+[,!]\s*)?(?:done|all set|sorted)\b\s*[-:–—!,]"),
+    _rx(r"^(?:(?:hi|hello|hey|dear) [\w'-]+[,!]\s*|[^:.]{0,60}:\s*)?(?:done|all set|sorted)\b\s*[-:–—!,]"),
     _rx(r"\bwe (?:hereby )?confirm (?:the )?(?:deletion|erasure|cancel+ation|refund|closure)\b"),
     # we're / I'm + -ing of an operation ("We're adding monitoring"), "is/are being processed"
     _rx(rf"{_EN_SUBJECT}(?:'re|'m| are| am| is)\s+(?:now\s+|also\s+)?(?:{_EN_OPS})\w*ing\b"),
@@ -73,6 +74,8 @@ _EN_ACTION = (
         r"forwarded|reported|fixed|blocked|suspended|closed|reinstated|transferred|recovered|signed out|"
         r"purged|wiped|frozen|lifted|voided|rotated|regenerated|corrected|adjusted|added|created|enabled|disabled|"
         r"recorded|anonymi[sz]ed)"),
+    _rx(r"\b(?:it|that|this|everything)'s (?:now |also |just |already )?been (?:reverted|fixed|restored|"
+        r"applied|completed|processed|rolled back|cancel+ed|refunded|removed|deleted|reset|unlocked)\b"),
     _rx(r"\bis\s+(?:now\s+)?(?:being\s+)?(?:processed|refunded|cancel+ed|deleted|escalated|investigated)\b"
         r"(?! (?:automatically|within|after|when|if|once|by default))"),
     _rx(r"\b(?:a|the) (?:refund|credit|replacement|new (?:link|invoice|code))\b"
@@ -85,7 +88,11 @@ _EN_ACTION = (
     _rx(r"\b(?:the|your) (?:card on file|card|subscription|refund|charge|credit) will be (?:removed|cancel+ed|refunded|"
         r"credited|processed|deleted|reversed)\b(?! (?:automatically|after|at the end))"),
     _rx(r"\b(?:a|the) (?:written )?confirmation will follow\b"),
+    _rx(r"\byou(?:'ll| will) (?:get|receive) (?:a |an )?(?:written |e-?mail )?confirmation (?:e-?mail )?(?:at|to) "
+        r"[\w.+-]+@"),
     _rx(r"\bmanager (?:will )?(?:reach(?:es)? out|get in touch|follow up)"),
+    # a second operation in the same perfect: "We've received your request and verified your identity"
+    _rx(rf"{_EN_SUBJECT}(?:'ve| have)\s+\w+ed\b[^.;:]{{0,80}}?\band (?:also |then )?(?:{_EN_OPS})\w*ed\b"),
 )
 # A product-wide fix is a fact of the release, not an operation for that customer: "a sync regression that we fixed
 # in the latest release" (the clause is removed before the action rules run).
@@ -94,10 +101,14 @@ _PRODUCT_FIX = _rx(r"\b(?:that|which) (?:we|engineering|our (?:\w+ )?team) (?:ha
                    # work on our own systems: "We rotated our OAuth credentials on September 25"
                    r"|\b(?:we|engineering) (?:rotated|updated|changed|deployed|rolled out|migrated|upgraded|renewed) "
                    r"our (?:[\w-]+ ){0,2}(?:credentials|keys|certificates?|infrastructure|servers?|systems?|api|"
-                   r"database|integration)\b")
+                   r"database|integration)\b"
+                   # a bug fixed for everyone: "Nous avons corrigé un bug qui empêchait ...", "we fixed a bug where ..."
+                   r"|\b(?:we|nous avons|hemos) (?:have |'ve )?(?:fixed|corrigé|corregido) (?:a|un|une|the|le|el) "
+                   r"(?:bug|bogue|error|problème|problema)\b[^.;]*")
 # Promises that are courtesy, not an operation ("I'll guide you", "we'll be happy to help").
 _EN_COURTESY = _rx(r"^(?:[^.]*\b(?:I|we)(?:'ll| will| would|'d| am| 'm| are| can)? (?:\w+ly )?(?:be )?(?:(?:happy|glad|"
-                   r"here|ready|more than happy) to|guide|help|assist|walk|provide you with (?:the )?(?:step|"
+                   r"here|ready|more than happy) to|guide|help|assist|walk|take (?:another|a(?: closer| second)?) look|"
+                   r"provide you with (?:the )?(?:step|"
                    r"instruction|information|accurate|specific|precise|detail|guidance|assistance|further)|do (?:my|"
                    r"our) best|understand|appreciate|apologi|review (?:it|them|your \w+) (?:thoroughly|carefully)))")
 
@@ -124,12 +135,13 @@ _DE_ACTION = (
 )
 _ES_PART = r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)|hecho|puesto|abierto|vuelto|escrito|devuelto|resuelto"
 _ES_ACTION = (
-    _rx(rf"\b(?:(?:te|le|les|os)\s+)?(?:he|hemos)\s+(?:(?:te|le|lo|la|les)\s+)?(?:{_ES_PART})\b"),
+    _rx(rf"\b(?:(?:te|le|les|os)\s+)?(?:he|hemos)\s+(?:(?:te|le|lo|la|les)\s+)?"
+        rf"(?!(?:detectado|encontrado|identificado|descubierto|observado)\b)(?:{_ES_PART})\b"),
     _rx(r"\b(?:voy|vamos)\s+a\s+\w+r\b"),
     _rx(r"\b(?:cancelé|reembolsé|envié|reenvié|restablecí|eliminé|borré|activé|desactivé|cambié|añadí|agregué|escalé|"
         r"restauré|desbloqueé|revisé|comprobé|actualicé|moví|creé|apliqué|emití|abrí|cerré|bloqueé|verifiqué|"
         r"transferí|fusioné|extendí|reactivé|exporté|vinculé|pedí|reporté|informé|anoté|cerramos|enviamos|"
-        r"cancelamos|reembolsamos|eliminamos|restablecimos|escalamos|bloqueamos|revisamos)\b"),
+        r"cancelamos|reembolsamos|eliminamos|restablecimos|escalamos|bloqueamos|(?<!\blo )revisamos)\b"),
     _rx(r"\b\w+(?:aré|eré|iré|aremos|eremos|iremos)\b(?![^.]*\bautomáticamente\b)"),
     _rx(r"\b(?:el|tu|su) (?:reembolso|abono|crédito)\b(?:[^.]|\.(?=\d)){0,40}\b(?:se emitió|se envió|se procesó|"
         r"se realizó|fue (?:emitido|enviado|procesado))"),
@@ -143,17 +155,20 @@ _ES_ACTION = (
 )
 _FR_PART = r"\w+(?:é|ée|és|ées)|\w+is|\w+it|\w+ert|\w+u|fait|mis|pris|remis|ouvert|transmis"
 _FR_ACTION = (
-    _rx(rf"\b(?:j'ai|j’ai|je\s+(?:vous|te|lui|leur|l'|l’)\s*ai|nous\s+(?:vous\s+|l'|l’|lui\s+|leur\s+)?avons)\s+"
-        rf"(?:(?:bien|déjà|aussi|également|personnellement|donc|immédiatement)\s+)?(?:{_FR_PART})\b"),
+    # (a finding is a case fact, not an operation: "nous avons identifié un problème", "hemos detectado ...")
+    _rx(rf"\b(?:j'ai|j’ai|je\s+(?:vous|te|lui|leur|l'|l’)\s*(?:en\s+|y\s+)?ai|nous\s+(?:vous\s+|l'|l’|lui\s+|"
+        rf"leur\s+)?avons)\s+(?:(?:bien|déjà|aussi|également|personnellement|donc|immédiatement)\s+)?"
+        rf"(?!(?:identifié|trouvé|détecté|constaté|remarqué)\b)(?:{_FR_PART})\b"),
     _rx(r"\b(?:je|nous)\s+(?:vais|allons)\s+\w+(?:er|ir|re)\b"),
     _rx(r"\bnotre équipe(?: [\w-]+)? (?:fait|va|est en train de|s'occupe|s’occupe)\b"),
     _rx(r"\bje vous (?:nomme|envoie|renvoie|rembourse|transfère|crée|réactive|débloque|ajoute)\b"),
     _rx(r"\b(?:une |la )?confirmation(?: écrite)? (?:suivra|vous sera envoyée)\b"),
+    _rx(r"\bvous recevrez (?:une|la) confirmation (?:écrite )?(?:à|par e-?mail à) [\w.+-]+@"),
     _rx(r"\b(?:je|j'|j’|nous)\s*(?:vous\s+|te\s+)?\w+(?:rai|rons)\b"),
     _rx(r"\b(?:a|ont)\s+(?:bien\s+|déjà\s+)?été\s+(?:annulée?s?|remboursée?s?|supprimée?s?|réinitialisée?s?|"
         r"débloquée?s?|envoyée?s?|transmise?s?|révoquée?s?|restaurée?s?|rétablie?s?|prolongée?s?|fusionnée?s?|"
         r"effacée?s?|résiliée?s?|traitée?s?|crédité?e?s?|désactivée?s?|réactivée?s?|escaladée?s?|corrigée?s?|"
-        r"mise?s? à jour)\b(?! automatiquement)"),
+        r"mise?s? à jour)\b(?! (?:automatiquement|lors d|quand|lorsque|au moment))"),
     _rx(r"\bnous confirmons (?:l'|l’|la |le )?(?:effacement|suppression|annulation|remboursement|résiliation)\b"),
     _rx(r"\b(?:est|sont)\s+(?:maintenant\s+|désormais\s+)?(?:annulée?s?|remboursée?s?|supprimée?s?|effectuée?s?|"
         r"traitée?s?|terminée?s?|réinitialisée?s?|débloquée?s?|rétablie?s?|restaurée?s?)\b(?! automatiquement)"),
@@ -171,6 +186,9 @@ _MONTHS = (r"january|february|march|april|may|june|july|august|september|october
            r"|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio"
            r"|julio|agosto|septiembre|octubre|noviembre|diciembre")
 _OWN_DOMAIN = r"(?:[\w-]+\.)*orbitly\.example"
+# a count after "more than" / "up to" is a threshold of the product, not that case's count
+_NOT_THRESHOLD = r"(?<![\d,.])(?<!more than )(?<!fewer than )(?<!less than )(?<!over )(?<!up to )(?<!at least )" \
+                 r"(?<!mehr als )(?<!bis zu )(?<!más de )(?<!hasta )(?<!plus de )(?<!jusqu'à )"
 _FACT_ANY = (
     _rx(rf"\b(?!no-?reply@|support@)[\w.+-]+@(?!{_OWN_DOMAIN}\b)[\w-]+(?:\.[\w-]+)+"),  # e-mail address
     # a domain; not our own, not a capitalised product name ("Monday.com")
@@ -183,7 +201,7 @@ _FACT_ANY = (
     _rx(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
     _rx(r"\b\d{1,2}[:.h]\d{2}\s?(?:am|pm|uhr|h\b)|\b\d{1,2}\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),  # time of day
     _rx(r"\bversion \d+\.\d+(?:\.\d+)?\b|\bv\d+\.\d+\.\d+\b|\b\d+\.\d+\.\d+\b"),
-    _rx(r"\b\d{1,3}(?:[,.]\d{3})+\b"),  # large counts: "18,500 duplicate tasks"
+    _rx(rf"{_NOT_THRESHOLD}\b\d{{1,3}}(?:[,.]\d{{3}})+\b"),  # large counts: "18,500 duplicate tasks"
     # the last digits of a card or account: "Visa ending in 4622", "endet auf 4622", "terminada en 4622", "****4622"
     _rx(r"\b(?:ending|ends|endet|endend|terminad[oa]|termina|terminant|se terminant|finissant)\s+(?:in|on|with|"
         r"auf|mit|en|par)\s+\d{2,4}\b|(?:[*•x]{2,}\s?)\d{2,4}\b|\blast (?:four|4) digits?\b[^.]{0,20}\d{2,4}\b"),
@@ -226,7 +244,8 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:it's|it is|everything is|it has been|it's been|they're|that's) (?:back|resolved|fixed|restored|"
             r"working (?:again|normally)|operating normally)"),
         _rx(r"\b(?:is|are) (?:resolved|back to normal|fixed)\b|\bconfirmed\b"),
-        _rx(r"\b\d+ (?:guests?|members?|seats?|views?|users?|tasks?|projects?|invoices?|charges?|duplicates?|"
+        _rx(rf"{_NOT_THRESHOLD}\b\d+ (?:guests?|members?|seats?|views?|users?|tasks?|projects?|invoices?|charges?|"
+            r"duplicates?|"
             r"sessions?|attempts?|devices?|files?|records?|tickets?|emails?|people|accounts?|workspaces?)\b"
             r"(?! (?:per|each|at most|or (?:more|fewer)))"),
         _rx(r"^(?:hi|hello|hey|dear|thanks for waiting|thanks|good (?:morning|afternoon|evening)),? (?-i:[A-Z])[\w'-]+"
@@ -235,7 +254,28 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"[\"'“]?[a-z0-9]+(?:-[a-z0-9]+)+\b"),
         _rx(r"(?<!\bwhen )(?<!\bif )(?<!\bonce )\bthat (?:ip|doc|account|invoice|charge|workspace|device|user|project|"
             r"repo|channel|email|card)\b"),
-        _rx(r"\b(?:of|owner of|in|to) [a-z0-9]+(?:-[a-z0-9]+)+\b(?!\.\w)"),
+        _rx(r"\b(?:of|owner of|in|to) (?!(?:real-time|e-mail|two-factor|step-by-step|up-to-date|one-time|built-in|"
+            r"third-party|add-ons?|sign-in|log-in|follow-up|pop-ups?|drag-and-drop)\b)[a-z0-9]+(?:-[a-z0-9]+)+\b(?!\.\w)"),
+        # findings and the state of that case: "we identified a performance issue", "no messages were lost", "the
+        # error comes from ...", "your job bursts above that", "is disabled in your browser", "should now appear"
+        _rx(r"\bwe (?:identified|detected|noticed|discovered|traced)\b|\broot cause (?:analysis|was)\b|\bfailover\b"
+            r"|\b(?:nothing|no (?:\w+ )?(?:data|messages?|edits?|changes?|files?|tasks?|e-?mails?|comments?)) "
+            r"(?:was|were) (?:lost|downgraded|deleted|removed|charged)\b"
+            r"|\b(?:this|that|it|the (?:error|issue|problem|crash|charge|difference|message)) (?:comes|came) from\b"
+            r"|^(?!.*\bif\b).*\b(?:charged|billed) (?:\w+ ){0,3}twice\b|^that (?:notice|e-?mail|message|reminder|"
+            r"receipt|link|invoice|charge|payment|sign-in|login) (?:went|was|came|bounced|failed)\b"
+            r"|\b(?:results?|it|they|everything|search|sync|pages?|uploads?|the \w+) should now\b"
+            r"|\b(?:is|are) (?:disabled|turned off|switched off|blocked|not enabled) in your\b"),
+        _rx(r"^(?!.*\b(?:if|when|once)\b).*\byour (?:[\w-]+ ){0,2}(?:bursts?|exceeds?|goes over|went over|blocks|"
+            r"rejects|strips|filters|intercepts)\b"
+            r"|^(?!.*\bif\b).*\b(?:the|your) account (?:is|was) (?:suspended|locked|blocked|deactivated)\b"
+            r"|\byour (?:[\w-]+ ){0,2}(?:has|have) (?:[\w-]+ ){0,3}(?:turned off|switched off|disabled|blocked)\b"
+            r"|\byour [\w -]{0,30}?\b(?:has |have )?(?:started|begun|began) (?:to|rejecting|blocking|failing)\b"
+            r"|\byour [\w' -]{0,40}?\bhad\b(?! to\b)"),
+        # a release of that day: "deployed an improvement today", "is rolling out in the store today"
+        _rx(r"\b(?:deployed|released|rolling out|rolled out|shipped|published|going live)\b[^.;]{0,40}\btoday\b"),
+        # the customer's company: "authorised to act for Riverside Holdings"
+        _rx(r"\b(?:act|acting) (?:for|on behalf of) (?!Orbitly\b)(?-i:[A-Z])"),
     ),
     "de": (
         _rx(r"\b(?:telefonisch|am telefon|ihren anruf|unser(?:em)? (?:telefonat|gespräch))\b"),
@@ -253,11 +293,16 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:ist|sind) (?:wieder |inzwischen |bereits )?(?:behoben|gelöst|verfügbar)\b|\bbestätigt\b"),
         _rx(r"^(?:hallo|hi|guten tag|liebe[rs]?|sehr geehrte[rs]?|danke für ihre geduld),? (?:herr |frau )?"
             r"(?-i:[A-ZÄÖÜ])[\w'-]+"),
+        _rx(r"\b(?:etwa |rund |ca\. )?\d+ (?:minuten|stunden) lang\b|\bin (?:ihrem|ihren|ihrer|deinem|deiner) [\w-]+ "
+            r"(?:ist|sind|war|waren)\b|\bkeine (?:\w+ )?(?:daten|nachrichten|änderungen) (?:gingen|sind) verloren\b"
+            r"|\b(?:der fehler|das problem) (?:kommt|kam|liegt|lag) (?:von|an)\b|\bim namen von (?!Orbitly\b)"
+            r"(?-i:[A-Z])|\bfür (?!Orbitly\b)(?-i:[A-Z])\w+(?: \w+)? (?:zu )?handeln\b"),
     ),
     "es": (
         _rx(r"\b(?:por teléfono|tu llamada|su llamada|nuestra llamada)\b"),
         _rx(r"^(?!.*\b(?:si|cuando|mientras|hasta)\b).*\b(?:sigue|siguen|seguía|seguían) (?:\w+ )?\w+(?:ando|iendo)\b"),
-        _rx(r"\b(?:se bloqueó|se bloquearon|se reinició|restablecid[oa]s?|no se perdieron|se quedó|se quedaron)\b"),
+        _rx(r"\b(?:se bloqueó|se bloquearon|se reinició|restablecid[oa]s?|no se perdi(?:ó|eron)|se quedó|se quedaron"
+            r"|se dañó|se dañaron|se corrompió|se corrompieron)\b"),
         _rx(r"\b(?:ayer|esta mañana|esta tarde|hoy|anoche|la semana pasada|el (?:lunes|martes|miércoles|jueves|"
             r"viernes|sábado|domingo))\b"),
         _rx(r"\b(?:caída|incidencia|incidente|interrupción|degradad[oa]|no estaba disponible)\b"),
@@ -268,6 +313,15 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:causad[oa]s? por|se debía|se debió|porque (?:tu|su|el|la|un|una|dos|tres|ambos|ambas))\b"),
         _rx(r"\b(?:ya está|está|están) (?:resuelt[oa]s?|solucionad[oa]s?|arreglad[oa]s?)\b|\bconfirmad[oa]\b"),
         _rx(r"^¡?(?:hola|buenos días|buenas tardes|estimad[oa]|gracias por esperar),? (?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+"),
+        _rx(r"^(?!.*\bsi\b).*\b(?:cobr|carg)\w* (?:\w+ ){0,3}dos veces\b|^(?!.*\bsi\b).*\b(?:la|tu|su) cuenta "
+            r"(?:está|estaba) (?:suspendida|bloqueada|desactivada)\b"),
+        _rx(r"\b(?:detectamos|encontramos|identificamos|descubrimos|hemos (?:detectado|encontrado|identificado|"
+            r"descubierto|observado)) (?:un|una|el|la|que)\b"
+            r"|\b(?:tu|su|vuestro|vuestra) [\w ]{0,30}?\b(?:ha|han) (?:empezado|comenzado|dejado) a\b"
+            r"|\b(?:tu|su|vuestro|vuestra) (?:proceso|script|integración|tarea|trabajo)\b[^.]{0,20}\b"
+            r"(?:supera|excede)\b"
+            r"|\b(?:el|la) (?:error|fallo|problema|cargo|importe|diferencia) (?:viene|venía) de\b"
+            r"|\bdurante (?:unos |aproximadamente )?\d+ minutos\b|\ben nombre de (?!Orbitly\b)(?-i:[A-Z])"),
     ),
     "fr": (
         _rx(r"\b(?:au téléphone|votre appel|notre appel|notre échange téléphonique)\b"),
@@ -285,10 +339,15 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:c'est|est|sont) (?:résolue?s?|rétablie?s?|corrigée?s?)\b|\bconfirmée?\b"),
         _rx(r"^(?:bonjour|salut|cher|chère|merci de votre patience),? (?:m\.|mme|madame|monsieur )?"
             r"(?-i:[A-ZÀÂÉÈÊÎÔÛÇ])[\w'-]+"),
+        _rx(r"^(?!.*\bsi\b).*\b(?:débité|prélevé|facturé)e?s? (?:\w+ ){0,3}deux fois\b"),
+        _rx(r"\b(?:nous avons|j'ai|j’ai) (?:corrigé|identifié|trouvé|détecté|constaté|remarqué) (?:un|une|le|la|que)\b"
+            r"|\b(?:l'|l’)erreur (?:vient|venait) d|\ble (?:problème|bug) (?:vient|venait) d"
+            r"|\baucune? (?:\w+ )?n['’](?:a|ont) été perdue?s?\b|\bpendant (?:environ )?\d+ minutes\b"
+            r"|\bagir (?:pour|au nom de) (?:le compte de )?(?!Orbitly\b)(?-i:[A-ZÀ-Ý])"),
     ),
 }
 # A sign-off line: a short line that is only a name ("Grace", "Daniel from Orbitly Support", "Carmen | Atención ...").
-_SIGN_OFF_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'-]+(?: [A-ZÀ-ÖØ-Þ][\w'-]+)?(?:\s*(?:\||from|de|von|du|-)\s.*)?$")
+_SIGN_OFF_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'-]+(?: [A-ZÀ-ÖØ-Þ][\w'-]+)?(?:\s*\|\s.*|\s+(?:from|de|von|du|-)\s.*)?$")
 _NOT_A_NAME = _rx(r"^(?:thanks|thank|cheers|best|regards|merci|danke|gracias|saludos|cordialement|viele|beste|"
                   r"freundliche|bien|un|hola|hello|hi|hey|bonjour|hallo|guide|details|overview|note|tip|steps?|"
                   r"confirmed|done|sure|ok|okay|yes|no|sí|oui|ja|nein|non|anything|autre|sonst|algo|is|de|la|le|"

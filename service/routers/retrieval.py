@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path
 from index.documents import with_detected_languages
 from models.errors import ArtifactError
 from service import components, labels, swap_paths, tenancy
+from service.changes import writes
 from service.deps import (
     AdminScope,
     EngineDep,
@@ -85,7 +86,7 @@ def add_cases(body: CasesIn, index: IndexDep, state: StateDep, principal: Princi
              for item, tenant in zip(body.cases, tenants, strict=True)]  # a case with no text: 422 empty_text
     if engine is not None:  # a case sent without a language gets the detected one
         cases = with_detected_languages(cases, engine.language)
-    report = index.add_cases(cases, persist=True)
+    report = writes.add_cases(index, writes.writer(settings, state.changes), cases)  # log first when it is on
     if store is not None:
         added = set(report.added)
         with store.session() as session:
@@ -125,8 +126,13 @@ async def swap_index(body: IndexSwapIn, state: StateDep, engine: EngineDep,
     and the new directory is recorded as the one a restart opens before it goes live."""
     target = swap_paths.swap_target(body.path, settings)
     previous = state.index.version
+    follower = writes.writer(settings, state.changes)
 
     def swap() -> None:
+        if follower is not None:  # every process swaps when it reaches the logged swap
+            writes.swap_index(state.index, follower, target.path, embedder=engine.embedder)
+            components.remember_active_index(settings, target.path)
+            return
         state.index.swap(target.path, embedder=engine.embedder,
                          on_commit=lambda path: components.remember_active_index(settings, path))
 

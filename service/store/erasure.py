@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
@@ -79,6 +79,18 @@ class ErasureReport:
         return sum(self.counts.values())
 
 
+class IndexDeletes(Protocol):
+    """How the index step goes when index changes go through the change log (service/changes/writes.py):
+    `before` brings the live index up to date, `log` records the deletions in the erasure's transaction, and
+    `after_commit` applies them here (erasing the bytes from the index files) and returns the index version."""
+
+    def before(self) -> None: ...
+
+    def log(self, session: Session, case_ids: Sequence[str]) -> None: ...
+
+    def after_commit(self) -> str | None: ...
+
+
 class _Nothing(Exception):
     """Nothing matched and the caller wants no audit row: roll the transaction back."""
 
@@ -97,10 +109,12 @@ class Eraser:
     """Erases tickets and customers from `store` and from the live index in `index` (None or not loaded: store
     only). Thread-safe: each erasure runs in its own transaction; the index serializes its own updates."""
 
-    def __init__(self, store: FeedbackStore, index: IndexHolder | None, refs: CustomerRefs) -> None:
+    def __init__(self, store: FeedbackStore, index: IndexHolder | None, refs: CustomerRefs,
+                 deletes: IndexDeletes | None = None) -> None:
         self.store = store
         self.index = index
         self.refs = refs
+        self.deletes = deletes  # None: the live index is changed (and saved) directly
 
     # -- what to erase -------------------------------------------------------------------------------------------
     def erase_ticket(self, ticket_id: str, *, tenant: str | None = None, key_name: str | None = None,
@@ -168,12 +182,14 @@ class Eraser:
                find_cases: Callable[[SearchIndex], set[str]], *, key_name: str | None,
                audit_empty: bool) -> ErasureReport | None:
         started = time.perf_counter()
+        if self.deletes is not None:
+            self.deletes.before()
         try:
             with self.store.session() as session:
                 ticket_ids = sorted(set(find_tickets(session)))
                 counts = self._delete_rows(session, ticket_ids)
                 # Inside the transaction: if the index cannot be saved, the rows stay and a retry finds them.
-                removed, version = self._delete_cases(ticket_ids, find_cases)
+                removed, version = self._delete_cases(session, ticket_ids, find_cases)
                 counts["index_cases"] = len(removed)
                 counts["new_labels"] += _delete_new_labels(session, "case", removed)
                 if not audit_empty and not any(counts.values()):
@@ -184,6 +200,8 @@ class Eraser:
                 erasure_id = audit.id
         except _Nothing:
             return None
+        if self.deletes is not None and removed:
+            version = self.deletes.after_commit()
         report = ErasureReport(erasure_id=erasure_id, kind=kind, counts=counts, index_version=version)
         if self.index is not None and not self.index.ready:
             report.warnings.append(f"the retrieval index is not loaded ({self.index.reason}): its cases were not "
@@ -219,7 +237,7 @@ class Eraser:
                 counts[name] += _rowcount(session.execute(delete(table).where(column.in_(chunk))))
         return counts
 
-    def _delete_cases(self, ticket_ids: Sequence[str],
+    def _delete_cases(self, session: Session, ticket_ids: Sequence[str],
                       find_cases: Callable[[SearchIndex], set[str]]) -> tuple[list[str], str | None]:
         """Delete from the live index (persisted) the erased tickets' cases and the cases `find_cases` names."""
         live = self._live_index()
@@ -228,6 +246,9 @@ class Eraser:
         wanted = find_cases(live) | {i for i in ticket_ids if i in live}
         if not wanted:
             return [], live.version
+        if self.deletes is not None:  # applied (and saved) after the commit, in log order
+            self.deletes.log(session, sorted(wanted))
+            return sorted(wanted), live.version
         removed = self.index.delete_cases(sorted(wanted), persist=True)
         return removed, self.index.version
 

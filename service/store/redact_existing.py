@@ -27,6 +27,7 @@ Progress = Callable[[str, int, int], None]  # (table, rows seen so far, rows cha
 # (table, primary key column, columns redacted as text, JSON columns redacted item by item, id columns)
 _PLAN: tuple[tuple[Table, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
     (_TABLES["tickets"], "ticket_id", ("subject", "body"), (), ()),
+    (_TABLES["routing_decisions"], "id", (), ("signals",), ()),  # the urgency signals' evidence (ticket words)
     (_TABLES["suggestions"], "suggestion_id", ("draft_text", "draft_error"), ("draft", "sources", "warnings"), ()),
     (_TABLES["feedback_events"], "id", ("final_text", "reason_text"), (), ("agent_id",)),
     (_TABLES["resolutions"], "ticket_id", ("reply",), (), ("agent_id",)),

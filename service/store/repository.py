@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,8 +27,15 @@ from service.privacy import IdGuard
 from service.records import NewLabel, OwnershipConflict, RouteRecord, SuggestionRecord, TicketSeen
 from service.store import db, new_labels
 from service.store.customers import CustomerRefs
-from service.store.errors import IdempotencyConflict, InvalidFeedback, NotFound
-from service.store.tables import FeedbackEventRow, ResolutionRow, RoutingDecisionRow, SuggestionRow, TicketRow
+from service.store.errors import IdempotencyConflict, InvalidFeedback, NotFound, StoreError
+from service.store.tables import (
+    DeskSuggestionRow,
+    FeedbackEventRow,
+    ResolutionRow,
+    RoutingDecisionRow,
+    SuggestionRow,
+    TicketRow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +71,40 @@ class NewFeedback:
     key_tenant: str | None = None
     key_name: str | None = None
     new_labels: tuple[NewLabel, ...] = ()
+    # Concurrent review guard: refuse (AlreadyReviewed) when another feedback event already exists.
+    if_unreviewed: bool = False
+    # Stale guard: refuse (StaleSuggestion) when a desk connector marked the suggestion stale (superseded).
+    if_current: bool = False
 
     def request_hash(self) -> str:
         fields = asdict(self)
-        for name in ("idempotency_key", "key_tenant", "key_name", "new_labels"):
+        for name in ("idempotency_key", "key_tenant", "key_name", "new_labels", "if_unreviewed", "if_current"):
             fields.pop(name)
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+class AlreadyReviewed(StoreError):
+    """Feedback sent with `if_unreviewed` while another review of the suggestion exists (who and when)."""
+
+    code = "already_reviewed"
+    status = 409
+
+    def __init__(self, suggestion_id: str, *, action: str, agent_id: str, reviewed_at: datetime) -> None:
+        self.action, self.agent_id, self.reviewed_at = action, agent_id, reviewed_at
+        super().__init__(f"suggestion {suggestion_id!r} was already reviewed: {action} by {agent_id!r} at "
+                         f"{reviewed_at.isoformat()}")
+
+
+class StaleSuggestion(StoreError):
+    """Feedback sent with `if_current` on a suggestion a newer one superseded (the customer replied since)."""
+
+    code = "stale_suggestion"
+    status = 409
+
+    def __init__(self, suggestion_id: str, *, superseded_by: str | None, stale_at: datetime) -> None:
+        self.superseded_by, self.stale_at = superseded_by, stale_at
+        super().__init__(f"suggestion {suggestion_id!r} is stale: the customer replied and suggestion "
+                         f"{superseded_by!r} superseded it at {stale_at.isoformat()}; review that one instead")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +248,9 @@ class FeedbackStore:
             topic_confidence=record.topic_confidence, alternatives=list(record.alternatives), urgency=record.urgency,
             queue=record.queue, priority=record.priority, sla_minutes=record.sla_minutes,
             needs_human=record.needs_human, reason=record.reason, model_version=record.model_version,
-            created_at=now))
+            created_at=now, applied_rules=list(record.applied_rules),
+            signals=[{**signal, "evidence": self.redactor.redact(signal.get("evidence", ""))}
+                     for signal in record.signals]))
 
     def record_routes(self, records: Sequence[RouteRecord]) -> None:
         if not records:
@@ -286,6 +323,13 @@ class FeedbackStore:
                 if suggestion is None or not self._tenant_may_see(session, suggestion.ticket_id,
                                                                   feedback.key_tenant):
                     raise NotFound(f"no suggestion {feedback.suggestion_id!r}")
+                if feedback.if_current:
+                    desk = session.get(DeskSuggestionRow, feedback.suggestion_id)
+                    if desk is not None and desk.stale_at is not None:
+                        raise StaleSuggestion(feedback.suggestion_id, superseded_by=desk.superseded_by,
+                                              stale_at=as_utc(desk.stale_at))
+                if feedback.if_unreviewed:
+                    self._check_unreviewed(session, feedback)
                 if feedback.action == "accepted":
                     distance: float | None = 0.0 if suggestion.draft_text is not None else None
                 elif feedback.action == "edited":
@@ -311,6 +355,23 @@ class FeedbackStore:
             if replayed is None:
                 raise
             return replayed
+
+    @staticmethod
+    def _check_unreviewed(session: Session, feedback: NewFeedback) -> None:
+        """Raise AlreadyReviewed when a feedback event other than this request's own retry exists. A no-op write
+        to the suggestion row comes first: it takes the row lock (PostgreSQL) or the write lock (SQLite, whose
+        transaction starts at the first write), so two guarded reviews of one suggestion run one after the other
+        and the second sees the first."""
+        session.execute(update(SuggestionRow).where(SuggestionRow.suggestion_id == feedback.suggestion_id)
+                        .values(latency_ms=SuggestionRow.latency_ms))
+        query = select(FeedbackEventRow).where(FeedbackEventRow.suggestion_id == feedback.suggestion_id)
+        if feedback.idempotency_key is not None:  # a retry of this very request is replayed, not refused
+            query = query.where((FeedbackEventRow.idempotency_key != feedback.idempotency_key)
+                                | FeedbackEventRow.idempotency_key.is_(None))
+        other = session.scalars(query.order_by(FeedbackEventRow.created_at.desc()).limit(1)).first()
+        if other is not None:
+            raise AlreadyReviewed(feedback.suggestion_id, action=other.action, agent_id=other.agent_id,
+                                  reviewed_at=as_utc(other.created_at))
 
     @staticmethod
     def _tenant_may_see(session: Session, ticket_id: str, key_tenant: str | None) -> bool:

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import BigInteger
 
 
 class Base(DeclarativeBase):
@@ -57,6 +58,10 @@ class RoutingDecisionRow(Base):
     reason: Mapped[str | None] = mapped_column(String(64))
     model_version: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Urgency signals that fired ({name, kind, evidence (redacted), raised_to}) and override rules that applied;
+    # NULL on decisions stored before revision 0008.
+    signals: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    applied_rules: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class SuggestionRow(Base):
@@ -175,3 +180,68 @@ class RateBucketRow(Base):
     tokens: Mapped[float] = mapped_column(Float(precision=53))  # tokens left at updated_at
     updated_at: Mapped[float] = mapped_column(Float(precision=53))  # seconds since the epoch
     allowed: Mapped[bool] = mapped_column(Boolean)  # whether the last check took its tokens
+
+
+class JobRow(Base):
+    """A durable job (outbox) run by a worker (service/jobs/): queued -> running (leased) -> done | queued | dead.
+
+    Payloads hold ids and redacted text only; `last_error` a short, redacted reason."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("dedup_key", name="uq_jobs_dedup_key"),
+                      Index("ix_jobs_state_run_after", "state", "run_after"),
+                      Index("ix_jobs_state_locked_until", "state", "locked_until"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(16))  # queued | running | done | dead
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    dedup_key: Mapped[str | None] = mapped_column(String(300))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # not claimed before
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the running attempt's lease
+    worker_id: Mapped[str | None] = mapped_column(String(200))  # who holds (or last held) the lease
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DeskSuggestionRow(Base):
+    """A suggestion made for a help desk's webhook event (service/desks/): which desk and event, what was written back
+    (or would have been, in dry-run), and when a newer suggestion for the same ticket made it stale."""
+
+    __tablename__ = "desk_suggestions"
+    __table_args__ = (Index("ix_desk_suggestions_ticket_created", "ticket_id", "created_at"),)
+
+    suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.suggestion_id", ondelete="CASCADE"),
+                                               primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.ticket_id", ondelete="CASCADE"))
+    desk: Mapped[str] = mapped_column(String(50))
+    event: Mapped[str] = mapped_column(String(16))  # created | replied
+    job_id: Mapped[int | None] = mapped_column(Integer)
+    write_back: Mapped[dict[str, Any] | None] = mapped_column()  # what was written (and the desk's answer)
+    stale_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    superseded_by: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IndexChangeRow(Base):
+    """One change of the live retrieval index, in the order every process applies it (service/changes/).
+
+    `seq` orders the log (writers take a lock so seqs commit in order); rows of one write share `txn` and are
+    applied together. `payload`: the redacted case as indexed (add), nothing (delete: `case_id`), the index
+    directory (swap) or the model version (model). An erasure blanks the payloads of the erased cases' adds."""
+
+    __tablename__ = "index_changes"
+    __table_args__ = (Index("ix_index_changes_case_id", "case_id"), {"sqlite_autoincrement": True})
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=True)
+    txn: Mapped[str] = mapped_column(String(32))
+    op: Mapped[str] = mapped_column(String(16))  # add | delete | swap | model
+    case_id: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    origin: Mapped[str] = mapped_column(String(200))  # "<host>:<pid>" of the process that wrote it

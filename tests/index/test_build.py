@@ -75,6 +75,7 @@ def test_build_index_from_files_then_search(tmp_path: Path, embedder: HashingEmb
         out_dir=out,
         embedder=embedder,
         id_field="ticket_id",
+        resolution_field="reply",
         overwrite=True,
         show_progress=False,
     )
@@ -90,6 +91,7 @@ def test_add_and_delete_functions(tmp_path: Path, embedder: HashingEmbedder) -> 
         out_dir=out,
         embedder=embedder,
         id_field="ticket_id",
+        resolution_field="reply",
         show_progress=False,
     )
     new = tmp_path / "new.jsonl"

@@ -189,3 +189,22 @@ def test_versions_report_validation_metrics(tmp_path: Path, trained_model_dir: P
     assert entry.version == "v1" and entry.path == registry.version_dir("v1")
     assert 0.0 < entry.metrics["topic_accuracy"] <= 1.0 and "topic_macro_f1" in entry.metrics
     assert entry.registered_at is not None and not entry.active
+
+
+def test_eval_set_round_trip_manifest_and_refusals(tmp_path: Path) -> None:
+    registry = ModelRegistry(tmp_path / "models")
+    rows = [{"id": f"T{i}", "subject": None, "body": f"ticket {i} é", "topic": "billing" if i % 3 else "outage",
+             "urgency": None} for i in range(9)]
+    written = registry.write_eval_set(rows, source="a.jsonl", seed=3, share=0.2, reason="test")
+    read = registry.eval_set()
+    assert read is not None and read.rows == rows and read.sha256 == written.sha256
+    assert read.manifest["counts"] == {"billing": 6, "outage": 3} and read.manifest["rows"] == 9
+    assert read.manifest["format"] == "deskmate-eval-set" and read.manifest["source"] == "a.jsonl"
+    assert registry.versions() == []  # the set is not a model version
+    replaced = registry.write_eval_set(rows[:4], source="b.jsonl", seed=3, share=0.2, reason="refresh")
+    assert replaced.manifest["replaces"] == written.sha256 and len(registry.eval_set().rows) == 4  # type: ignore[union-attr]
+    with pytest.raises(RegistryError, match="at least one row"):
+        registry.write_eval_set([], source="c", seed=1, share=0.2, reason="x")
+    (registry.eval_set_dir / "manifest.json").write_text('{"format": "other"}')
+    with pytest.raises(RegistryError, match="not a Deskmate evaluation-set manifest"):
+        registry.eval_set()

@@ -70,7 +70,9 @@ def test_corrected_labels_are_promoted_flipped_labels_rejected_and_rollback_rest
     assert second.counts["corrected"] == len(data["wrong_ids"]) and second.counts["added"] == 0
     checks = {c.metric.split(" (")[0]: c for c in second.checks}
     assert checks["topic accuracy"].candidate > checks["topic accuracy"].current + 0.05
-    assert set(checks) == {"topic accuracy", "topic macro-F1", "urgency accuracy", "abstention cost"}
+    overall = {name for name in checks if not name.startswith("F1 of topic")}
+    assert overall == {"topic accuracy", "topic macro-F1", "urgency accuracy", "abstention cost"}
+    assert set(checks) - overall == {f"F1 of topic {t}" for t in TOPICS}  # 15 eval rows each >= 10
     assert second.decision == "promoted" and second.promoted
     assert registry.active_version() == second.candidate_version
     billing_f1 = second.per_class_f1()["billing"]
@@ -99,13 +101,14 @@ def test_corrected_labels_are_promoted_flipped_labels_rejected_and_rollback_rest
 def test_dry_run_and_split_holdout(tmp_path: Path, data: dict[str, Any]) -> None:
     registry = ModelRegistry(tmp_path / "models")
     embedder = HashingEmbedder(256)
-    first = retrain(registry=registry, embedder=embedder, data=[data["base"]], options=OPTIONS, holdout=0.25)
+    first = retrain(registry=registry, embedder=embedder, data=[data["base"]], options=OPTIONS, holdout=0.25,
+                    frozen=False)
     assert first.eval_source == "split" and first.notes == []  # no current model, nothing to be biased towards
     assert first.counts["train_rows"] + first.counts["eval_rows"] == first.counts["merged_rows"] == 180
     assert first.counts["eval_oos_rows"] == 5
 
     dry = retrain(registry=registry, embedder=embedder, data=[data["base"]], feedback=[data["feedback"]],
-                  holdout=0.25, dry_run=True)
+                  holdout=0.25, dry_run=True, frozen=False)
     assert dry.decision == "dry-run" and not dry.promoted and dry.reason.startswith("dry run, not promoted")
     assert registry.active_version() == first.candidate_version
     assert any("may have been trained on" in note for note in dry.notes)

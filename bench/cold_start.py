@@ -1,0 +1,256 @@
+"""Cold-start benchmark: routing from a topic list with 0, 4, 8 and 16 examples per topic, seeded repeats.
+
+Banking77 (77 intents): a seeded stratified 20 % of train.csv (seed 13) is the test part, the same for every run;
+examples are drawn from the rest. CLINC150 (150 in-scope intents): examples from train.jsonl, test on val.jsonl's
+in-scope rows (out-of-scope recall on oos_val.jsonl). Descriptions are written by one rule from the intent names
+(`models.cold_start.description_from_name`: "card_arrival" -> "card arrival"), never from any text.
+
+Per dataset, shots k and seed (examples: the first k of a seeded per-topic draw of 16, so 4 is inside 8 is inside
+16), in the same run:
+- tfidf_lr: TF-IDF word 1-2 + char 2-5 grams, logistic regression (C=10) on the examples;
+- frozen_lr: logistic regression (C=10) on frozen all-MiniLM-L6-v2 embeddings of the examples;
+- cold_start: Deskmate's cold-start model (`models.cold_start`: examples + templated descriptions, embeddings +
+  TF-IDF, out-of-fold calibration, abstain rule tuned on the background set); 0 shots = zero-shot prototypes;
+- cold_start_ft (only at `--finetune-shots`): the same after a contrastive fine-tune of MiniLM on the examples
+  and descriptions (`models.contrastive`), test texts re-embedded with the fine-tuned model.
+Accuracy is the top-1 accuracy on all test rows (no abstention); `reject` is the share of in-scope test rows the
+cold-start model hands to a human, `oos_recall` (CLINC150) the share of oos_val it catches.
+
+Out-of-fold calibration uses 2 folds here (`train-topics` uses 3): it sets the temperature and abstain rule only.
+
+    nice -n 10 python -m bench.cold_start [--datasets banking77,clinc150] [--seeds 13,14,15] [--finetune-shots 8]
+        [--finetune-datasets banking77] [--finetune-seeds 13] [--max-test 1500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shlex
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline, make_union
+
+from bench.common import REPO_ROOT
+from models.classifier import ClassifierHead, HeadConfig
+from models.cold_start import ColdStartOptions, Topic, TopicList, build_cold_start_model, description_from_name
+from models.contrastive import FineTuneOptions, fine_tune
+from models.data import FieldMapping, LabelledText, load_labelled, stratified_split
+from models.embedding.base import DEFAULT_MODEL, Embedder, Matrix
+from models.embedding.sentence_transformer import SentenceTransformerEmbedder
+
+logger = logging.getLogger("bench.cold_start")
+
+DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+SHOTS = (0, 4, 8, 16)
+
+
+class CachedEmbedder:
+    """An embedder that embeds each distinct text once per run."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.cache: dict[str, np.ndarray] = {}
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def load(self) -> None:
+        self.inner.load()
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> Matrix:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if missing:
+            vectors = self.inner.encode(missing, batch_size=batch_size, show_progress=show_progress)
+            self.cache.update(zip(missing, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.ascontiguousarray(np.stack([self.cache[t] for t in texts]), dtype=np.float32)
+
+
+def cap(rows: list[LabelledText], max_rows: int | None) -> list[LabelledText]:
+    """A seeded stratified sample of at most `max_rows` rows."""
+    if not max_rows or len(rows) <= max_rows:
+        return rows
+    _, keep = stratified_split([r.topic for r in rows], test_size=max_rows / len(rows), seed=13)
+    return [rows[i] for i in keep]
+
+
+def load_dataset(name: str, data_dir: Path) -> tuple[list[LabelledText], list[LabelledText], list[str]]:
+    """(pool to draw examples from, in-scope test rows, out-of-scope test texts)."""
+    if name == "banking77":
+        rows = load_labelled(data_dir / "banking77" / "train.csv", FieldMapping(text="text", topic="category",
+                                                                                urgency=None))
+        pool, test = stratified_split([r.topic for r in rows], test_size=0.2, seed=13)
+        return [rows[i] for i in pool], [rows[i] for i in test], []
+    mapping = FieldMapping(text="text", topic="intent", urgency=None)
+    folder = data_dir / "clinc150"
+    oos = [r.text for r in load_labelled(folder / "oos_val.jsonl", mapping)]
+    return load_labelled(folder / "train.jsonl", mapping), load_labelled(folder / "val.jsonl", mapping), oos
+
+
+def draw(pool: list[LabelledText], *, seed: int, per_topic: int = 16) -> dict[str, list[str]]:
+    rng = np.random.default_rng(seed)
+    by_topic: dict[str, list[str]] = {}
+    for row in pool:
+        by_topic.setdefault(row.topic, []).append(row.text)
+    return {t: [texts[i] for i in rng.permutation(len(texts))[:per_topic]] for t, texts in sorted(by_topic.items())}
+
+
+def topic_list(drawn: dict[str, list[str]], shots: int) -> TopicList:
+    topics = tuple(Topic(name=t, description=description_from_name(t), examples=tuple(ex[:shots]))
+                   for t, ex in drawn.items())
+    return TopicList(topics=topics, source="bench", sha256="")
+
+
+def examples(topics: TopicList) -> tuple[list[str], list[str]]:
+    texts = [e for t in topics.topics for e in t.examples]
+    return texts, [t.name for t in topics.topics for _ in t.examples]
+
+
+def cold_start_scores(topics: TopicList, embedder: Embedder, test: list[LabelledText], oos: list[str],
+                      seed: int) -> dict[str, float]:
+    result = build_cold_start_model(topics=topics, embedder=embedder, options=ColdStartOptions(seed=seed, folds=2))
+    model = result.model
+    texts = [r.text for r in test]
+    primary = embedder.encode(texts)
+    preds = model.predict(texts, primary)
+    out = {"accuracy": float(np.mean([p.topic.label == r.topic for p, r in zip(preds, test, strict=True)])),
+           "reject": float(np.mean([p.abstain_reason is not None for p in preds]))}
+    if oos:
+        out["oos_recall"] = float(np.mean([p.abstain_reason is not None for p in model.predict(oos,
+                                                                                             embedder.encode(oos))]))
+    return out
+
+
+def frozen_lr(topics: TopicList, embedder: Embedder, test: list[LabelledText], seed: int) -> float:
+    texts, labels = examples(topics)
+    head = ClassifierHead(HeadConfig(C=10.0, tfidf=False, seed=seed)).fit(texts, embedder.encode(texts), labels)
+    test_texts = [r.text for r in test]
+    out = head.predict(test_texts, embedder.encode(test_texts))
+    pred = [head.labels[i] for i in out.probabilities.argmax(axis=1)]
+    return float(np.mean([p == r.topic for p, r in zip(pred, test, strict=True)]))
+
+
+def tfidf_lr(topics: TopicList, test: list[LabelledText], seed: int) -> float:
+    texts, labels = examples(topics)
+    model = make_pipeline(
+        make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        LogisticRegression(C=10.0, max_iter=3000, random_state=seed))
+    model.fit(texts, labels)
+    pred = model.predict([r.text for r in test])
+    return float(np.mean([p == r.topic for p, r in zip(pred, test, strict=True)]))
+
+
+def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int], finetune_shots: list[int],
+                finetune_seeds: list[int], embedder: CachedEmbedder, threads: int, record: dict[str, Any],
+                max_test: int | None) -> None:
+    pool, test, oos = load_dataset(name, data_dir)
+    test = cap(test, max_test)
+    record.update({"pool_rows": len(pool), "test_rows": len(test), "oos_rows": len(oos), "runs": []})
+    for seed in seeds:
+        drawn = draw(pool, seed=seed)
+        for k in shots:
+            topics = topic_list(drawn, k)
+            started = time.perf_counter()
+            run: dict[str, Any] = {"seed": seed, "shots": k,
+                                   "cold_start": cold_start_scores(topics, embedder, test, oos, seed)}
+            if k > 0:
+                run["tfidf_lr"] = tfidf_lr(topics, test, seed)
+                run["frozen_lr"] = frozen_lr(topics, embedder, test, seed)
+            if k in finetune_shots and (not finetune_seeds or seed in finetune_seeds):
+                with tempfile.TemporaryDirectory(prefix="deskmate-ft-") as tmp:
+                    texts, labels = examples(topics)
+                    texts += [f"A customer asks about {t.description}." for t in topics.topics]
+                    labels += [t.name for t in topics.topics]
+                    ft_started = time.perf_counter()
+                    fine_tune(texts=texts, labels=labels, out_dir=Path(tmp),
+                              options=FineTuneOptions(seed=seed, threads=threads))
+                    ft_seconds = time.perf_counter() - ft_started
+                    tuned = CachedEmbedder(SentenceTransformerEmbedder(tmp, num_threads=threads))
+                    run["cold_start_ft"] = {**cold_start_scores(topics, tuned, test, oos, seed),
+                                            "fine_tune_seconds": round(ft_seconds, 1)}
+                    run["frozen_lr_ft"] = frozen_lr(topics, tuned, test, seed)
+            run["seconds"] = round(time.perf_counter() - started, 1)
+            logger.info("%s seed %d shots %d: %s", name, seed, k, json.dumps(run))
+            record["runs"].append(run)
+
+
+def summarize(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Mean and std over seeds per (shots, method)."""
+    rows: list[dict[str, Any]] = []
+    shots = sorted({r["shots"] for r in record["runs"]})
+    for k in shots:
+        runs = [r for r in record["runs"] if r["shots"] == k]
+        for method in ("tfidf_lr", "frozen_lr", "cold_start", "frozen_lr_ft", "cold_start_ft"):
+            values = [r[method]["accuracy"] if isinstance(r.get(method), dict) else r.get(method) for r in runs]
+            values = [v for v in values if v is not None]
+            if values:
+                row = {"shots": k, "method": method, "n": len(values), "mean": float(np.mean(values)),
+                       "std": float(np.std(values))}
+                if isinstance(runs[0].get(method), dict):
+                    for extra in ("reject", "oos_recall"):
+                        if extra in runs[0][method]:
+                            row[extra] = float(np.mean([r[method][extra] for r in runs if method in r]))
+                rows.append(row)
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", default="banking77,clinc150")
+    parser.add_argument("--seeds", default="13,14,15")
+    parser.add_argument("--shots", default=",".join(map(str, SHOTS)))
+    parser.add_argument("--finetune-shots", default="8", help="shots with the fine-tuned variant ('' for none)")
+    parser.add_argument("--finetune-datasets", default="banking77,clinc150")
+    parser.add_argument("--finetune-seeds", default="", help="seeds with the fine-tuned variant (default: all)")
+    parser.add_argument("--max-test", type=int, default=None, help="seeded stratified cap of each test part")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench" / "cold_start.json")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    shots = [int(s) for s in args.shots.split(",")]
+    ft_shots = [int(s) for s in args.finetune_shots.split(",") if s]
+    embedder = CachedEmbedder(SentenceTransformerEmbedder(DEFAULT_MODEL, num_threads=args.threads))
+    results: dict[str, Any] = {
+        "command": shlex.join([Path(sys.executable).name, "-m", "bench.cold_start", *sys.argv[1:]]),
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seeds": seeds, "shots": shots,
+        "embedder": DEFAULT_MODEL, "note": "CPU shared with other jobs; times are upper bounds", "datasets": {}}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    for name in args.datasets.split(","):
+        record: dict[str, Any] = {}
+        results["datasets"][name] = record
+        run_dataset(name, data_dir=args.data_dir, seeds=seeds, shots=shots,
+                    finetune_shots=ft_shots if name in args.finetune_datasets.split(",") else [],
+                    finetune_seeds=[int(s) for s in args.finetune_seeds.split(",") if s], embedder=embedder,
+                    threads=args.threads, record=record, max_test=args.max_test)
+        record["summary"] = summarize(record)
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        for row in record["summary"]:
+            extras = "".join(f" {k}={row[k]:.3f}" for k in ("reject", "oos_recall") if k in row)
+            logger.info("%s %2d shots %-14s %.4f ± %.4f%s", name, row["shots"], row["method"], row["mean"],
+                        row["std"], extras)
+    results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
