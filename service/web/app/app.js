@@ -274,13 +274,17 @@
 
   async function loadDetail(id) {
     setStatus("detail-status", "Loading…");
+    // Until this one is shown, a/r/e act on nothing (never on the ticket shown before it).
+    if (!state.current || state.current.suggestion_id !== id) state.current = null;
+    delete $("detail").dataset.loaded;
     try {
       const { data } = await api("/v1/suggestions/" + encodeURIComponent(id));
       state.current = data;
       state.confirmed = new Set();
       renderDetail(data);
       showDetail(true);
-      $("detail").focus();
+      $("detail").dataset.loaded = id;
+      if (!$("detail").contains(document.activeElement)) $("detail").focus();
       const pending = readPending();
       if (pending && pending.id === id) {
         send(pending, 0);

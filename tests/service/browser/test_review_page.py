@@ -48,8 +48,16 @@ def sign_in(page: Any, live: LiveDeskmate, *, key: str = "agent", agent: str = "
 def open_ticket(page: Any, live: LiveDeskmate, name: str) -> None:
     page.click(f'#inbox-list button[data-id="{live.suggestions[name]}"]')
     page.locator("#detail-body").wait_for(state="visible")
-    page.wait_for_function("id => location.hash.endsWith(id) && !!document.querySelector('#ticket-body').textContent",
-                           arg=live.suggestions[name])
+    page.locator(f'#detail[data-loaded="{live.suggestions[name]}"]').wait_for(state="attached")
+
+
+def wait_status(page: Any, text: str) -> None:
+    """Waits for the detail status to say `text`; on a timeout the failure shows what it says instead."""
+    try:
+        page.locator("#detail-status").filter(has_text=text).wait_for()
+    except Exception as error:  # Playwright's TimeoutError
+        shown = page.locator("#detail-status").text_content()
+        raise AssertionError(f"status never said {text!r}; it says {shown!r}") from error
 
 
 def shot(page: Any, name: str, *, full_page: bool = True) -> None:
@@ -122,7 +130,7 @@ def test_review_a_draft_end_to_end(context: Any, live: LiveDeskmate) -> None:
     page.keyboard.press("Escape")
     started = time.perf_counter()
     page.keyboard.press("a")
-    page.locator("#detail-status").filter(has_text="Saved: edited").wait_for()
+    wait_status(page, "Saved: edited")
     TIMINGS["review_round_trip_s"] = round(time.perf_counter() - started, 3)
     reviews = live.get(f"/v1/suggestions/{live.suggestions['billing']}")["reviews"]
     assert [(r["action"], r["agent_id"]) for r in reviews] == [("edited", "agent-ana")]
@@ -138,7 +146,7 @@ def test_review_a_draft_end_to_end(context: Any, live: LiveDeskmate) -> None:
     page.fill("#reject-text", "This is about SSO, not the reset link.")
     page.fill("#c-topic", "login_access")
     page.click("#reject")
-    page.locator("#detail-status").filter(has_text="Saved: rejected").wait_for()
+    wait_status(page, "Saved: rejected")
     stored = live.get(f"/v1/suggestions/{live.suggestions['login']}")["reviews"]
     assert stored[0]["action"] == "rejected" and stored[0]["reason_code"] == "wrong_topic"
     assert stored[0]["corrected"]["topic"] == "login_access" and stored[0]["reason"].startswith("This is about SSO")
@@ -185,7 +193,7 @@ def test_a_second_reviewer_is_told_it_was_already_reviewed(context: Any, live: L
     assert first.status_code == 201, first.text
     page.select_option("#reject-code", "tone")
     page.click("#reject")
-    page.locator("#detail-status").filter(has_text="Already reviewed by agent-cy").wait_for()
+    wait_status(page, "Already reviewed by agent-cy")
     reviews = live.get(f"/v1/suggestions/{sid}")["reviews"]
     assert [r["agent_id"] for r in reviews] == ["agent-cy"]
     shot(page, "already-reviewed")
@@ -208,8 +216,8 @@ def test_network_loss_is_retried_with_the_same_key_and_stored_once(context: Any,
     page.route(f"**/v1/suggestions/{sid}/feedback", flaky)
     page.select_option("#reject-code", "outdated")
     page.click("#reject")
-    page.locator("#detail-status").filter(has_text="Pending").wait_for()
-    page.locator("#detail-status").filter(has_text="Saved: rejected").wait_for()
+    wait_status(page, "Pending")
+    wait_status(page, "Saved: rejected")
     assert len(seen) == 2 and seen[0] == seen[1] and seen[0].startswith("app-")
     assert [r["reason_code"] for r in live.get(f"/v1/suggestions/{sid}")["reviews"]] == ["outdated"]
 
@@ -218,7 +226,7 @@ def test_a_suggestion_that_no_longer_exists(context: Any, live: LiveDeskmate) ->
     page = context.new_page()
     sign_in(page, live)
     page.goto(live.url + "/app#/s/sug_01GONEGONEGONEGONEGONEGONE")
-    page.locator("#detail-status").filter(has_text="no longer exists").wait_for()
+    wait_status(page, "no longer exists")
     assert page.locator("#accept").is_disabled() and page.locator("#reject").is_disabled()
 
 

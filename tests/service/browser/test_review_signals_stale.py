@@ -28,8 +28,7 @@ URGENT = {"id": "ZD-130", "subject": "Production down, charged twice", "channel"
 def open_by_id(page: Any, sid: str) -> None:
     page.click(f'#inbox-list button[data-id="{sid}"]')
     page.locator("#detail-body").wait_for(state="visible")
-    page.wait_for_function("id => location.hash.endsWith(id) && !!document.querySelector('#ticket-body').textContent",
-                           arg=sid)
+    page.locator(f'#detail[data-loaded="{sid}"]').wait_for(state="attached")
 
 
 def inbox_ids(page: Any) -> list[str]:
