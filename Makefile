@@ -20,8 +20,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 demo: install
-	@# Build step: export the embedder to ONNX int8 where the service reads it (kept when already there).
+	@# Build steps: export MiniLM and the multilingual USE block to ONNX int8 where the service reads them (kept when
+	@# already there).
 	$(BIN)/deskmate export-onnx --if-missing
+	$(BIN)/deskmate export-use-onnx --if-missing
 	$(BIN)/deskmate demo
 
 serve: install
