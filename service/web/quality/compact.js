@@ -9,7 +9,7 @@
   function asSuggestion(detail) {
     var d = detail.decision || {};
     return {suggestion_id: detail.suggestion_id, ticket: detail.ticket, draft: detail.draft,
-            draft_error: detail.draft_error, warnings: detail.warnings || [],
+            draft_error: detail.draft_error, warnings: detail.warnings || [], stale: detail.stale || null,
             route: {topic: {label: d.topic, confidence: d.confidence}, queue: d.queue, urgency: {label: d.urgency},
                     needs_human_triage: d.needs_human, reason: d.reason}};
   }

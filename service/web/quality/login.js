@@ -55,6 +55,7 @@
             if (!response.ok) {
               var error = new Error(errorMessage(body, response.status));
               error.status = response.status;
+              error.code = body && body.error ? body.error.code : undefined;
               error.body = body;
               throw error;
             }

@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
+from service.desks.records import DeskRecords
+from service.state import state_of
 from tests.service.browser.conftest import ROOT, SCREENSHOTS, LiveDeskmate
 
 pytestmark = [pytest.mark.browser, pytest.mark.keys_on]
@@ -163,7 +165,7 @@ def test_the_sidebar_drafts_blocks_inserts_and_sends_feedback(sidebar: tuple[Any
     assert len(feedbacks) == 2 and all(o["secure"] is True for o in feedbacks)
     assert feedbacks[0]["headers"]["Idempotency-Key"] == feedbacks[1]["headers"]["Idempotency-Key"]
     sent = json.loads(feedbacks[1]["data"])
-    assert sent == {"agent_id": "zendesk:42", "action": "edited", "final_text": text}
+    assert sent == {"agent_id": "zendesk:42", "action": "edited", "final_text": text, "if_current": True}
     stored = live.get(f"/v1/suggestions/{suggestion['suggestion_id']}")
     assert [(r["action"], r["agent_id"]) for r in stored["reviews"]] == [("edited", "zendesk:42")]
     # Ticket markup stays text: no element made from it, nothing ran.
@@ -233,6 +235,50 @@ def test_the_compact_view_standalone(browser: Any, live: LiveDeskmate) -> None:
         page.screenshot(path=str(SCREENSHOTS / "compact-view.png"), full_page=True)
         page.goto(f"{live.url}/app/compact?suggestion=sug_does_not_exist")
         page.locator(".dm-error").filter(has_text="no longer exists").wait_for()
+    finally:
+        context.close()
+
+
+def test_the_compact_view_never_copies_a_stale_draft(browser: Any, live: LiveDeskmate) -> None:
+    """A suggestion a newer one superseded (the customer wrote again) is shown as stale and cannot be copied; one
+    that goes stale while it is open is refused when its feedback is sent (if_current), and nothing is stored."""
+    ticket = {"id": "CP-9", "subject": "Charged twice", "language": "en",
+              "body": "my credit card invoice was charged twice, please refund"}
+    records = DeskRecords(state_of(live.app).require_store())
+
+    def suggest_as_desk(body: str, event: str) -> str:
+        sid: str = live.post("/v1/suggest", {**ticket, "body": body}).json()["suggestion_id"]
+        records.add(suggestion_id=sid, ticket_id="CP-9", desk="zendesk", event=event, job_id=None, planned={},
+                    stale=records.active("CP-9"))
+        return sid
+
+    older = suggest_as_desk(ticket["body"], "created")
+    newer = suggest_as_desk("still charged twice for one invoice, please refund it", "replied")
+    context = browser.new_context(viewport={"width": 380, "height": 900})
+    context.set_default_timeout(15_000)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(f"{live.url}/app/compact?suggestion={older}")
+        page.fill("#login-key", live.keys["agent"])
+        page.click("#login-submit")
+        page.locator("#dm-text").wait_for()
+        assert newer in page.inner_text("#dm-stale")
+        fix_placeholders(page, live.get(f"/v1/suggestions/{older}"))
+        assert page.is_disabled("#dm-insert") and page.inner_text(".dm-status") == "Stale: not to be inserted"
+
+        page.goto(f"{live.url}/app/compact?suggestion={newer}")
+        page.locator("#dm-text").wait_for()
+        assert page.locator("#dm-stale").count() == 0
+        page.fill("#agent-id", "agent-cy")
+        page.dispatch_event("#agent-id", "change")
+        fix_placeholders(page, live.get(f"/v1/suggestions/{newer}"))
+        assert page.is_enabled("#dm-insert")
+        newest = suggest_as_desk("charged twice, third message: where is my refund?", "replied")  # while open
+        page.click("#dm-insert")
+        page.locator(".dm-result.dm-error").filter(has_text="Stale").wait_for()
+        assert live.get(f"/v1/suggestions/{newer}")["reviews"] == []
+        assert live.get(f"/v1/suggestions/{newer}")["stale"]["superseded_by"] == newest
     finally:
         context.close()
 

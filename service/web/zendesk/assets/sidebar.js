@@ -82,6 +82,11 @@
     head.appendChild(el("span", {className: "dm-muted"}, " " + pct(topic.confidence) + " · queue " +
       (route.queue || "?") + " · " + ((route.urgency || {}).label || "?") + " urgency"));
     this.root.appendChild(head);
+    if (suggestion.stale) {  // a newer suggestion exists (the customer wrote again): never insert this one
+      this.root.appendChild(el("p", {className: "dm-warn dm-stale", id: "dm-stale"},
+        "Stale: the customer wrote again; review the newer suggestion" +
+        (suggestion.stale.superseded_by ? " (" + suggestion.stale.superseded_by + ")" : "") + " instead."));
+    }
     if (route.needs_human_triage) {
       this.root.appendChild(el("p", {className: "dm-warn"}, "Needs human triage: " + (route.reason || "unsure")));
     }
@@ -116,7 +121,8 @@
     // Sentences to confirm without a marker in the text (e.g. an LLM's draft): a tick each.
     var unmarked = (draft.needs_confirmation || []).slice(confirms.length), ticked = {};
     self.blocked = function () {
-      return pending(draft, box.value).length + unmarked.filter(function (i) { return !ticked[i]; }).length;
+      return (suggestion.stale ? 1 : 0) + pending(draft, box.value).length +
+        unmarked.filter(function (i) { return !ticked[i]; }).length;
     };
 
     function refresh() {
@@ -165,7 +171,8 @@
       var blocked = self.blocked();
       insert.disabled = blocked > 0 || !text.trim();
       insert.setAttribute("aria-disabled", String(insert.disabled));
-      status.textContent = blocked ? blocked + " item(s) to fix before inserting" : "Ready to insert";
+      status.textContent = suggestion.stale ? "Stale: not to be inserted"
+        : blocked ? blocked + " item(s) to fix before inserting" : "Ready to insert";
       status.className = "dm-status" + (blocked ? " dm-blocked" : " dm-ok");
     }
 
@@ -206,7 +213,9 @@
     var self = this, draft = this.suggestion.draft;
     if (pending(draft, text).length || (this.blocked && this.blocked())) { return Promise.resolve(false); }
     return Promise.resolve(this.hooks.insert(text)).then(function () {
-      var body = text === draft.text ? {action: "accepted"} : {action: "edited", final_text: text};
+      // if_current: refused (409 stale_suggestion) if the customer wrote again since this draft was made
+      var body = text === draft.text ? {action: "accepted", if_current: true}
+        : {action: "edited", final_text: text, if_current: true};
       return self.send(body);
     }, function (error) { self.result("Could not insert: " + (error && error.message || error), "error"); });
   };
@@ -234,7 +243,9 @@
           });
         }
         var message = error && error.message || String(error);
-        self.result(status === 409 ? "Already reviewed: " + message : "Feedback not sent: " + message, "error");
+        self.result(error && error.code === "stale_suggestion"
+          ? "Stale: the customer wrote again since this draft; feedback not stored. Reopen for a fresh draft."
+          : status === 409 ? "Already reviewed: " + message : "Feedback not sent: " + message, "error");
         return false;
       });
     }
@@ -251,6 +262,7 @@
     try { body = JSON.parse(error.responseText); } catch (ignored) { body = null; }
     var out = new Error(body && body.error ? body.error.message : (error.statusText || "request failed"));
     out.status = error.status;
+    out.code = body && body.error ? body.error.code : undefined;
     return out;
   }
 
