@@ -3,7 +3,7 @@ off-topic background set (models/background.py), in the same run.
 
 Trains on the demo tickets without their out-of-scope rows (a seeded 20 % of the in-scope rows held out as a
 test part), then measures the share of off-topic requests sent to triage on: the background set's held-out part,
-CLINC150's out-of-scope rows (oos_val + oos_train, read from /work/shared/data, never copied) and the demo's own
+CLINC150's out-of-scope rows (oos_val + oos_train, read from ../shared/data, never copied) and the demo's own
 out-of-scope tickets; against the false-reject rate on the held-out in-scope tickets. Usage:
 
     python -m bench.offtopic_background --out reports/offtopic_background.json
@@ -27,7 +27,7 @@ from models.training import TrainOptions, train_routing_model
 from service.components import build_embedder
 from service.settings import REPO_ROOT, Settings
 
-CLINC = Path("/work/shared/data/clinc150")
+CLINC = REPO_ROOT.parent / "shared" / "data" / "clinc150"  # read in place, never copied
 
 
 def _caught(model: RoutingModel, embedder: Embedder, texts: list[str]) -> float:

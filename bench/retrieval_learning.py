@@ -33,7 +33,7 @@ from models.embedding.base import Embedder, Matrix
 from models.embedding.factory import make_embedder
 from models.text import ticket_text
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared/data, read in place
 DEPTH = 20  # cases retrieved before re-ranking
 WEIGHTS = (0.25, 0.5, 0.75)
 
