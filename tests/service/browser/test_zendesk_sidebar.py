@@ -266,6 +266,7 @@ def test_the_compact_view_never_copies_a_stale_draft(browser: Any, live: LiveDes
         assert newer in page.inner_text("#dm-stale")
         fix_placeholders(page, live.get(f"/v1/suggestions/{older}"))
         assert page.is_disabled("#dm-insert") and page.inner_text(".dm-status") == "Stale: not to be inserted"
+        page.screenshot(path=str(SCREENSHOTS / "compact-stale.png"), full_page=True)
 
         page.goto(f"{live.url}/app/compact?suggestion={newer}")
         page.locator("#dm-text").wait_for()
