@@ -347,27 +347,38 @@ class Engine:
 
 
 # -- retrieve: one index snapshot ------------------------------------------------------------------------------
+ARTICLE_LANGUAGE_WIDEN = 3
+"""Articles looked at per article returned when the ticket's language is known (same-language ones go first)."""
+
+
 def search_snapshot(index: SearchIndex, text: str, vector: Matrix, query: SearchQuery,
                     language: str | None = None, adapter: LinearAdapter | None = None) -> SearchResults:
     """Cases in the ticket's `language` when it has any (so a same-language reply is found when one exists),
-    else the best cases in any language; articles by relevance. Every read is on `index`. With the index's
+    else the best cases in any language; articles by relevance among the best `ARTICLE_LANGUAGE_WIDEN` times as
+    many, those in the ticket's language (or of no language) first. Every read is on `index`. With the index's
     learned `adapter` (index/adapter.py), cases are searched with the adapted vector, articles with the plain one."""
     if adapter is not None and query.k_cases:
         found = search_snapshot(index, text, adapter.apply(vector), replace(query, k_articles=0), language)
         if query.k_articles:
-            found = replace(found, articles=index.search(text, k_cases=0, k_articles=query.k_articles,
-                                                         filters=query.filters, mode=query.mode,
-                                                         query_vector=vector).articles)
+            found = replace(found, articles=search_snapshot(index, text, vector, replace(query, k_cases=0),
+                                                            language).articles)
         return found
     filters = query.filters
-    results = index.search(text, k_cases=query.k_cases, k_articles=query.k_articles, filters=filters,
+    # Articles: the customer's language first. Translations of one article rank close together (the cross-lingual
+    # space puts other-language ones high), so look wider and keep same-language (or language-neutral) ones first.
+    prefer_language = language is not None and filters.language is None and query.k_articles > 0
+    k_articles = query.k_articles * ARTICLE_LANGUAGE_WIDEN if prefer_language else query.k_articles
+    results = index.search(text, k_cases=query.k_cases, k_articles=k_articles, filters=filters,
                            mode=query.mode, query_vector=vector, query_language=language)
+    if prefer_language:
+        ordered = sorted(results.articles, key=lambda a: a.language not in (None, language))  # stable
+        results = replace(results, articles=ordered[: query.k_articles])
     if (language is not None and filters.language is None and query.k_cases
             and any(c.language != language for c in results.cases)):
         localized = replace(filters, language=language)
         cases = index.search(text, k_cases=query.k_cases, k_articles=0, filters=localized, mode=query.mode,
                              query_vector=vector).cases
-        if cases:  # articles stay ranked by relevance alone: few exist in every language
+        if cases:  # the articles keep their own order (above)
             return replace(results, cases=cases)
     return results
 
