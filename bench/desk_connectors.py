@@ -75,6 +75,18 @@ def tiny_engine(tmp: Path) -> dict[str, str]:
             "DESKMATE_EMBEDDER__MODEL": "256", "DESKMATE_RETRIEVAL__INDEX_DIR": str(tmp / "index")}
 
 
+def demo_engine() -> dict[str, str]:
+    """The service's default engine (the demo model and index of `deskmate demo`, the ONNX exports), pinned by path
+    so that the benchmark's own data directories do not hide them."""
+    from service.settings import Settings
+
+    settings = Settings()
+    return {"DESKMATE_MODEL_DIR": str(settings.resolved_model_dir),
+            "DESKMATE_RETRIEVAL__INDEX_DIR": str(settings.resolved_index_dir),
+            "DESKMATE_EMBEDDER__ONNX_DIR": str(settings.resolved_onnx_dir),
+            "DESKMATE_EMBEDDER__USE_ONNX_DIR": str(settings.resolved_use_onnx_dir)}
+
+
 def desk_config(directory: Path, fake_url: str) -> dict[str, str]:
     """desks/zendesk.yaml pointing at the fake, writing for real (not a dry run); the env its secrets come from."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -335,7 +347,7 @@ def main() -> None:
             FakeZendesk(token=API_TOKEN) as fake:
         tmp = Path(tmp_dir)
         assert isinstance(fake, FakeZendesk)
-        env = {**(tiny_engine(tmp) if args.engine == "tiny" else {}), **desk_config(tmp / "desks", fake.url),
+        env = {**(tiny_engine(tmp) if args.engine == "tiny" else demo_engine()), **desk_config(tmp / "desks", fake.url),
                "DESKMATE_LOG_LEVEL": "WARNING"}
         if "accept" not in args.skip:
             result["accept"] = measure_accept(env, tmp, clients=args.clients, seconds=args.accept_seconds,
