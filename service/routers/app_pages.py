@@ -1,6 +1,7 @@
 """The agent review page: GET /app (the HTML shell) and /app/static/{name} (its script and styles).
 
-The files are packaged with the service (service/web/app/) and need no key: like /docs they hold no data. The
+The files are packaged with the service (service/web/app/) and need no key: they are the same
+static code for everyone and hold no data (a browser cannot send a bearer key when it opens a page). The
 page asks for an `agent` API key, keeps it in the tab's sessionStorage and sends it with every API call. A strict
 Content-Security-Policy allows only the page's own script and styles, so injected markup could not run even if
 some text were ever rendered as HTML (the script builds the DOM with textContent only).
