@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from models.errors import ArtifactError
+from models.salutations import ALL_LANGUAGES, alternation, greetings, sign_offs, thanks
 
 # ------------------------------------------------------------------------------- greetings, intros, sign-offs
 
@@ -31,12 +32,10 @@ _TITLE = (
     r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fr|Sr|Sra|Srta|Don|Doña|Dña|Monsieur|Madame|Mademoiselle|M|Mme|Mlle"
     r"|Señor|Señora)\.?[ \u00a0]+"
 )
+# A greeting or thanks (models/salutations.py, Italian included) right before the name: "Hi Anna,", "¡Gracias Elena!".
 _GREETING_RE = re.compile(
     r"^[ \t]*(?:\[[^\]\n]{1,24}\][ \t]*)?(?:[^\W\d_][\w .-]{0,24}:[ \t]+)?[¡¿]?"
-    r"(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|liebe|lieber|sehr geehrter?"
-    r"|guten (?:tag|morgen|abend)|moin|servus|grüß (?:gott|dich)|hola|buenos días|buenas tardes|buenas"
-    r"|estimad[oa]|querid[oa]|bonjour|bonsoir|salut|cher|chère|ciao|gentile|caro|cara"
-    r"|thanks|thank you|danke|vielen dank|gracias|muchas gracias|merci|merci beaucoup)"
+    rf"(?:{alternation((*greetings(ALL_LANGUAGES), *thanks(ALL_LANGUAGES)))})"
     rf"[ \u00a0]+(?-i:{_TITLE})?(?P<name>{_NAME})[ \t]*(?:[,!:;]|—|-[ \t]|\r?$)",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -52,14 +51,8 @@ _INTRO_RE = re.compile(
     )
     + rf")[ \u00a0]+(?:{_TITLE})?(?P<name>{_NAME})"
 )
-_CLOSING = (
-    r"(?:(?:best|kind|warm|many|kindest|warmest)?[ \t]*regards|regards|best(?: wishes)?|all the best|thanks(?: again"
-    r"| a lot| in advance)?|thank you(?: very much| in advance)?|many thanks|cheers|sincerely|yours(?: sincerely"
-    r"| truly)?|respectfully|take care|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|liebe grüsse"
-    r"|herzliche grüße|freundliche grüße|mit freundlichen grüßen|mit freundlichen grüssen|mfg|lg|vg|gruß|grüße"
-    r"|danke(?: schön)?|vielen dank|saludos(?: cordiales)?|un saludo|atentamente|gracias|muchas gracias"
-    r"|cordialement|bien cordialement|bien à vous|merci(?: beaucoup)?|salutations|cordiali saluti|grazie|--)"
-)
+# A closing or thanks (models/salutations.py), or the signature delimiter "--", over the name of a sign-off block.
+_CLOSING = rf"(?:{alternation(sign_offs(ALL_LANGUAGES))}|--)"
 _SIGNOFF_RE = re.compile(
     rf"(?:^[ \t]*|(?<=[.!?])[ \t]+){_CLOSING}[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}"
     rf"(?!{_CLOSING}[ \t]*[,.!]?[ \t]*\r?$)"
@@ -114,7 +107,8 @@ def _name_span(text: str, start: int, end: int, *, whole: bool = False) -> tuple
     if keep == 0 or (whole and keep < len(words)):
         return None
     content = [w.group(0) for w in words[:keep] if not _PARTICLE_RE.fullmatch(w.group(0))]
-    if any(w.lower() in _NOT_NAMES for w in content):
+    # a compound is no name when a part of it is not ("Liebes Orbitly-Team,", "Hallo Support-Team,")
+    if any(part in _NOT_NAMES for w in content for part in (w.lower(), *w.lower().split("-"))):
         return None
     return words[0].start(), words[keep - 1].end()
 

@@ -43,6 +43,7 @@ from models.drafting.roles import sentence_role
 from models.drafting.types import Draft, DraftRequest, Source, find_unfilled
 from models.embedding.base import Embedder
 from models.errors import InvalidInputError
+from models.salutations import alternation, closings, greetings
 from service.pipeline import (
     LOW_TOPIC_CONFIDENCE,
     MAX_ALTERNATIVE_TOPICS,
@@ -69,11 +70,13 @@ _IDENTIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # the company's own (help-centre domain, plan price), not another customer's.
 SHARED_IDENTIFIER_SHARE = 0.01
 SHARED_MIN_CASES = 5
-_GREETING_LINE = re.compile(r"^(?:hi|hello|hey|dear|hallo|guten tag|liebe[rs]?|sehr geehrte[rs]?|hola|estimad[oa]"
-                            r"|bonjour|bonsoir|cher|chère)\b[^.!?]{0,40}[,:!]", re.IGNORECASE)
-_SIGN_OFF_LINE = re.compile(r"^(?:best|kind|warm)? ?regards\b|^all the best\b|^cheers\b|^best,|^sincerely\b"
-                            r"|^viele grüße|^mit freundlichen|^beste grüße|^saludos|^atentamente|^cordialement"
-                            r"|^bien à vous|^bonne journée", re.IGNORECASE)
+# A line or sentence that opens with a greeting, or one that is a closing (models/salutations.py; thanks are not: "Thank
+# you for your patience." is no sign-off). Closings that also open ordinary sentences ("Best practice is …", "Take
+# care not to …") count only with punctuation or nothing after them.
+_GREETING_LINE = re.compile(rf"^(?:{alternation(greetings())})\b[^.!?]{{0,40}}[,:!]", re.IGNORECASE)
+_LOOSE_CLOSINGS = ("best", "yours", "take care")
+_SIGN_OFF_LINE = re.compile(rf"^(?:{alternation(c for c in closings() if c not in _LOOSE_CLOSINGS)})\b"
+                            rf"|^(?:{alternation(_LOOSE_CLOSINGS)})\s*(?:[,!.]|$)", re.IGNORECASE)
 
 
 # -- data ------------------------------------------------------------------------------------------------------

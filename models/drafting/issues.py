@@ -47,6 +47,7 @@ from models.drafting.types import (
     citations_for,
     find_unfilled,
 )
+from models.salutations import alternation, greetings, sign_offs
 
 MIN_SEGMENT_WORDS = 3
 FURTHER_IN_HANDOFF = "further issues of the ticket are not answered separately: the draft is a hand-off"
@@ -73,17 +74,10 @@ _WORD = re.compile(r"\w+")
 _SPEAKER = re.compile(r"(?:^|(?<=[\s.!?]))(?P<who>[A-Za-zÀ-ÿ]{2,12})\s*:\s", re.MULTILINE)
 AGENT_SPEAKERS = frozenset({"agent", "support", "rep", "operator", "agentin", "mitarbeiter", "agente", "conseiller",
                             "conseillère", "operador", "operadora"})
-# Small talk is no issue: a whole line that greets or signs off, and thanks / pleasantries anywhere (en/de/es/fr).
-_GREETING_LINE = re.compile(
-    r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|to whom it may concern|hallo|moin|servus"
-    r"|guten (?:morgen|tag|abend)|sehr geehrte[rs]?|liebe[rs]?|hola|buen[oa]s (?:días|tardes|noches)|estimad[oa]s?"
-    r"|bonjour|bonsoir|salut|cher|chère|madame|messieurs)\b[^\n.!?]{0,40}[,.!:]?\W*$", re.IGNORECASE)
-_SIGN_OFF_LINE = re.compile(
-    r"^\W*(?:(?:many |kind |best |warm |warmest )?thanks(?: again| so much| in advance)?|thank you(?: so much)?"
-    r"|(?:best|kind|warm|warmest)?\s*regards|best|cheers|all the best|sincerely|yours(?: truly)?|take care"
-    r"|(?:viele|beste|liebe|freundliche|herzliche) grüße|mit freundlichen grüßen|danke(?: und gruß)?|gruß|grüße|lg|vg"
-    r"|mfg|saludos(?: cordiales)?|un saludo|un abrazo|(?:muchas )?gracias|atentamente|cordialement"
-    r"|bien cordialement|bien à vous|merci(?: d'avance| beaucoup)?|bonne (?:journée|soirée))\W*$", re.IGNORECASE)
+# Small talk is no issue: a whole line that greets or signs off (the words: models/salutations.py), and thanks /
+# pleasantries anywhere (en/de/es/fr).
+_GREETING_LINE = re.compile(rf"^\W*(?:{alternation(greetings())})\b[^\n.!?]{{0,40}}[,.!:]?\W*$", re.IGNORECASE)
+_SIGN_OFF_LINE = re.compile(rf"^\W*(?:{alternation(sign_offs())})\W*$", re.IGNORECASE)
 _FOOTER_LINE = re.compile(r"^(?:-{2,}|_{2,}|(?:sent from|get outlook|von meinem|enviado desde|envoyé de)\b.*)$",
                           re.IGNORECASE)
 # An email disclaimer: it and everything after it is no issue, wherever it starts.

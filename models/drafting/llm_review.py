@@ -34,6 +34,7 @@ from models.drafting.prompts import SYSTEM_PROMPT
 from models.drafting.roles import is_action, sentence_role
 from models.drafting.safety import asks_for_secret, plausible_name
 from models.drafting.types import AgentAction, Draft, DraftRequest, Sentence, SourceKind, citations_for, find_unfilled
+from models.salutations import alternation, greetings, sign_offs
 
 MODEL_SOURCE = "model"  # AgentAction.source_id of an action the model wrote without citing a source
 # The marker before a sentence carrying an action (listed in `needs_confirmation`, and in `unfilled` as kind
@@ -86,13 +87,13 @@ _DETAILS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,60}\]")
 
 _NAME = r"(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*(?: [A-ZÀ-ÖØ-Þ][\w'’-]*)?)"
-_GREETING = re.compile(r"^(?P<word>hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|liebe[rs]?|"
-                       r"sehr geehrte[rs]?|guten tag|hola|estimad[oa]|buenos días|bonjour|salut|cher|chère)"
-                       r"(?P<sep>,?\s+)(?P<name>(?:(?:herr|frau|mr\.?|mrs\.?|ms\.?|m\.|mme|sr\.?|sra\.?) )?"
+# A greeting or sign-off (models/salutations.py) followed by a name: "Hi Marek," / "Best, Marek"; a bare title is
+# no name ("Madame, Monsieur,", "Bonjour Monsieur,").
+_GREETING = re.compile(rf"^(?P<word>{alternation(greetings())})"
+                       r"(?P<sep>,?\s+)(?!(?:madame|monsieur|mesdames|messieurs)(?:\s*[,!.:]|\s*$))"
+                       r"(?P<name>(?:(?:herr|frau|mr\.?|mrs\.?|ms\.?|m\.|mme|sr\.?|sra\.?) )?"
                        rf"{_NAME})(?P<rest>\s*[,!.:]|\s*$)", _F)
-_SIGN_OFF = re.compile(r"^(?P<word>(?:best|kind|warm)? ?regards|best|cheers|thanks|thank you|sincerely|"
-                       r"viele grüße|beste grüße|mit freundlichen grüßen|saludos|un saludo|atentamente|cordialement|"
-                       rf"bien à vous|merci)(?P<sep>[,!]?\s+)(?P<name>{_NAME})(?P<rest>\W*)$", _F)
+_SIGN_OFF = re.compile(rf"^(?P<word>{alternation(sign_offs())})(?P<sep>[,!]?\s+)(?P<name>{_NAME})(?P<rest>\W*)$", _F)
 _CONTENT = re.compile(r"[^\W\d_]{4,}", _F)
 _STOP = frozenset([
     "that", "this", "with", "have", "from", "your", "about", "been", "were", "they", "them", "their", "there",
@@ -101,7 +102,7 @@ _STOP = frozenset([
     "dieser", "ihre", "ihren", "haben", "wurde", "wurden", "sind", "nicht", "noch", "eine", "einen", "einem",
     "bitte", "para", "como", "esta", "este", "estos", "pero", "porque", "usted", "hemos", "sido", "gracias", "hola",
     "pour", "avec", "votre", "vous", "nous", "dans", "sont", "cette", "être", "merci", "bonjour",
-])
+]) | {p for p in (*greetings(), *sign_offs()) if " " not in p}  # one-word greetings and sign-offs ("Hallo Marek,")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,12 @@ import yaml
 
 from models.data import get_field
 from models.errors import ArtifactError
+from models.salutations import alternation, greetings, sign_offs
 
 REQUIRED_KEYS = ("greeting.email", "greeting.chat", "greeting.social", "acknowledgement.neutral.default",
                  "acknowledgement_short.neutral", "history", "article_link", "social_private",
                  "sign_off.email.default", "sign_off.chat.default", "sign_off.social.default", "placeholders.agent",
-                 "placeholders.email", "placeholders.order_number", "placeholders.date", "strip.greeting")
+                 "placeholders.email", "placeholders.order_number", "placeholders.date", "strip")
 PLACEHOLDER_KINDS = ("email", "order_number", "date", "amount", "phone")
 # A customer's name left as a slot: what models/pii.py leaves in a redacted case and what imported conventions
 # ("<name>", "{{Customer Name}}") become; its kind in `Draft.unfilled` is NAME_KIND everywhere.
@@ -71,13 +72,24 @@ class PhraseBook:
             if code in self._handoff_only:
                 continue
             strip = phrases["strip"]
+            if not isinstance(strip, dict):
+                raise ArtifactError(f"phrase book {path}: language {code!r}: strip is not a mapping")
+            # the language's greetings and sign-offs (models/salutations.py), and the book's own greetings
+            # (`strip.greeting`: a regex, e.g. "thanks for waiting"; a language the lexicon lacks needs it)
+            lexicon, ends = greetings((code,)), sign_offs((code,))
+            words = [w for w in (strip.get("greeting"), alternation(lexicon) if lexicon else None) if w]
+            if not words:
+                raise ArtifactError(f"phrase book {path}: language {code!r} has no greeting words: add strip.greeting "
+                                    "(models/salutations.py has those of en, de, es and fr)")
+            sign_off = (rf"^(?:{alternation(ends)})\W*$",) if ends else ()
             self._strip[code] = StripRules(
                 # the greeting words, then up to three name words (or a placeholder: the redacted "[NAME]", an
                 # imported reply's "[Your Name]") and the punctuation that ends the greeting
-                greeting=re.compile(rf"^(?:{strip['greeting']})\b(?:[\s,]+(?:[\w'’-]+|\[[^\[\]\n]{{1,30}}\]))"
+                greeting=re.compile(rf"^(?:{'|'.join(words)})\b(?:[\s,]+(?:[\w'’-]+|\[[^\[\]\n]{{1,30}}\]))"
                                     rf"{{0,3}}\s*[,:!]\s*",
                                     re.IGNORECASE),
-                sentences=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("sentences", ())),
+                # the book's pleasantries, and a sentence that is only a sign-off ("Kind regards,", "Merci !")
+                sentences=tuple(re.compile(p, re.IGNORECASE) for p in (*strip.get("sentences", ()), *sign_off)),
                 acknowledgements=tuple(re.compile(p, re.IGNORECASE) for p in strip.get("acknowledgements", ())),
                 empathy=re.compile(strip["empathy"], re.IGNORECASE) if strip.get("empathy") else None,
             )

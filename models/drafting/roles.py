@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
+from models.salutations import alternation, greetings
+
 SentenceRole = Literal["guidance", "action", "case_fact"]
 ROLES: tuple[SentenceRole, ...] = ("guidance", "action", "case_fact")
 LANGUAGES = ("en", "de", "es", "fr")
@@ -36,6 +38,11 @@ _F = re.IGNORECASE | re.UNICODE
 
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, _F)
+
+
+def _greeting(language: str) -> str:
+    """The greetings of `language` (models/salutations.py) as a regex alternation."""
+    return alternation(greetings((language,)))
 
 
 # ---- actions -------------------------------------------------------------------------------------------------------
@@ -63,7 +70,7 @@ _EN_ACTION = (
     # I/we + simple past of an operation: "I refunded", "we just reported", "engineering restarted it"
     _rx(rf"{_EN_SUBJECT}(?: just| also| already| then| personally)?\s+(?:(?:{_EN_OPS})\w*ed|sent|made|took|kept|ran|"
         rf"went through|froze|put|set up|reset|looked into|looked at|compiled)\b"),
-    _rx(r"^(?:(?:hi|hello|hey|dear) [\w'-]+[,!]\s*|[^:.]{0,60}:\s*)?(?:done|all set|sorted)\b\s*[-:–—!,]"),
+    _rx(rf"^(?:(?:{_greeting('en')}) [\w'-]+[,!]\s*|[^:.]{{0,60}}:\s*)?(?:done|all set|sorted)\b\s*[-:–—!,]"),
     _rx(r"\bwe (?:hereby )?confirm (?:the )?(?:deletion|erasure|cancel+ation|refund|closure)\b"),
     # we're / I'm + -ing of an operation ("We're adding monitoring"), "is/are being processed"
     _rx(rf"{_EN_SUBJECT}(?:'re|'m| are| am| is)\s+(?:now\s+|also\s+)?(?:{_EN_OPS})\w*ing\b"),
@@ -248,8 +255,7 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"duplicates?|"
             r"sessions?|attempts?|devices?|files?|records?|tickets?|emails?|people|accounts?|workspaces?)\b"
             r"(?! (?:per|each|at most|or (?:more|fewer)))"),
-        _rx(r"^(?:hi|hello|hey|dear|thanks for waiting|thanks|good (?:morning|afternoon|evening)),? (?-i:[A-Z])[\w'-]+"
-            r"(?:[ ,!.:]|$)"),
+        _rx(rf"^(?:{_greeting('en')}|thanks for waiting|thanks),? (?-i:[A-Z])[\w'-]+(?:[ ,!.:]|$)"),
         _rx(r"\b(?:for|with|at|of|on|from|to) (?:the )?(?:workspace|team|organi[sz]ation|company|project|channel) "
             r"[\"'“]?[a-z0-9]+(?:-[a-z0-9]+)+\b"),
         _rx(r"(?<!\bwhen )(?<!\bif )(?<!\bonce )\bthat (?:ip|doc|account|invoice|charge|workspace|device|user|project|"
@@ -291,8 +297,7 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:zweimal|doppelt) (?:\w+ )?(?:eingezogen|abgebucht|belastet|berechnet)\b"),
         _rx(r"\b(?:verursacht durch|lag an|weil (?:ihr|ihre|der|die|das|ein|eine|zwei|drei|beide))\b"),
         _rx(r"\b(?:ist|sind) (?:wieder |inzwischen |bereits )?(?:behoben|gelöst|verfügbar)\b|\bbestätigt\b"),
-        _rx(r"^(?:hallo|hi|guten tag|liebe[rs]?|sehr geehrte[rs]?|danke für ihre geduld),? (?:herr |frau )?"
-            r"(?-i:[A-ZÄÖÜ])[\w'-]+"),
+        _rx(rf"^(?:{_greeting('de')}|danke für ihre geduld),? (?:herr |frau )?(?-i:[A-ZÄÖÜ])[\w'-]+"),
         _rx(r"\b(?:etwa |rund |ca\. )?\d+ (?:minuten|stunden) lang\b|\bin (?:ihrem|ihren|ihrer|deinem|deiner) [\w-]+ "
             r"(?:ist|sind|war|waren)\b|\bkeine (?:\w+ )?(?:daten|nachrichten|änderungen) (?:gingen|sind) verloren\b"
             r"|\b(?:der fehler|das problem) (?:kommt|kam|liegt|lag) (?:von|an)\b|\bim namen von (?!Orbitly\b)"
@@ -312,7 +317,7 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:tenías|estabas|habías|usabas|tuviste)\b"),
         _rx(r"\b(?:causad[oa]s? por|se debía|se debió|porque (?:tu|su|el|la|un|una|dos|tres|ambos|ambas))\b"),
         _rx(r"\b(?:ya está|está|están) (?:resuelt[oa]s?|solucionad[oa]s?|arreglad[oa]s?)\b|\bconfirmad[oa]\b"),
-        _rx(r"^¡?(?:hola|buenos días|buenas tardes|estimad[oa]|gracias por esperar),? (?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+"),
+        _rx(rf"^¡?(?:{_greeting('es')}|gracias por esperar),? (?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+"),
         _rx(r"^(?!.*\bsi\b).*\b(?:cobr|carg)\w* (?:\w+ ){0,3}dos veces\b|^(?!.*\bsi\b).*\b(?:la|tu|su) cuenta "
             r"(?:está|estaba) (?:suspendida|bloqueada|desactivada)\b"),
         _rx(r"\b(?:detectamos|encontramos|identificamos|descubrimos|hemos (?:detectado|encontrado|identificado|"
@@ -337,8 +342,9 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"a connu|ont connu|bloquait|bloquaient)\b"),
         _rx(r"\b(?:causée? par|venait de|parce que (?:votre|le|la|un|une|deux|trois))\b"),
         _rx(r"\b(?:c'est|est|sont) (?:résolue?s?|rétablie?s?|corrigée?s?)\b|\bconfirmée?\b"),
-        _rx(r"^(?:bonjour|salut|cher|chère|merci de votre patience),? (?:m\.|mme|madame|monsieur )?"
-            r"(?-i:[A-ZÀÂÉÈÊÎÔÛÇ])[\w'-]+"),
+        # a title is no name: "Madame, Monsieur," and "Bonjour Madame," name nobody
+        _rx(rf"^(?:{_greeting('fr')}|merci de votre patience),? (?:m\.|mme|madame|monsieur )?"
+            r"(?!(?:madame|monsieur|mesdames|messieurs)\b)(?-i:[A-ZÀÂÉÈÊÎÔÛÇ])[\w'-]+"),
         _rx(r"^(?!.*\bsi\b).*\b(?:débité|prélevé|facturé)e?s? (?:\w+ ){0,3}deux fois\b"),
         _rx(r"\b(?:nous avons|j'ai|j’ai) (?:corrigé|identifié|trouvé|détecté|constaté|remarqué) (?:un|une|le|la|que)\b"
             r"|\b(?:l'|l’)erreur (?:vient|venait) d|\ble (?:problème|bug) (?:vient|venait) d"

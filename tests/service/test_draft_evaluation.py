@@ -118,6 +118,21 @@ def test_duplicate_frame_finds_a_second_greeting_or_sign_off() -> None:
     assert not duplicate_frame("Hi Ana,\n\nHello world is a program. Open Billing.\n\nBest regards,\nSam")
 
 
+@pytest.mark.parametrize("text", [
+    "Guten Tag Anna,\n\nÖffnen Sie Billing.\n\nFreundliche Grüße\nSam\n\nViele Grüsse\n[Name des Agenten]",
+    "Buenos días, Ana:\n\nBuenas tardes, Ana: abre Facturación.\n\nUn saludo,\n[agente]",
+    "Madame, Monsieur,\n\nBonsoir Marie, ouvrez Facturation.\n\nBien à vous,\n[agent]",
+])
+def test_duplicate_frame_knows_each_languages_greetings_and_sign_offs(text: str) -> None:
+    assert duplicate_frame(text)
+
+
+def test_a_sentence_opening_like_a_sign_off_is_not_one() -> None:
+    text = "Hi Ana,\n\nBest practice is to export weekly. Take care not to share the link.\n\nBest regards,\nSam"
+    assert not duplicate_frame(text)
+    assert duplicate_frame(text + "\n\nTake care,\nSam")
+
+
 def test_a_reply_opening_with_two_greetings_gives_a_draft_with_one() -> None:
     from models.drafting.types import DraftRequest, Source
 
