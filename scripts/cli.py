@@ -573,7 +573,7 @@ def evaluate_suggest_command(
 @app.command("generate-demo-data")
 def generate_demo_data(
     out: Annotated[Path, typer.Option(help="Output folder.")] = DEMO_TICKETS.parent,
-    tickets: Annotated[int, typer.Option(help="Number of tickets.")] = 2400,
+    tickets: Annotated[int, typer.Option(help="Number of tickets.")] = 4800,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
     templates: Annotated[Path | None, typer.Option(
         help="Folder of the JSON text templates (default: data/demo/templates).")] = None,

@@ -399,7 +399,7 @@ def _write_jsonl(path: Path, rows: Sequence[dict[str, object]]) -> None:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def generate(*, out_dir: Path, n_tickets: int = 2400, seed: int = 7, templates: Path | None = None) -> dict[str, int]:
+def generate(*, out_dir: Path, n_tickets: int = 4800, seed: int = 7, templates: Path | None = None) -> dict[str, int]:
     """Write ``tickets.jsonl`` and ``articles.jsonl`` into ``out_dir`` and return summary counts.
 
     ``templates`` is the folder with the JSON templates (default ``data/demo/templates``); a missing or
@@ -457,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description="Generate the Deskmate demo help-desk data (Orbitly).")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
-    parser.add_argument("--n-tickets", type=int, default=2400, help="number of tickets (default: 2400)")
+    parser.add_argument("--n-tickets", type=int, default=4800, help="number of tickets (default: 4800)")
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR,
                         help="output directory (default: data/demo)")
     parser.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES,

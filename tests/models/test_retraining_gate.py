@@ -84,7 +84,11 @@ def test_readme_flow_promotes_corrections_and_rejects_shuffled_labels(
     assert report["eval_source"] == "frozen" and report["current_basis"] == "active recipe refit"
     checks = {c["metric"]: c for c in report["checks"]}
     assert checks["topic accuracy"]["candidate"] > checks["topic accuracy"]["current"] + 0.05
-    assert report["counts"]["train_rows"] + report["counts"]["eval_rows"] == report["counts"]["merged_rows"]
+    # Every merged row is trained on or held out, except a row whose text a held-out row repeats word for word
+    # (kept out of training so the gate never scores a ticket it trained on; the demo has 4 such repeats).
+    repeats = len(demo["truth"]) - len({(r.get("subject"), r.get("body")) for r in demo["truth"]})
+    left_out = report["counts"]["merged_rows"] - report["counts"]["train_rows"] - report["counts"]["eval_rows"]
+    assert 0 <= left_out <= repeats
     manifest = json.loads((registry.version_dir(first["candidate"]) / "manifest.json").read_text())
     assert manifest["eval_set"]["sha256"] == eval_set.sha256  # trained without the frozen rows, and says so
 
@@ -143,7 +147,10 @@ def test_candidates_never_train_on_the_frozen_rows(tmp_path: Path, monkeypatch: 
     frozen_texts = {r.text for r in eval_set_rows(eval_set)}
     assert len(seen) == 1 and not frozen_texts & seen[0]  # no active model: one fit, the candidate's
     assert report.counts["eval_rows"] == len(eval_set.rows) and report.eval_source == "frozen"
-    assert report.counts["train_rows"] == report.counts["merged_rows"] - len(eval_set.rows)
+    truth = [json.loads(line) for line in DEMO_TICKETS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    repeats = len(truth) - len({(r.get("subject"), r.get("body")) for r in truth})  # the same text twice
+    left_out = report.counts["merged_rows"] - len(eval_set.rows) - report.counts["train_rows"]
+    assert 0 <= left_out <= repeats  # only a repeat of a frozen row's text is left out of training
 
 
 def test_cli_eval_set_refresh_and_show(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

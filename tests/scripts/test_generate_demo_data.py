@@ -18,9 +18,9 @@ FILES = ("tickets.jsonl", "articles.jsonl")
 
 
 def test_default_run_reproduces_the_committed_demo_data(tmp_path: Path) -> None:
-    counts = generate(out_dir=tmp_path, n_tickets=2400, seed=7)
-    assert counts == {"tickets": 2400, "articles": 59, "customers": 400, "resolved": 1797, "open": 603,
-                      "multi_issue": 193}
+    counts = generate(out_dir=tmp_path, n_tickets=4800, seed=7)
+    assert counts == {"tickets": 4800, "articles": 59, "customers": 560, "resolved": 3607, "open": 1193,
+                      "multi_issue": 397}
     for name in FILES:
         assert (tmp_path / name).read_bytes() == (DEFAULT_OUT_DIR / name).read_bytes(), name
 
