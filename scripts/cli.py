@@ -526,7 +526,7 @@ def evaluate_suggest_command(
         "email"),
     agent_name: Annotated[str | None, typer.Option(
         help="Name in the sign-off, as a deployment configures it (default: DESKMATE_DRAFTING__AGENT_NAME; "
-             "unset leaves the `[agent name]` placeholder in every draft).")] = None,
+             "unset leaves the `\\[agent name]` placeholder in every draft).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the metrics here.")] = None,
 ) -> None:
     """Drafts vs the verbatim nearest reply on grouped held-out splits of Bitext and the demo tickets: similarity
@@ -696,6 +696,11 @@ def retrain_command(
     keep: Annotated[int, typer.Option(help="Old versions kept besides the active one.")] = 5,
     dry_run: Annotated[bool, typer.Option(help="Train and evaluate, but do not promote.")] = False,
     cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings of identical inputs across runs.")] = None,
+    fit_retrieval: Annotated[bool, typer.Option(
+        help="Then refit the retrieval adapter of --index on its resolved cases, gated on the same frozen "
+             "evaluation set (hit@1 / hit@5 may not drop; docs/retrieval-learning.md).")] = False,
+    index_dir: Annotated[Path | None, typer.Option(
+        "--index", help="Index whose adapter --fit-retrieval refits (default: the served one).")] = None,
 ) -> None:
     """Retrain on base data + agent feedback; promote the candidate only if the held-out gate passes."""
     from models.retraining import retrain as run_retrain
@@ -745,8 +750,31 @@ def retrain_command(
         from service.changes.writes import log_model_change
 
         log_model_change(settings, version=report.candidate_version, action="promote")
-    typer.echo(json.dumps({"candidate": report.candidate_version, "current": report.current_version,
-                           "decision": report.decision, "promoted": report.promoted}))
+    summary: dict[str, Any] = {"candidate": report.candidate_version, "current": report.current_version,
+                               "decision": report.decision, "promoted": report.promoted}
+    if fit_retrieval:  # the adapter has its own gate: it is refit whatever the classifier's decision
+        summary["retrieval"] = _refit_retrieval(settings, index_dir or settings.resolved_index_dir,
+                                                registry.root, frozen=frozen, seed=seed, dry_run=dry_run)
+    typer.echo(json.dumps(summary))
+
+
+def _refit_retrieval(settings: Settings, index_dir: Path, models_dir: Path, *, frozen: bool, seed: int,
+                     dry_run: bool) -> dict[str, Any]:
+    """`deskmate fit-retrieval` after a retrain: fit, gate on the registry's frozen set, activate if it passes."""
+    from scripts.fit_retrieval import fit_retrieval as run_fit_retrieval
+
+    try:
+        with console.status("refitting the retrieval adapter…"):
+            result = run_fit_retrieval(settings=settings, index_dir=index_dir, models_dir=models_dir, frozen=frozen,
+                                       seed=seed, dry_run=dry_run)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
+    for name, metrics in result["gate"].items():
+        console.print(f"  retrieval {name:<9} hit@1 {metrics['hit@1']:.4f}  hit@5 {metrics['hit@5']:.4f}")
+    colour = "green" if result["activate"] else "red"
+    console.print(f"retrieval adapter: [{colour}]{result['reason']}[/{colour}]"
+                  + (" (dry run: not written)" if dry_run else ""))
+    return {k: result[k] for k in ("index", "activate", "written", "gate_source", "gate_rows")}
 
 
 @app.command()

@@ -73,3 +73,27 @@ def test_fit_retrieval_on_cases_without_topics_is_a_clear_error(tmp_path: Path,
     assert result.exit_code == 2
     assert "topic" in result.output
     assert not adapter_dir(tmp_path / "i").exists()
+
+
+def test_retrain_refits_the_adapter_gated_on_the_frozen_set_it_carved(
+        demo_cases: tuple[Path, list[dict[str, object]]], tmp_path: Path) -> None:
+    cases, later = demo_cases
+    out = tmp_path / "index"
+    assert runner.invoke(app, ["build-index", "--out", str(out), "--cases", str(cases), "--no-redact"]).exit_code == 0
+    assert not adapter_dir(out).exists()
+    data = tmp_path / "export.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in later), encoding="utf-8")
+    result = runner.invoke(app, ["retrain", "--data", str(data), "--fit-retrieval", "--index", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = last_json(result.output)
+    eval_set = ModelRegistry(tmp_path / "var" / "models").eval_set()
+    assert eval_set is not None  # carved by this retrain, then used by the adapter's gate too
+    retrieval = summary["retrieval"]
+    assert isinstance(retrieval, dict)
+    assert retrieval["gate_source"] == "frozen" and retrieval["gate_rows"] == len(eval_set.rows)
+    assert retrieval["written"] == (adapter_dir(out) / "manifest.json").is_file()
+    assert "retrieval adapter:" in result.output
+
+    no_refit = runner.invoke(app, ["retrain", "--data", str(data), "--dry-run"])
+    assert no_refit.exit_code == 0, no_refit.output
+    assert "retrieval" not in last_json(no_refit.output)
