@@ -164,9 +164,16 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+def _signature_sized(line: str) -> bool:
+    """Short enough for a sign-off or signature line: at most 6 words, or 8 in a line of `|`-separated parts
+    ("Javier | Atención al cliente de Orbitly"); separators are not words."""
+    words = sum(1 for w in line.split() if any(c.isalnum() for c in w))
+    return words <= (8 if "|" in line else 6)
+
+
 def _drop_sign_off(text: str) -> str:
     lines = text.strip().splitlines()
-    while lines and (not lines[-1].strip() or (len(lines[-1].split()) <= 6 and _SIGN_OFF_LINE.fullmatch(
+    while lines and (not lines[-1].strip() or (_signature_sized(lines[-1]) and _SIGN_OFF_LINE.fullmatch(
             lines[-1].strip()) and "http" not in lines[-1])):
         lines.pop()
     return "\n".join(lines)

@@ -140,6 +140,24 @@ def test_adapt_reply_removes_greeting_pleasantries_and_sign_off(book: PhraseBook
     assert re.search(r"\[order number\]", parts[0].text) and parts[0].replaced
 
 
+@pytest.mark.parametrize("signature", ["Javier | Atención al cliente de Orbitly",
+                                       "[NAME] | Atención al cliente de Orbitly"])
+def test_adapt_reply_drops_a_sign_off_above_a_long_piped_signature(book: PhraseBook, signature: str) -> None:
+    # The demo's Spanish replies sign "Saludos,\nJavier | Atención al cliente de Orbitly" (7 tokens): the reply's own
+    # "Saludos," stayed in drafts that then closed with ours ("Saludos, … Un saludo, Sam").
+    text = ("Hola, Marta:\n\nUna recarga forzada lo soluciona.\n\nSi tienes cualquier otra duda, aquí estamos."
+            f"\n\nSaludos,\n{signature}")
+    source = Source(id="es1", kind="case", text=text, score=0.8, language="es")
+    texts = [p.text for p in adapt_reply(source, book=book, language="es", customer_name="Ana")]
+    assert texts[0] == "Una recarga forzada lo soluciona."
+    assert not any("Saludos" in t or "Orbitly" in t for t in texts)
+    # a body sentence is never taken for a signature, piped or not
+    long_line = Source(id="es2", kind="case", score=0.8, language="es",
+                       text="Hola:\n\nAbre Configuración | Facturación y pulsa Actualizar en el método de pago")
+    assert [p.text for p in adapt_reply(long_line, book=book, language="es", customer_name=None)] == [
+        "Abre Configuración | Facturación y pulsa Actualizar en el método de pago"]
+
+
 def test_phrase_book_is_validated(tmp_path: Path) -> None:
     bad = tmp_path / "book.yaml"
     bad.write_text("languages:\n  en:\n    greeting: {email: 'Hi'}\n")
