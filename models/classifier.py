@@ -401,8 +401,13 @@ class AbstainRule:
         max_false_reject: float = 0.04,
         target_accuracy: float = 0.9,
         max_confidence_reject: float = 0.2,
+        oos_score: str | None = None,
     ) -> AbstainRule:
-        """Thresholds from validation outputs (in-scope rows with `correct` flags, and oos rows if any)."""
+        """Thresholds from validation outputs (in-scope rows with `correct` flags, and oos rows if any).
+
+        The out-of-scope score is the one of "energy" and "knn" (when kNN scores are given) that catches more oos
+        rows at the false-reject budget; `oos_score` fixes it instead (a language's rule uses the global rule's, so
+        that their thresholds are on one scale)."""
         n = in_scope.probabilities.shape[0]
         if n == 0:
             return cls()
@@ -412,6 +417,10 @@ class AbstainRule:
             candidates = {"energy": (energy(in_scope.logits), energy(out_of_scope.logits))}
             if in_knn is not None and oos_knn is not None:
                 candidates["knn"] = (in_knn, oos_knn)
+            if oos_score is not None:
+                if oos_score not in candidates:
+                    raise InvalidInputError(f"out-of-scope score {oos_score!r} needs its scores (kNN: in_knn, oos_knn)")
+                candidates = {oos_score: candidates[oos_score]}
             best_recall = -1.0
             for name, (inside, outside) in candidates.items():
                 threshold = float(np.quantile(inside, max_false_reject))

@@ -124,6 +124,9 @@ def calibrate_by_language(
     result = LanguageAbstain(min_rows=min_rows, rows=counts)
     use_oos = out_of_scope if global_rule.oos_score is not None else None
     use_knn = global_rule.oos_score == "knn"
+    # the global rule's score, so a language's threshold is on its scale (capped by it in `_no_stricter`)
+    fixed_score = global_rule.oos_score if use_oos is not None and (
+        global_rule.oos_score == "energy" or (in_knn is not None and oos_knn is not None)) else None
     # The language holding most of the rows (English on most desks) keeps the global rule, which is tuned mostly on
     # it: a rule of its own would move its decisions by sampling noise alone.
     majority = max(counts, key=lambda c: counts[c]) if counts else None
@@ -136,7 +139,8 @@ def calibrate_by_language(
             in_knn=in_knn[idx] if use_knn and in_knn is not None else None,
             oos_knn=oos_knn if use_knn else None,
             max_false_reject=max_false_reject, target_accuracy=target_accuracy,
-            max_confidence_reject=max_confidence_reject)
+            max_confidence_reject=max_confidence_reject,
+            oos_score=fixed_score)
         sub_knn = in_knn[idx] if use_knn and in_knn is not None else None
         if rule.min_in_scope is not None and count < SMALL_SAMPLE_ROWS:
             scores = energy(in_scope.logits[idx]) if rule.oos_score == "energy" else sub_knn
@@ -152,7 +156,9 @@ def calibrate_by_language(
 def _no_stricter(rule: AbstainRule, global_rule: AbstainRule) -> AbstainRule:
     """`rule` with each threshold at most the global one: a language's rule only relaxes, so the languages that
     dominate validation (English) keep the global decisions and their false-reject rate."""
-    if rule.min_in_scope is not None and global_rule.min_in_scope is not None:
+    if rule.oos_score != global_rule.oos_score:  # thresholds on two scales cannot be compared: the global one holds
+        rule.oos_score, rule.min_in_scope = global_rule.oos_score, global_rule.min_in_scope
+    elif rule.min_in_scope is not None and global_rule.min_in_scope is not None:
         rule.min_in_scope = min(rule.min_in_scope, global_rule.min_in_scope)
     rule.min_confidence = min(rule.min_confidence, global_rule.min_confidence)
     rule.min_margin = min(rule.min_margin, global_rule.min_margin)

@@ -10,6 +10,7 @@ import pytest
 
 from models.classifier import AbstainRule, HeadOutput, energy
 from models.embedding.hashing import HashingEmbedder
+from models.errors import InvalidInputError
 from models.fairness import (
     LanguageAbstain,
     calibrate_by_language,
@@ -164,3 +165,33 @@ def test_small_languages_use_the_normal_quantile_when_it_is_lower() -> None:
     rule = calibrate_by_language(in_scope, correct, languages, oos, global_rule=global_rule, min_rows=20).rules["de"]
     german = energy(in_scope.logits[400:])
     assert rule.min_in_scope == pytest.approx(min(float(np.quantile(german, 0.03)), normal_quantile(german, 0.03)))
+
+
+def test_a_language_rule_keeps_the_global_score_so_its_threshold_is_on_the_same_scale() -> None:
+    # No language holds half of the rows, so each gets a rule of its own. On these rows the energy score separates
+    # the out-of-scope rows better, but the global rule uses the kNN score: a language rule tuned on energy and then
+    # capped at the global kNN threshold (0.43) would never reject anything (energies are about 10).
+    rng = np.random.default_rng(3)
+    languages: list[str | None] = ["en"] * 40 + ["de"] * 40 + ["fr"] * 40
+    in_scope = _outputs(rng.normal(10, 0.5, 120), rng)
+    oos = _outputs(rng.normal(2, 0.5, 30), rng)
+    in_knn, oos_knn = rng.normal(0.6, 0.05, 120), rng.normal(0.55, 0.05, 30)
+    global_rule = AbstainRule(oos_score="knn", min_in_scope=0.43)
+    by_language = calibrate_by_language(in_scope, np.ones(120, dtype=bool), languages, oos, global_rule=global_rule,
+                                        in_knn=in_knn, oos_knn=oos_knn, min_rows=30, max_false_reject=0.03)
+    assert sorted(by_language.rules) == ["de", "en", "fr"]
+    for rule in by_language.rules.values():
+        assert rule.oos_score == "knn" and rule.min_in_scope is not None and rule.min_in_scope <= 0.43
+    off_topic = _outputs(np.array([10.0]), np.random.default_rng(4))  # confident head, far from every ticket
+    assert by_language.decide(off_topic, ["en"], global_rule, np.array([0.2])) == ["out_of_scope"]
+
+
+def test_tune_with_a_fixed_score_uses_it_and_needs_its_inputs(
+        validation: tuple[HeadOutput, np.ndarray, list[str | None], HeadOutput]) -> None:
+    in_scope, correct, _, oos = validation
+    knn_in, knn_oos = np.full(413, 0.7), np.full(50, 0.69)  # kNN barely separates: energy would win if free
+    assert AbstainRule.tune(in_scope, correct, oos, in_knn=knn_in, oos_knn=knn_oos).oos_score == "energy"
+    fixed = AbstainRule.tune(in_scope, correct, oos, in_knn=knn_in, oos_knn=knn_oos, oos_score="knn")
+    assert fixed.oos_score == "knn" and fixed.min_in_scope == pytest.approx(0.7)
+    with pytest.raises(InvalidInputError, match="knn"):
+        AbstainRule.tune(in_scope, correct, oos, oos_score="knn")
