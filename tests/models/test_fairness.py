@@ -172,7 +172,7 @@ def test_a_language_rule_keeps_the_global_score_so_its_threshold_is_on_the_same_
     # the out-of-scope rows better, but the global rule uses the kNN score: a language rule tuned on energy and then
     # capped at the global kNN threshold (0.43) would never reject anything (energies are about 10).
     rng = np.random.default_rng(3)
-    languages: list[str | None] = ["en"] * 40 + ["de"] * 40 + ["fr"] * 40
+    languages: list[str | None] = [*(["en"] * 40), *(["de"] * 40), *(["fr"] * 40)]
     in_scope = _outputs(rng.normal(10, 0.5, 120), rng)
     oos = _outputs(rng.normal(2, 0.5, 30), rng)
     in_knn, oos_knn = rng.normal(0.6, 0.05, 120), rng.normal(0.55, 0.05, 30)
