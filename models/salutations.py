@@ -77,6 +77,8 @@ THANKS: Final = _lexicon({
     "it": ("grazie",),
 })
 ALL_LANGUAGES: Final = tuple(GREETINGS)
+# Titles that also stand alone after a greeting, naming nobody ("Madame, Monsieur,", "Bonjour Monsieur,").
+BARE_TITLES: Final = ("madame", "monsieur", "mesdames", "messieurs")
 
 
 def _pick(lexicon: Mapping[str, tuple[str, ...]], languages: Iterable[str]) -> tuple[str, ...]:

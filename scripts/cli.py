@@ -762,6 +762,7 @@ def _refit_retrieval(settings: Settings, index_dir: Path, models_dir: Path, *, f
                      dry_run: bool) -> dict[str, Any]:
     """`deskmate fit-retrieval` after a retrain: fit, gate on the registry's frozen set, activate if it passes."""
     from scripts.fit_retrieval import fit_retrieval as run_fit_retrieval
+    from scripts.fit_retrieval import print_fit
 
     try:
         with console.status("refitting the retrieval adapter…"):
@@ -769,12 +770,7 @@ def _refit_retrieval(settings: Settings, index_dir: Path, models_dir: Path, *, f
                                        seed=seed, dry_run=dry_run)
     except DeskmateError as exc:
         raise _fail(exc) from exc
-    for name, metrics in result["gate"].items():
-        console.print(f"  retrieval {name:<9} hit@1 {metrics['hit@1']:.4f}  hit@5 {metrics['hit@5']:.4f}")
-    colour = "green" if result["activate"] else "red"
-    console.print(f"retrieval adapter: [{colour}]{result['reason']}[/{colour}]"
-                  + (" (dry run: not written)" if dry_run else ""))
-    return {k: result[k] for k in ("index", "activate", "written", "gate_source", "gate_rows")}
+    return print_fit(result, dry_run=dry_run, label="retrieval adapter: ")
 
 
 @app.command()

@@ -55,8 +55,13 @@ def fit_retrieval_command(
     except DeskmateError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    typer.echo(json.dumps(print_fit(result, dry_run=dry_run)))
+
+
+def print_fit(result: dict[str, Any], *, dry_run: bool, label: str = "") -> dict[str, Any]:
+    """Print a fit's gate metrics and decision (each line after `label`); returns its summary for the JSON line."""
     for name, metrics in result["gate"].items():
-        console.print(f"  {name:<9} hit@1 {metrics['hit@1']:.4f}  hit@5 {metrics['hit@5']:.4f}")
+        console.print(f"  {label}{name:<9} hit@1 {metrics['hit@1']:.4f}  hit@5 {metrics['hit@5']:.4f}")
     colour = "green" if result["activate"] else "red"
-    console.print(f"[{colour}]{result['reason']}[/{colour}]" + (" (dry run: not written)" if dry_run else ""))
-    typer.echo(json.dumps({k: result[k] for k in ("index", "activate", "written", "gate_source", "gate_rows")}))
+    console.print(f"{label}[{colour}]{result['reason']}[/{colour}]" + (" (dry run: not written)" if dry_run else ""))
+    return {k: result[k] for k in ("index", "activate", "written", "gate_source", "gate_rows")}

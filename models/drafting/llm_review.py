@@ -34,7 +34,7 @@ from models.drafting.prompts import SYSTEM_PROMPT
 from models.drafting.roles import is_action, sentence_role
 from models.drafting.safety import asks_for_secret, plausible_name
 from models.drafting.types import AgentAction, Draft, DraftRequest, Sentence, SourceKind, citations_for, find_unfilled
-from models.salutations import alternation, greetings, sign_offs
+from models.salutations import BARE_TITLES, alternation, greetings, sign_offs
 
 MODEL_SOURCE = "model"  # AgentAction.source_id of an action the model wrote without citing a source
 # The marker before a sentence carrying an action (listed in `needs_confirmation`, and in `unfilled` as kind
@@ -90,7 +90,7 @@ _NAME = r"(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*(?: [A-ZÀ-ÖØ-Þ][\w'’-]*)?)"
 # A greeting or sign-off (models/salutations.py) followed by a name: "Hi Marek," / "Best, Marek"; a bare title is
 # no name ("Madame, Monsieur,", "Bonjour Monsieur,").
 _GREETING = re.compile(rf"^(?P<word>{alternation(greetings())})"
-                       r"(?P<sep>,?\s+)(?!(?:madame|monsieur|mesdames|messieurs)(?:\s*[,!.:]|\s*$))"
+                       rf"(?P<sep>,?\s+)(?!(?:{alternation(BARE_TITLES)})(?:\s*[,!.:]|\s*$))"
                        r"(?P<name>(?:(?:herr|frau|mr\.?|mrs\.?|ms\.?|m\.|mme|sr\.?|sra\.?) )?"
                        rf"{_NAME})(?P<rest>\s*[,!.:]|\s*$)", _F)
 _SIGN_OFF = re.compile(rf"^(?P<word>{alternation(sign_offs())})(?P<sep>[,!]?\s+)(?P<name>{_NAME})(?P<rest>\W*)$", _F)

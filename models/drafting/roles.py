@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from models.salutations import alternation, greetings
+from models.salutations import BARE_TITLES, alternation, greetings
 
 SentenceRole = Literal["guidance", "action", "case_fact"]
 ROLES: tuple[SentenceRole, ...] = ("guidance", "action", "case_fact")
@@ -344,7 +344,7 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:c'est|est|sont) (?:résolue?s?|rétablie?s?|corrigée?s?)\b|\bconfirmée?\b"),
         # a title is no name: "Madame, Monsieur," and "Bonjour Madame," name nobody
         _rx(rf"^(?:{_greeting('fr')}|merci de votre patience),? (?:m\.|mme|madame|monsieur )?"
-            r"(?!(?:madame|monsieur|mesdames|messieurs)\b)(?-i:[A-ZÀÂÉÈÊÎÔÛÇ])[\w'-]+"),
+            rf"(?!(?:{alternation(BARE_TITLES)})\b)(?-i:[A-ZÀÂÉÈÊÎÔÛÇ])[\w'-]+"),
         _rx(r"^(?!.*\bsi\b).*\b(?:débité|prélevé|facturé)e?s? (?:\w+ ){0,3}deux fois\b"),
         _rx(r"\b(?:nous avons|j'ai|j’ai) (?:corrigé|identifié|trouvé|détecté|constaté|remarqué) (?:un|une|le|la|que)\b"
             r"|\b(?:l'|l’)erreur (?:vient|venait) d|\ble (?:problème|bug) (?:vient|venait) d"
