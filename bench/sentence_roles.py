@@ -13,14 +13,24 @@ Systems, same run, same sentences:
 - `baseline`: a trivial regex: first person + past/perfect ("I've", "I have", "we have", "ich habe", "he ", "j'ai",
   ...) is an action; any digit, `@` or a capitalised greeting is a case fact.
 
-    python -m bench.sentence_roles [--split test|dev|all] [--pass N] [--out reports/sentence_roles.json]
+    python -m bench.sentence_roles [--split test|dev|test2|all] [--pass N] [--by-language] [--errors]
+                                   [--out reports/sentence_roles.json]
     python -m bench.sentence_roles --build   # writes a fresh pre-labelled set (refuses to overwrite the labelled one)
+    python -m bench.sentence_roles --build-test2   # draws the pre-labelled second test part (refuses to overwrite)
     python -m bench.sentence_roles --classifier-cv   # dev only: a trained classifier against the rules, grouped CV
 
 `--classifier-cv` answers "would a small trained classifier do better than the rules?" without touching test: a
 logistic regression over hashed word and character n-grams (alone, and with the rules' role as extra features),
 5-fold cross-validation on dev grouped by source document, the rules scored on the same folds. The rules were tuned
 on dev, so their dev numbers are optimistic; the classifier's are out-of-fold.
+
+`test2` (bench/data/roles/roles_test2.jsonl, a file of its own so that dev and test stay exactly as they were) is a
+second held-out part drawn from the 4,800-ticket demo data after the first test part had been used for four rounds:
+`extend_test2()`, demo sentences whose text is nowhere in roles.jsonl, first seen in a document whose SHA-256 split
+is test (so `extend()`, which draws from dev documents only, never takes a sentence of a test2 document), seeded and
+stratified by language, with document ids "demo4800:<ticket id>" (the old ids name tickets of an earlier
+generation of the data), plus every sentence of unused Bitext rows whose split is test. Records carry "split":
+"test2" and "pass": 6. `--split all` reads both files.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ from models.drafting.composer import split_sentences
 from models.drafting.roles import ROLES, SentenceRole, sentence_role
 
 DATA = Path(__file__).resolve().parent / "data" / "roles" / "roles.jsonl"
+TEST2 = DATA.with_name("roles_test2.jsonl")  # the second held-out part (pass 6), kept apart from dev and test
 CORRECTIONS = Path(__file__).resolve().parent / "data" / "roles" / "corrections.jsonl"
 DEMO = REPO_ROOT / "data" / "demo" / "tickets.jsonl"
 BITEXT = REPO_ROOT.parent / "shared" / "data" / "bitext" / "bitext_cs_4514.csv"
@@ -50,6 +61,10 @@ SEED = 12
 EXTEND_SEED, EXTEND_DEMO, EXTEND_BITEXT_ROWS = 14, 300, 15  # the third pass: more dev sentences
 # Later passes (records carry "pass": 4 or 5): extend(seed=15, demo_sentences=420, bitext_rows=5), then
 # extend(seed=16, demo_sentences=all that is left, bitext_rows=5); no dev demo sentence is left unlabelled after them.
+# (The demo data was regenerated later, 4,800 tickets: its dev documents hold unlabelled sentences again.)
+TEST2_SEED, TEST2_BITEXT_ROWS, TEST2_PASS = 17, 20, 6
+TEST2_DEMO = {"en": 86, "de": 88, "es": 88, "fr": 88}  # demo sentences per language (350)
+TEST2_DOC_PREFIX = "demo4800:"  # test2 demo documents come from the regenerated 4,800-ticket data
 
 _BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
                           r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
@@ -129,6 +144,44 @@ def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_
     return records
 
 
+def extend_test2(existing: Sequence[dict[str, Any]], *, seed: int = TEST2_SEED,
+                 demo_per_language: dict[str, int] | None = None, bitext_rows: int = TEST2_BITEXT_ROWS,
+                 labelling_pass: int = TEST2_PASS) -> list[dict[str, Any]]:
+    """A second held-out part, pre-labelled by `sentence_role`: demo sentences whose text is not in `existing`
+    (texts, Bitext included), kept once in the first document that has it and only if that document's split is test,
+    `demo_per_language[language]` of them per language (seeded), and every new sentence of `bitext_rows` unused
+    Bitext rows whose split is test. Records: "split": "test2", "pass": `labelling_pass`, doc "demo4800:<id>"."""
+    rng = random.Random(seed)
+    per_language = TEST2_DEMO if demo_per_language is None else demo_per_language
+    seen = {r["text"] for r in existing}
+    rows_used = {r["row"] for r in existing if r["source"] == "bitext"}
+    pools: dict[str, list[dict[str, Any]]] = {language: [] for language in per_language}
+    for line in DEMO.read_text(encoding="utf-8").splitlines():
+        ticket = json.loads(line)
+        for i, sentence in enumerate(split_sentences(ticket.get("resolution") or "")):
+            if sentence not in seen:
+                seen.add(sentence)  # kept once, in the first document that has it (dropped if that one is dev)
+                if split_of(ticket["id"]) == "test" and ticket["language"] in pools:
+                    pools[ticket["language"]].append({
+                        "source": "demo", "doc": TEST2_DOC_PREFIX + ticket["id"], "sentence": i,
+                        "language": ticket["language"], "text": sentence, "split": "test2"})
+    records: list[dict[str, Any]] = []
+    for language, n in per_language.items():
+        records.extend(rng.sample(pools[language], min(n, len(pools[language]))))
+    responses = bitext_responses() if bitext_rows else []
+    rows = [row for row in range(len(responses)) if row not in rows_used and split_of(f"bitext-{row}") == "test"]
+    for row in sorted(rng.sample(rows, bitext_rows) if bitext_rows else []):
+        for i, sentence in enumerate(split_sentences(responses[row])):
+            if sentence not in seen:
+                seen.add(sentence)
+                records.append({"source": "bitext", "doc": f"bitext-{row}", "row": row, "sentence": i,
+                                "language": "en", "text": sentence, "split": "test2"})
+    for r in records:
+        r["prelabel"] = r["label"] = sentence_role(r["text"], r["language"])
+        r["pass"] = labelling_pass
+    return records
+
+
 def save(records: Sequence[dict[str, Any]], path: Path = DATA) -> None:
     """Writes the set; Bitext sentences without their text (references only)."""
     for r in records:
@@ -139,8 +192,11 @@ def save(records: Sequence[dict[str, Any]], path: Path = DATA) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT) -> list[dict[str, Any]]:
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT,
+             test2: Path = TEST2) -> list[dict[str, Any]]:
+    """The records of `split` (dev, test, test2 or all); test2 lives in its own file (`test2`)."""
+    paths = [path] + ([test2] if split in ("test2", "all") and test2.exists() else [])
+    records = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     if any(r["source"] == "bitext" for r in records):
         responses = bitext_responses(bitext)
         for r in records:
@@ -210,10 +266,14 @@ def classifier_cv(records: Sequence[dict[str, Any]], *, folds: int = 5, seed: in
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", default="test", choices=("test", "dev", "all"))
+    parser.add_argument("--split", default="test", choices=("test", "dev", "test2", "all"))
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--build", action="store_true")
-    parser.add_argument("--errors", action="store_true", help="print the rules' errors (use on dev only)")
+    parser.add_argument("--build-test2", action="store_true",
+                        help=f"draw the pre-labelled second held-out part into {TEST2.name} (pass {TEST2_PASS})")
+    parser.add_argument("--by-language", action="store_true",
+                        help="also print action and case-fact precision/recall per source and per language")
+    parser.add_argument("--errors", action="store_true", help="print the rules' errors (dev; test2 once)")
     parser.add_argument("--pass", dest="labelling_pass", type=int, default=None,
                         help="only the sentences added in that labelling pass (4, 5: dev sentences added later)")
     parser.add_argument("--classifier-cv", action="store_true",
@@ -236,6 +296,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{DATA} exists: move it away to rebuild the pre-labelled set")
         save(build())
         return 0
+    if args.build_test2:
+        if TEST2.exists():  # hand labels must not be overwritten by fresh pre-labels
+            parser.error(f"{TEST2} exists: move it away to draw the second test part again")
+        save(extend_test2(load_set(split="all")), TEST2)
+        return 0
+    if args.split == "test2" and not TEST2.exists():
+        parser.error(f"{TEST2} does not exist: draw it with --build-test2 and label it first")
     records = load_set(split=args.split)
     if args.labelling_pass is not None:
         records = [r for r in records if r.get("pass") == args.labelling_pass]
@@ -245,6 +312,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         part = [r for r in records if r["source"] == source]
         result["by_source"][source] = {"n": len(part), "rules": scores(part, sentence_role),
                                        "baseline": scores(part, baseline_role)}
+    result["by_language"] = {}
+    for language in sorted({r["language"] for r in records}):
+        part = [r for r in records if r["language"] == language]
+        result["by_language"][language] = {"n": len(part), "rules": scores(part, sentence_role),
+                                           "baseline": scores(part, baseline_role)}
     out = sys.stdout
     out.write(f"split={args.split} sentences={len(records)}\n")
     out.write(f"{'system':9} {'role':10} {'precision':>9} {'recall':>7} {'support':>7}\n")
@@ -252,6 +324,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for role in ("action", "case_fact", "guidance"):
             s = result[system][role]
             out.write(f"{system:9} {role:10} {s['precision']:9.3f} {s['recall']:7.3f} {int(s['support']):7d}\n")
+    if args.by_language:
+        out.write(f"{'part':12} {'n':>4} {'system':9} {'action P':>8} {'R':>5} {'n':>4} "
+                  f"{'fact P':>7} {'R':>5} {'n':>4}\n")
+        parts = [(f"source {k}", v) for k, v in result["by_source"].items()]
+        parts += [(f"lang {k}", v) for k, v in result["by_language"].items()]
+        for name, part in parts:
+            for system in ("baseline", "rules"):
+                a, c = part[system]["action"], part[system]["case_fact"]
+                out.write(f"{name:12} {part['n']:4d} {system:9} {a['precision']:8.3f} {a['recall']:5.3f} "
+                          f"{int(a['support']):4d} {c['precision']:7.3f} {c['recall']:5.3f} {int(c['support']):4d}\n")
     if args.errors:
         for e in errors(records):
             out.write(f"{e['label']:>9} <- {e['predicted']:9} [{e['language']}] {e['text']}\n")

@@ -67,7 +67,8 @@ _IDENTIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           re.IGNORECASE)),
 )
 # An identifier found in more than this share of the indexed replies (and more than SHARED_MIN_CASES of them) is
-# the company's own (help-centre domain, plan price), not another customer's.
+# the company's own (help-centre domain, plan price), not another customer's; so is one printed in a knowledge
+# article (public text, such as a partner's domain or the support address).
 SHARED_IDENTIFIER_SHARE = 0.01
 SHARED_MIN_CASES = 5
 # A line or sentence that opens with a greeting, or one that is a closing (models/salutations.py; thanks are not: "Thank
@@ -230,6 +231,14 @@ def identifiers(text: str) -> set[tuple[str, str]]:
     return {(kind, m.group(0).lower().strip()) for kind, pattern in _IDENTIFIERS for m in pattern.finditer(text)}
 
 
+def company_identifiers(replies: Sequence[str], articles: Sequence[Article]) -> set[tuple[str, str]]:
+    """Identifiers that are nobody's own: common in the indexed replies (help-centre domain, plan price) or printed
+    in a knowledge article (public text)."""
+    counts: Counter[tuple[str, str]] = Counter(x for reply in replies for x in identifiers(reply))
+    common = {x for x, n in counts.items() if n > max(SHARED_MIN_CASES, SHARED_IDENTIFIER_SHARE * len(replies))}
+    return common | {x for a in articles for x in identifiers(f"{a.title}\n{a.body}")}
+
+
 def leaked_identifiers(text: str, *, ticket: str, sources: Sequence[Source], names: Sequence[str],
                        shared: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """Identifiers of other customers in `text`: found in a retrieved case (or a case customer's first name),
@@ -379,8 +388,7 @@ def evaluate_items(items: Sequence[Item], *, articles: Sequence[Article], embedd
     index = SearchIndex.build(cases=[i.case for i in cases_in], articles=list(articles), embedder=embedder,
                               dedup_threshold=None, case_vectors=case_vectors, show_progress=show_progress)
     linear = LinearRouter(case_vectors, [i.case.topic for i in cases_in], seed=seed) if router == "linear" else None
-    counts: Counter[tuple[str, str]] = Counter(x for i in cases_in for x in identifiers(i.case.resolution))
-    shared = {x for x, n in counts.items() if n > max(SHARED_MIN_CASES, SHARED_IDENTIFIER_SHARE * len(cases_in))}
+    shared = company_identifiers([i.case.resolution for i in cases_in], articles)
     first_names = {i.case.id: i.customer_name.split()[0] for i in cases_in if i.customer_name}
     signer = str(getattr(drafter, "agent_name", None) or "").lower()
     vectors = embedder.encode([q.case.text for q in queries])

@@ -108,6 +108,12 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _BRACED_PLACEHOLDER = re.compile(r"\{\{\s*(\[[^\[\]\n]{1,60}\])\s*\}\}")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+# A German date's ordinal dot ("am 4. Oktober", "bis 22. Dez.") ends no sentence.
+_ORDINAL_END = re.compile(r"(?<![\d.])\d{1,2}\.$")
+_MONTH_START = re.compile(r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
+                          r"|Dezember|Jan|Feb|Mär|Apr|Aug|Sep|Sept|Okt|Nov|Dez)\b")
+_ABBREVIATED_DATE_END = re.compile(r"\b\d{1,2}\. (?:Jan|Feb|Mär|Apr|Aug|Sep|Sept|Okt|Nov|Dez)\.$")
+_GOES_ON = re.compile(r"[a-zäöüß\d]")  # a sentence does not start in lower case or with a year
 # What models/pii.py puts in place of a name: in a redacted case it stands for that case's customer.
 _REDACTED_NAME = REDACTED_NAME
 _STEP = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(.+)$")
@@ -148,8 +154,8 @@ class Frame:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Lines first (list items, paragraphs), then sentence ends; URLs stay whole, and a list item's marker
-    ("1.", "-") stays with the item's first sentence."""
+    """Lines first (list items, paragraphs), then sentence ends; URLs stay whole, a list item's marker ("1.", "-")
+    stays with the item's first sentence, and a German date ("am 4. Oktober") stays in its sentence."""
     out: list[str] = []
     for line in text.splitlines():
         line = line.strip()
@@ -157,7 +163,13 @@ def split_sentences(text: str) -> list[str]:
             continue
         marker = _LIST_MARKER.match(line)
         head = marker.group(0) if marker else ""
-        parts = [p.strip() for p in _SENTENCE_END.split(line[len(head):]) if p.strip()]
+        parts: list[str] = []
+        for part in (p.strip() for p in _SENTENCE_END.split(line[len(head):])):
+            if parts and part and ((_ORDINAL_END.search(parts[-1]) and _MONTH_START.match(part))
+                                   or (_ABBREVIATED_DATE_END.search(parts[-1]) and _GOES_ON.match(part))):
+                parts[-1] = f"{parts[-1]} {part}"
+            elif part:
+                parts.append(part)
         if parts:
             parts[0] = head + parts[0]
         out.extend(parts or [line])

@@ -220,6 +220,15 @@ def test_consensus_picks_the_reply_the_top_cases_agree_on(drafter: ComposerDraft
         ComposerDrafter(book, sentiment=SentimentScorer(), consensus_k=0)
 
 
+def test_a_german_date_stays_in_its_sentence() -> None:
+    assert split_sentences("Die Erstattung über 30,00 € wurde am 22. September veranlasst. Sie sehen sie bald.") == [
+        "Die Erstattung über 30,00 € wurde am 22. September veranlasst.", "Sie sehen sie bald."]
+    assert split_sentences("Wir haben am 4. Okt. die Daten erneuert.") == ["Wir haben am 4. Okt. die Daten erneuert."]
+    # only a day before a month: a version number or a list item still ends where it did
+    assert split_sentences("Fixed in 2.4. Oktober folgt.") == ["Fixed in 2.4.", "Oktober folgt."]
+    assert split_sentences("Seite 4. Dann weiter.") == ["Seite 4.", "Dann weiter."]
+
+
 def test_list_items_keep_their_markers_and_lines(drafter: ComposerDrafter) -> None:
     assert split_sentences("Do this:\n1. Log in. Then wait.\n2. Open Orders.\n- Done!") == [
         "Do this:", "1. Log in.", "Then wait.", "2. Open Orders.", "- Done!"]

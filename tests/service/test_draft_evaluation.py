@@ -3,11 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from models.drafting.types import Draft, Sentence
+from models.drafting.types import Draft, Sentence, Source
 from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
 from service.components import build_composer
 from service.draft_evaluation import (
+    company_identifiers,
     duplicate_frame,
     evaluate_suggest,
     group_key,
@@ -86,7 +87,6 @@ def test_rouge_l_is_the_lcs_f1() -> None:
 
 
 def test_leaked_identifiers_are_other_customers_not_ours_or_the_tickets() -> None:
-    from models.drafting.types import Source
 
     sources = [Source(id="c1", kind="case",
                       text="Refunded $49 on INV-20931 for ana@acme.example (acme.example); see help.orbitly.example")]
@@ -100,6 +100,21 @@ def test_leaked_identifiers_are_other_customers_not_ours_or_the_tickets() -> Non
     assert not leaked_identifiers("see rt.orbitly.example", ticket="", names=[],
                                   shared={("domain", "help.orbitly.example")},
                                   sources=[Source(id="c2", kind="case", text="rt.orbitly.example is down")])
+
+
+def test_company_identifiers_are_common_in_replies_or_printed_in_an_article() -> None:
+    from index.documents import Article
+
+    replies = [f"See help.orbitly.example, ticket {i}." for i in range(8)] + ["Your order #48213 for bob@x.example."]
+    articles = [Article(id="KB-1", title="Import from Monday.com", body="Export a CSV from monday.com first.")]
+    shared = company_identifiers(replies, articles)
+    assert ("domain", "help.orbitly.example") in shared  # in 8 of 9 replies
+    assert ("domain", "monday.com") in shared  # printed in an article: public
+    assert ("number", "#48213") not in shared and ("email", "bob@x.example") not in shared  # one customer's
+    sources = [Source(id="c1", kind="case", text="Import from monday.com works with the CSV, order #48213.")]
+    leaks = leaked_identifiers("Import from monday.com with the CSV (order #48213).", ticket="", sources=sources,
+                               names=[], shared=shared)
+    assert leaks == {("number", "#48213")}
 
 
 def test_unsupported_actions_skip_phrases_and_marked_sentences() -> None:
