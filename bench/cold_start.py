@@ -19,7 +19,7 @@ cold-start model hands to a human, `oos_recall` (CLINC150) the share of oos_val 
 Out-of-fold calibration uses 2 folds here (`train-topics` uses 3): it sets the temperature and abstain rule only.
 
     nice -n 10 python -m bench.cold_start [--datasets banking77,clinc150] [--seeds 13,14,15] [--finetune-shots 8]
-        [--finetune-datasets banking77] [--finetune-seeds 13] [--max-test 1500]
+        [--finetune-datasets banking77] [--finetune-seeds 13] [--max-test 1500] [--finetune-device cuda]
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def tfidf_lr(topics: TopicList, test: list[LabelledText], seed: int) -> float:
 
 def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int], finetune_shots: list[int],
                 finetune_seeds: list[int], embedder: CachedEmbedder, threads: int, record: dict[str, Any],
-                max_test: int | None) -> None:
+                max_test: int | None, device: str = "cpu") -> None:
     pool, test, oos = load_dataset(name, data_dir)
     test = cap(test, max_test)
     record.update({"pool_rows": len(pool), "test_rows": len(test), "oos_rows": len(oos), "runs": []})
@@ -180,7 +180,7 @@ def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int]
                     labels += [t.name for t in topics.topics]
                     ft_started = time.perf_counter()
                     fine_tune(texts=texts, labels=labels, out_dir=Path(tmp),
-                              options=FineTuneOptions(seed=seed, threads=threads))
+                              options=FineTuneOptions(seed=seed, threads=threads, device=device))
                     ft_seconds = time.perf_counter() - ft_started
                     tuned = CachedEmbedder(SentenceTransformerEmbedder(tmp, num_threads=threads))
                     run["cold_start_ft"] = {**cold_start_scores(topics, tuned, test, oos, seed),
@@ -222,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-test", type=int, default=None, help="seeded stratified cap of each test part")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--finetune-device", default="cpu", help="torch device of the fine-tune (cuda where lent)")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench" / "cold_start.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -240,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_dataset(name, data_dir=args.data_dir, seeds=seeds, shots=shots,
                     finetune_shots=ft_shots if name in args.finetune_datasets.split(",") else [],
                     finetune_seeds=[int(s) for s in args.finetune_seeds.split(",") if s], embedder=embedder,
-                    threads=args.threads, record=record, max_test=args.max_test)
+                    threads=args.threads, record=record, max_test=args.max_test, device=args.finetune_device)
         record["summary"] = summarize(record)
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         for row in record["summary"]:

@@ -38,6 +38,7 @@ class FineTuneOptions:
     max_seq_length: int = 64
     seed: int = 13
     threads: int | None = None
+    device: str = "cpu"  # a torch device ("cuda"): the same recipe, faster where one is lent
 
 
 def make_pairs(labels: list[str], *, pairs_per_text: int, rng: np.random.Generator) -> list[tuple[int, int]]:
@@ -73,6 +74,11 @@ def _batches(pairs: list[tuple[int, int]], labels: list[str], batch_size: int,
     return batches
 
 
+def _on(features: dict[str, Any], device: str) -> dict[str, Any]:
+    """Tokenizer output with its tensors on `device` (other entries, such as text lists, as they are)."""
+    return {k: v.to(device) if hasattr(v, "to") else v for k, v in features.items()}
+
+
 def fine_tune(*, texts: list[str], labels: list[str], out_dir: Path,
               options: FineTuneOptions = FineTuneOptions()) -> Path:
     """Fine-tune `options.base_model` on (text, label) rows; writes a sentence-transformers dir + deskmate.json."""
@@ -91,7 +97,7 @@ def fine_tune(*, texts: list[str], labels: list[str], out_dir: Path,
     location = options.base_model
     if location in (DEFAULT_MODEL, "all-MiniLM-L6-v2"):
         location = str(packaged_minilm_path() or location)
-    model = SentenceTransformer(location, device="cpu")
+    model = SentenceTransformer(location, device=options.device)
     model.max_seq_length = options.max_seq_length
     rng = np.random.default_rng(options.seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=options.learning_rate)
@@ -104,12 +110,12 @@ def fine_tune(*, texts: list[str], labels: list[str], out_dir: Path,
         for batch in _batches(pairs, labels, options.batch_size, rng):
             if len(batch) < 2:
                 continue
-            anchors = model.tokenize([texts[a] for a, _ in batch])
-            positives = model.tokenize([texts[p] for _, p in batch])
-            a = torch.nn.functional.normalize(model(dict(anchors))["sentence_embedding"], dim=-1)
-            p = torch.nn.functional.normalize(model(dict(positives))["sentence_embedding"], dim=-1)
+            anchors = _on(model.tokenize([texts[a] for a, _ in batch]), options.device)
+            positives = _on(model.tokenize([texts[p] for _, p in batch]), options.device)
+            a = torch.nn.functional.normalize(model(anchors)["sentence_embedding"], dim=-1)
+            p = torch.nn.functional.normalize(model(positives)["sentence_embedding"], dim=-1)
             logits = scale * a @ p.T
-            target = torch.arange(len(batch))
+            target = torch.arange(len(batch), device=options.device)
             loss = (torch.nn.functional.cross_entropy(logits, target)
                     + torch.nn.functional.cross_entropy(logits.T, target)) / 2
             optimizer.zero_grad()
