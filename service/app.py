@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
@@ -36,6 +38,10 @@ from service.store.erasure import ServiceLock
 from service.store.errors import StoreError
 from service.store.keys import KeyChecker
 from service.store.recorder import RouteRecorder
+from service.tracing.lifecycle import install_tracing, tracing_of, tracing_started
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 logger = logging.getLogger("deskmate")
 
@@ -193,13 +199,32 @@ async def close_components(state: ServiceState) -> None:
         state.store.close()
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """The app. Pass `engine` to serve pre-built routing models (tests); otherwise the lifespan loads them."""
+# FastAPI's own OpenTelemetry (0.165+) traces every request as soon as a global tracer provider exists, with the raw
+# path and query string as attributes and exceptions' messages as logs: not reviewed for personal data, so it stays
+# off; Deskmate's spans (service/tracing/) say only what service/tracing/attributes.py allows.
+FASTAPI_TELEMETRY_OFF: dict[str, Any] = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+                                         "auto_configure": False}
+
+
+def fastapi_options() -> dict[str, Any]:
+    return {"telemetry": FASTAPI_TELEMETRY_OFF} if "telemetry" in inspect.signature(FastAPI).parameters else {}
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
+               span_exporter: SpanExporter | None = None) -> FastAPI:
+    """The app. Pass `engine` to serve pre-built routing models (tests); otherwise the lifespan loads them. With
+    tracing on, `span_exporter` receives the spans instead of the configured exporter (tests)."""
     settings = settings or Settings()
     state = ServiceState(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Tracing first (a missing extra stops start-up before any model loads) and shut down last: service/tracing/
+        async with tracing_started(tracing_of(app)), serving(app):
+            yield
+
+    @asynccontextmanager
+    async def serving(app: FastAPI) -> AsyncIterator[None]:
         # Held (shared) while the service runs: `deskmate erase` then refuses to edit the index this process holds.
         running = ServiceLock(settings.data_dir)
         if not running.acquire(exclusive=False):
@@ -234,7 +259,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     # Docs pages come from service/docs.py (packaged assets, no CDN), not FastAPI's defaults.
     app = FastAPI(title="Deskmate", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
-                  redoc_url=None, openapi_url="/openapi.json" if settings.api.docs else None, openapi_tags=TAGS)
+                  redoc_url=None, openapi_url="/openapi.json" if settings.api.docs else None, openapi_tags=TAGS,
+                  **fastapi_options())
     app.state.deskmate = state
     app.state.desks = load_desks(settings.desks.config_dir)  # validated now: a bad desk file stops startup
     install_error_handlers(app)
@@ -242,6 +268,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.add_middleware(RequestContextMiddleware, max_request_bytes=settings.api.max_request_bytes,
                        body_timeout=settings.api.body_timeout_seconds)
+    install_tracing(app, state, exporter=span_exporter)  # a server span around each request, 413s and 408s included
     install_metrics(app, state)  # its middleware added last: outermost, it sees every answer
 
     app.include_router(health.router)

@@ -8,6 +8,9 @@
 `Pipeline.run_batch` runs a micro-batch of concurrent jobs (route, similar, suggest) in one thread with one
 encode call for all their texts; the HTTP layer awaits it once (service/batching.py). Components are built by
 service/components.py; the HTTP layer maps requests and responses in service/mapping.py.
+
+Each step (embed, classify, retrieve, draft) is timed once, by a `StepClock`; the results carry the `Step`s, which
+the API's `timings`, the Prometheus metrics (service/metrics/) and the traces (service/tracing/) all read.
 """
 
 from __future__ import annotations
@@ -65,6 +68,50 @@ from service.records import (
 logger = logging.getLogger(__name__)
 
 
+# -- step times: measured once here; the API's timings, the metrics and the traces read them -----------------
+STEPS = ("embed", "classify", "retrieve", "draft")
+"""The timed steps of a ticket's path, in order (`Step.name`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One timed step: when it started (wall clock, ns since the epoch, as traces need), how long it ran, and how
+    many jobs it ran for at once (one encode call and one pass of the heads serve every ticket of a batch: each
+    one's share is `share`). `counts` say how much it did (texts encoded, k asked for), never what."""
+
+    name: str
+    start_ns: int
+    seconds: float
+    shared: int = 1
+    counts: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def share(self) -> float:
+        """Seconds of this step per job it ran for."""
+        return self.seconds / max(1, self.shared)
+
+    @property
+    def end_ns(self) -> int:
+        return self.start_ns + round(self.seconds * 1e9)
+
+
+class StepClock:
+    """Times consecutive steps: `lap(name)` ends the step that began at the previous lap (or when the clock was
+    made). Durations come from `perf_counter`; the wall clock is read once, at the start."""
+
+    __slots__ = ("_mark", "_wall_ns")
+
+    def __init__(self) -> None:
+        self._wall_ns = time.time_ns()
+        self._mark = time.perf_counter()
+
+    def lap(self, name: str, *, shared: int = 1, **counts: int) -> Step:
+        now = time.perf_counter()
+        step = Step(name, self._wall_ns, now - self._mark, shared, tuple(counts.items()))
+        self._wall_ns, self._mark = step.end_ns, now
+        return step
+
+
 # -- inputs and results ------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class TicketInput:
@@ -113,6 +160,7 @@ class RouteResult:
     vector: Matrix = field(default_factory=lambda: np.zeros((1, 0), dtype=np.float32))  # (1, dim) ticket embedding
     timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0))
     warnings: list[str] = field(default_factory=list)
+    steps: tuple[Step, ...] = ()  # embed and classify, shared with the ticket's batch-mates
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +187,7 @@ class SimilarResult:
     search: SearchResults
     timings: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    steps: tuple[Step, ...] = ()  # embed (the batch's) and retrieve
 
 
 @dataclass(slots=True)
@@ -153,6 +202,7 @@ class Suggestion:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     issues: list[TicketIssue] = field(default_factory=list)  # empty: one issue (the routed topic); else main first
+    steps: list[Step] = field(default_factory=list)  # retrieve, then draft once drafted (routing's: `route.steps`)
 
 
 # -- multi-issue tickets: segments routed in the ticket's encode call, merged into issues ------------------------
@@ -284,7 +334,9 @@ class Engine:
         """Route a ticket's segments, already embedded (`vectors`, one row each), as if each were a ticket."""
         pieces = [TicketInput(subject="", body=s.text, text=s.text, channel=ticket.channel, language=ticket.language,
                               tier=ticket.tier) for s in segments]
-        return self._classify(pieces, [desk] * len(pieces), [s.text for s in segments], vectors, time.perf_counter())
+        clock = StepClock()
+        return self._classify(pieces, [desk] * len(pieces), [s.text for s in segments], vectors, clock,
+                              clock.lap("embed", shared=len(pieces)))  # already embedded
 
     def warm_up(self) -> None:
         """One route through every component, so the first real request does not pay for lazy set-up."""
@@ -301,17 +353,17 @@ class Engine:
         """Route `tickets` (each with its desk) and embed the extra `texts`, in one encode call."""
         if len(desks) != len(tickets):
             raise ValueError(f"{len(tickets)} tickets but {len(desks)} desks")
-        start = time.perf_counter()
+        clock = StepClock()
         ticket_texts = [clean_text(t, i if len(tickets) > 1 else None) for i, t in enumerate(tickets)]
         vectors = self.embedder.encode(ticket_texts + list(texts), batch_size=self.batch_size)
-        routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], start)
+        embed = clock.lap("embed", shared=len(tickets), texts=len(ticket_texts) + len(texts))
+        routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], clock, embed)
         return routed, vectors[len(tickets):]
 
     def _classify(self, tickets: Sequence[TicketInput], desks: Sequence[str], texts: list[str], vectors: Matrix,
-                  start: float) -> list[RouteResult]:
+                  clock: StepClock, embed: Step) -> list[RouteResult]:
         if not tickets:
             return []
-        embedded = time.perf_counter()
         # the language (given or detected) picks the abstain thresholds of that language (models/fairness.py)
         languages = [(DetectedLanguage(t.language.lower(), 1.0), "request") if t.language
                      else (self.language.detect(text), "detected") for t, text in zip(tickets, texts, strict=True)]
@@ -337,12 +389,13 @@ class Engine:
                 language=language, language_source=source, model_version=self.model.version,
                 vector=vectors[row:row + 1], warnings=list(ticket.warnings),
             ))
-        done = time.perf_counter()
+        classify = clock.lap("classify", shared=len(tickets))
         per = 1000.0 / len(tickets)
         for result in results:
-            result.timings = Timings(embed_ms=round((embedded - start) * per, 3),
-                                     classify_ms=round((done - embedded) * per, 3),
-                                     total_ms=round((done - start) * per, 3))
+            result.steps = (embed, classify)
+            result.timings = Timings(embed_ms=round(embed.seconds * per, 3),
+                                     classify_ms=round(classify.seconds * per, 3),
+                                     total_ms=round((embed.seconds + classify.seconds) * per, 3))
         return results
 
 
@@ -532,7 +585,7 @@ class Pipeline:
         answered: the route jobs together, then the similar jobs together, then each suggest job, so a route
         request does not wait for a batch-mate's draft. An error of one job after routing is that job's answer
         alone; a routing error fails the whole batch (raised)."""
-        started = time.perf_counter()
+        clock = StepClock()
         routing: list[tuple[int, RouteJob | SuggestJob]] = []
         searching: list[tuple[int, SimilarJob]] = []
         for i, job in enumerate(jobs):
@@ -551,7 +604,7 @@ class Pipeline:
         row = len(searching)
         for i, segments in segmented.items():
             segment_rows[i], row = vectors[row:row + len(segments)], row + len(segments)
-        embedded = time.perf_counter()
+        embed = clock.lap("embed", shared=len(jobs), texts=len(tickets) + len(texts))
         outcomes: dict[int, Outcome] = {}
 
         def done(answers: list[Answer]) -> None:
@@ -564,8 +617,7 @@ class Pipeline:
         self._record_routes([(job.ticket, result) for (_, job), result in zip(routing, routed, strict=True)
                              if isinstance(job, RouteJob)])
         done([(i, result) for (i, job), result in zip(routing, routed, strict=True) if isinstance(job, RouteJob)])
-        embed_ms = (embedded - started) * 1000 / max(1, len(jobs))
-        done([(i, _answer(partial(self.similar, job, vectors[row:row + 1], embed_ms=embed_ms)))
+        done([(i, _answer(partial(self.similar, job, vectors[row:row + 1], embed=embed)))
               for row, (i, job) in enumerate(searching)])
         for (i, job), result in zip(routing, routed, strict=True):
             if isinstance(job, SuggestJob):
@@ -590,16 +642,19 @@ class Pipeline:
                 self.routes.submit(records)
 
     # -- retrieve ----------------------------------------------------------------------------------------------
-    def similar(self, job: SimilarJob, vector: Matrix, *, embed_ms: float = 0.0) -> SimilarResult:
+    def similar(self, job: SimilarJob, vector: Matrix, *, embed: Step | None = None) -> SimilarResult:
+        """Search for the job's ticket, embedded as `vector` (by the batch's `embed` step, when there was one)."""
         index = self.index.snapshot()
         if index is None:
             raise ArtifactError(f"retrieval index is not loaded: {self.index.reason}")
-        started = time.perf_counter()
+        clock = StepClock()
         results = search_snapshot(index, clean_text(job.ticket), vector, job.query, adapter=self.adapter(index))
-        search_ms = (time.perf_counter() - started) * 1000
+        search = clock.lap("retrieve", k_cases=job.query.k_cases, k_articles=job.query.k_articles)
+        embed_ms, search_ms = (embed.share * 1000 if embed is not None else 0.0), search.seconds * 1000
         timings = {"embed_ms": round(embed_ms, 3), "search_ms": round(search_ms, 3),
                    "total_ms": round(embed_ms + search_ms, 3)}
-        return SimilarResult(results, timings, warnings=list(job.ticket.warnings))
+        steps = (search,) if embed is None else (embed, search)
+        return SimilarResult(results, timings, warnings=list(job.ticket.warnings), steps=steps)
 
     def retrieve(self, route: RouteResult, inp: SuggestInput) -> tuple[SearchResults | None, DraftRequest, list[str]]:
         """Search, then read the sources, on ONE index snapshot (a swap in between cannot mix two versions)."""
@@ -669,16 +724,17 @@ class Pipeline:
     def suggest_routed(self, job: SuggestJob, route: RouteResult,
                        issues: Sequence[TicketIssue] = ()) -> Suggestion:
         """Retrieve, then (unless the job says not to) draft and record, for a routed ticket."""
-        started = time.perf_counter()
+        clock = StepClock()
         search, request, warnings = self.retrieve(route, job.inp)
         for issue in issues:
             if issue.answer is None:  # a further issue the draft answers
                 issue.sources = self.issue_sources(issue, job.inp, route.language.code)
+        retrieve = clock.lap("retrieve", k_cases=job.inp.query.k_cases, k_articles=job.inp.query.k_articles)
         suggestion = Suggestion(suggestion_id=new_id("sug_"), ticket=job.inp.ticket, route=route, search=search,
                                 request=request, warnings=[*route.warnings, *warnings],
                                 timings={"route_ms": route.timings.total_ms,
-                                         "retrieve_ms": round((time.perf_counter() - started) * 1000, 3)},
-                                issues=list(issues))
+                                         "retrieve_ms": round(retrieve.seconds * 1000, 3)},
+                                issues=list(issues), steps=[retrieve])
         if job.draft:
             for _ in self.draft_stream(suggestion):
                 pass
@@ -687,8 +743,8 @@ class Pipeline:
 
     def draft_stream(self, suggestion: Suggestion) -> Iterator[str]:
         """Pieces of the checked draft's text (drafters send only reviewed text, never a model's raw output);
-        afterwards `suggestion` holds the draft or the error."""
-        started = time.perf_counter()
+        afterwards `suggestion` holds the draft or the error, and its `draft` step."""
+        clock = StepClock()
         try:
             route = suggestion.route
             stream: Iterator[str | Draft]
@@ -719,7 +775,9 @@ class Pipeline:
             suggestion.draft_error = f"internal drafting error ({type(exc).__name__})"
         if suggestion.draft is not None:
             suggestion.warnings += suggestion.draft.warnings
-        suggestion.timings["draft_ms"] = round((time.perf_counter() - started) * 1000, 3)
+        draft = clock.lap("draft")
+        suggestion.steps.append(draft)
+        suggestion.timings["draft_ms"] = round(draft.seconds * 1000, 3)
         if self.on_draft is not None:
             self.on_draft(suggestion)
 

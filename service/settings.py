@@ -280,6 +280,23 @@ class MetricsSettings(BaseModel):
     refresh_seconds: float = Field(default=15.0, ge=0.5, le=3600.0)
 
 
+class TracingSettings(BaseModel):
+    # OpenTelemetry spans for each HTTP request and its pipeline steps (docs/tracing.md). Needs the `tracing` extra
+    # (pip install 'deskmate[tracing]'); off (the default), none of OpenTelemetry's SDK is imported.
+    enabled: bool = False
+    # otlp: OTLP over HTTP/protobuf to `endpoint` (an OpenTelemetry Collector, Jaeger, Tempo, ...); console: JSON
+    # on stdout, for a look while debugging.
+    exporter: Literal["otlp", "console"] = "otlp"
+    # Full URL of the OTLP traces endpoint, e.g. http://otel-collector:4318/v1/traces. Unset: the standard
+    # OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, else localhost:4318.
+    endpoint: str | None = Field(default=None, max_length=500, pattern=r"^https?://[^\s]+$")
+    # `service.name` of the spans. Unset: OTEL_SERVICE_NAME (or service.name in OTEL_RESOURCE_ATTRIBUTES), else
+    # deskmate.
+    service_name: str | None = Field(default=None, min_length=1, max_length=100)
+    # Share of new traces recorded (0-1); a request that comes with a W3C traceparent follows its caller's choice.
+    sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
 class ChangeLogSettings(BaseModel):
     # Every live index change (cases added or erased, resolutions, index swaps, model promotions) goes through the
     # ordered change log in the store, which every process follows (docs/scale-out.md). Needed by more than one
@@ -312,6 +329,7 @@ class Settings(BaseSettings):
     pii: PiiSettings = Field(default_factory=PiiSettings)
     batching: BatchingSettings = Field(default_factory=BatchingSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    tracing: TracingSettings = Field(default_factory=TracingSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
     changes: ChangeLogSettings = Field(default_factory=ChangeLogSettings)
     # Seconds between checks for a newly promoted routing model (hot reload without restart); 0 = never.

@@ -7,6 +7,7 @@ and `/readyz` reports them all. The engine and the index sit behind atomic refer
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import anyio.to_thread
@@ -15,7 +16,7 @@ from index.holder import IndexHolder
 from service.batching import PipelineBatcher
 from service.changes.follower import ChangeFollower
 from service.errors import NotReady
-from service.pipeline import Engine, Job, OnDone, Outcome, Pipeline
+from service.pipeline import STEPS, Engine, Job, OnDone, Outcome, Pipeline
 from service.privacy import CaseRedactor
 from service.ratelimit import RateLimiter
 from service.reload import ModelReloader
@@ -57,6 +58,8 @@ class ServiceState:
         # Applies the shared change log to `index` when it is on (service/changes/); None when off.
         self.changes: ChangeFollower | None = None
         self.reloader = ModelReloader(settings, current=lambda: self.engine, install=self.set_engine)
+        # Spans of a request's pipeline steps (service/tracing/), set by the app while tracing is on.
+        self.on_trace: Callable[[Sequence[Outcome], Collection[str]], None] | None = None
         self._lock = threading.Lock()
 
     # -- changes ---------------------------------------------------------------------------------------------
@@ -109,17 +112,26 @@ class ServiceState:
         return batcher if batcher is not None and not batcher.closed else None
 
     async def run(self, job: Job) -> Outcome:
-        """Run one pipeline job: through the request batcher when it runs, else alone in a worker thread."""
+        """Run one pipeline job: through the request batcher when it runs, else alone in a worker thread; its
+        steps are traced under the request's span."""
         batcher = self.live_batcher()
         if batcher is not None:
-            return await batcher.submit(job)
-        engine, pipeline = self.require_engine(), self.require_pipeline()
-        answers: list[Outcome | Exception] = []
-        await anyio.to_thread.run_sync(pipeline.run_batch, engine, [job],
-                                       lambda done: answers.extend(outcome for _, outcome in done))
-        if isinstance(answers[0], Exception):
-            raise answers[0]
-        return answers[0]
+            outcome = await batcher.submit(job)
+        else:
+            engine, pipeline = self.require_engine(), self.require_pipeline()
+            answers: list[Outcome | Exception] = []
+            await anyio.to_thread.run_sync(pipeline.run_batch, engine, [job],
+                                           lambda done: answers.extend(outcome for _, outcome in done))
+            if isinstance(answers[0], Exception):
+                raise answers[0]
+            outcome = answers[0]
+        self.trace([outcome])
+        return outcome
+
+    def trace(self, outcomes: Sequence[Outcome], steps: Collection[str] = STEPS) -> None:
+        """Hand a request's outcomes (and which of their steps) to tracing, when it is on (`on_trace`)."""
+        if self.on_trace is not None:
+            self.on_trace(outcomes, steps)
 
     def run_batch(self, jobs: list[Job], on_done: OnDone) -> list[Outcome]:
         """The batcher's worker-thread entry: the pipeline with the engine live now (a reload takes the next)."""

@@ -9,12 +9,12 @@ scrape. Each gauge names how multi-process mode combines the workers' values.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from service.metrics.registry import multiprocess_dir, process_registry, use_multiprocess_values
-from service.pipeline import Answer, RouteResult, SimilarResult, Suggestion
+from service.pipeline import STEPS, Answer, RouteResult, SimilarResult, Step, Suggestion
 
 HTTP_SECONDS = (0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.04, 0.06, 0.08, 0.12, 0.2, 0.4, 0.8, 1.5, 3.0, 6.0, 15.0)
 STEP_SECONDS = (0.0005, 0.001, 0.002, 0.004, 0.006, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
@@ -76,7 +76,7 @@ class ServiceMetrics:
                           registry=r, multiprocess_mode="livemostrecent")
         self._http: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self._routed: dict[tuple[str, str], Counter] = {}
-        self._steps = {step: self.step_seconds.labels(step) for step in ("embed", "classify", "retrieve", "draft")}
+        self._steps = {step: self.step_seconds.labels(step) for step in STEPS}
         self._drafted, self._draft_failed = self.drafts.labels("drafted"), self.drafts.labels("failed")
         self._model: tuple[str, ...] | None = None
         self._index: tuple[str, ...] | None = None
@@ -101,21 +101,25 @@ class ServiceMetrics:
             self.queue_wait.observe(wait)
 
     def observe_answers(self, answers: Sequence[Answer]) -> None:
-        """The pipeline's answers (`Pipeline.on_answers`): routing decisions and the step times they carry."""
+        """The pipeline's answers (`Pipeline.on_answers`): routing decisions and the steps they carry (each
+        ticket's share of its batch's embed and classify)."""
         for _, outcome in answers:
             if isinstance(outcome, RouteResult):
                 self._observe_route(outcome)
             elif isinstance(outcome, Suggestion):
                 self._observe_route(outcome.route)
-                self._steps["retrieve"].observe(outcome.timings.get("retrieve_ms", 0.0) / 1000)
+                self._observe_steps(s for s in outcome.steps if s.name != "draft")  # the draft: `observe_draft`
             elif isinstance(outcome, SimilarResult):
-                self._steps["embed"].observe(outcome.timings.get("embed_ms", 0.0) / 1000)
-                self._steps["retrieve"].observe(outcome.timings.get("search_ms", 0.0) / 1000)
+                self._observe_steps(outcome.steps)
 
     def observe_draft(self, suggestion: Suggestion) -> None:
-        """One draft attempt (`Pipeline.on_draft`, also for the streamed suggest)."""
-        self._steps["draft"].observe(suggestion.timings.get("draft_ms", 0.0) / 1000)
+        """One draft attempt (`Pipeline.on_draft`, also for the streamed suggest): its step, the last one."""
+        self._observe_steps(suggestion.steps[-1:])
         (self._drafted if suggestion.draft is not None else self._draft_failed).inc()
+
+    def _observe_steps(self, steps: Iterable[Step]) -> None:
+        for step in steps:
+            self._steps[step.name].observe(step.share)
 
     def _observe_route(self, result: RouteResult) -> None:
         topic = ABSTAINED if result.needs_human_triage else result.topic.label
@@ -127,8 +131,7 @@ class ServiceMetrics:
         if result.needs_human_triage:
             self.abstentions.labels(result.reason or "unknown").inc()
         self.top_confidence.observe(float(result.topic.confidence))
-        self._steps["embed"].observe(result.timings.embed_ms / 1000)
-        self._steps["classify"].observe(result.timings.classify_ms / 1000)
+        self._observe_steps(result.steps)
 
     # -- gauges ----------------------------------------------------------------------------------------------------
     def refresh(self, *, index: Mapping[str, object], model: tuple[str, str] | None, lag_seconds: float,

@@ -31,8 +31,8 @@ async def route(ticket: TicketIn, engine: EngineDep, settings: SettingsDep, stat
 
 @router.post("/route/batch", response_model=RouteBatchOut, responses=ERROR_RESPONSES,
              summary="Route up to DESKMATE_API__MAX_BATCH tickets in one embedding batch")
-async def route_batch(batch: RouteBatchIn, engine: EngineDep, pipeline: PipelineDep,
-                      settings: SettingsDep, principal: PrincipalDep, request: Request) -> RouteBatchOut:
+async def route_batch(batch: RouteBatchIn, engine: EngineDep, pipeline: PipelineDep, settings: SettingsDep,
+                      state: StateDep, principal: PrincipalDep, request: Request) -> RouteBatchOut:
     """All tickets in one encode call and one pass of the heads, each with its own desk. Rate limits count one
     token per ticket (the scope check took the first)."""
     if len(batch.tickets) > settings.api.max_batch:
@@ -42,4 +42,5 @@ async def route_batch(batch: RouteBatchIn, engine: EngineDep, pipeline: Pipeline
     check_batch_text(tickets, settings)
     desks = [desk_of(engine, t.desk or batch.desk, settings) for t in batch.tickets]
     results = await anyio.to_thread.run_sync(pipeline.route, engine, tickets, desks)
+    state.trace(results)
     return RouteBatchOut(results=[route_out(r) for r in results], model_version=engine.model.version)

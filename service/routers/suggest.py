@@ -69,6 +69,7 @@ async def suggest_stream(body: SuggestIn, engine: EngineDep, settings: SettingsD
         yield sse("suggestion", first)
         for piece in pipeline.draft_stream(suggestion):
             yield sse("delta", {"text": piece})
+        state.trace([suggestion], ("draft",))  # routing and retrieval were traced by `state.run`
         pipeline.record(suggestion)
         out = suggest_out(suggestion, body.id)
         yield sse("draft", {"draft": None if out.draft is None else out.draft.model_dump(mode="json"),
