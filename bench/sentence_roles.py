@@ -13,10 +13,11 @@ Systems, same run, same sentences:
 - `baseline`: a trivial regex: first person + past/perfect ("I've", "I have", "we have", "ich habe", "he ", "j'ai",
   ...) is an action; any digit, `@` or a capitalised greeting is a case fact.
 
-    python -m bench.sentence_roles [--split test|dev|test2|all] [--pass N] [--by-language] [--errors]
+    python -m bench.sentence_roles [--split test|dev|test2|test3|all] [--pass N] [--by-language] [--errors]
                                    [--out reports/sentence_roles.json]
     python -m bench.sentence_roles --build   # writes a fresh pre-labelled set (refuses to overwrite the labelled one)
     python -m bench.sentence_roles --build-test2   # draws the pre-labelled second test part (refuses to overwrite)
+    python -m bench.sentence_roles --build-test3   # the third test part, drawn after dev pass 7 (likewise)
     python -m bench.sentence_roles --classifier-cv   # dev only: a trained classifier against the rules, grouped CV
 
 `--classifier-cv` answers "would a small trained classifier do better than the rules?" without touching test: a
@@ -30,7 +31,8 @@ second held-out part drawn from the 4,800-ticket demo data after the first test 
 is test (so `extend()`, which draws from dev documents only, never takes a sentence of a test2 document), seeded and
 stratified by language, with document ids "demo4800:<ticket id>" (the old ids name tickets of an earlier
 generation of the data), plus every sentence of unused Bitext rows whose split is test. Records carry "split":
-"test2" and "pass": 6. `--split all` reads both files.
+"test2" and "pass": 6. `test3` (roles_test3.jsonl, `extend_test3()`, "pass": 8) is drawn the same way after test2
+had been scored and the rules tuned on a seventh dev pass; `--split all` reads all three files.
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ EXTEND_SEED, EXTEND_DEMO, EXTEND_BITEXT_ROWS = 14, 300, 15  # the third pass: mo
 TEST2_SEED, TEST2_BITEXT_ROWS, TEST2_PASS = 17, 20, 6
 TEST2_DEMO = {"en": 86, "de": 88, "es": 88, "fr": 88}  # demo sentences per language (350)
 TEST2_DOC_PREFIX = "demo4800:"  # test2 demo documents come from the regenerated 4,800-ticket data
+# Pass 7 (dev, records "pass": 7, docs "demo4800:<id>"): extend(seed=18, demo_per_language=PASS7_DEMO, bitext_rows=5).
+PASS7_SEED, PASS7_BITEXT_ROWS, PASS7 = 18, 5, 7
+PASS7_DEMO = {"en": 70, "de": 110, "es": 110, "fr": 110}
+TEST3 = DATA.with_name("roles_test3.jsonl")  # the third held-out part (pass 8), drawn after pass 7
+TEST3_SEED, TEST3_BITEXT_ROWS, TEST3_PASS = 19, 10, 8
+TEST3_DEMO = {"en": 75, "de": 75, "es": 75, "fr": 75}
 
 _BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
                           r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
@@ -115,9 +123,12 @@ def build(*, seed: int = SEED) -> list[dict[str, Any]]:
 
 
 def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_sentences: int = EXTEND_DEMO,
-           bitext_rows: int = EXTEND_BITEXT_ROWS) -> list[dict[str, Any]]:
+           bitext_rows: int = EXTEND_BITEXT_ROWS, demo_per_language: dict[str, int] | None = None,
+           doc_prefix: str = "", labelling_pass: int | None = None) -> list[dict[str, Any]]:
     """More dev sentences, pre-labelled by `sentence_role`: demo sentences not yet in `existing` (texts), first seen
-    in a dev document, and the sentences of Bitext rows not yet used whose document is dev; test is never added to."""
+    in a dev document, and the sentences of Bitext rows not yet used whose document is dev; test is never added to.
+    `demo_per_language` draws that many per language instead of `demo_sentences` in all; `doc_prefix` names the
+    data's generation in the demo ids ("demo4800:"; the split is still decided by the bare ticket id)."""
     rng = random.Random(seed)
     seen = {r["text"] for r in existing}
     rows_used = {r["row"] for r in existing if r["source"] == "bitext"}
@@ -128,12 +139,18 @@ def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_
             if sentence not in seen:
                 seen.add(sentence)  # kept once, in the first document that has it (dropped if that one is test)
                 if split_of(ticket["id"]) == "dev":
-                    demo.append({"source": "demo", "doc": ticket["id"], "sentence": i,
+                    demo.append({"source": "demo", "doc": doc_prefix + ticket["id"], "sentence": i,
                                  "language": ticket["language"], "text": sentence, "split": "dev"})
-    records = rng.sample(demo, min(demo_sentences, len(demo)))
+    if demo_per_language is None:
+        records = rng.sample(demo, min(demo_sentences, len(demo)))
+    else:
+        records = []
+        for language, n in demo_per_language.items():
+            pool = [r for r in demo if r["language"] == language]
+            records.extend(rng.sample(pool, min(n, len(pool))))
     responses = bitext_responses() if bitext_rows else []
     rows = [row for row in range(len(responses)) if row not in rows_used and split_of(f"bitext-{row}") == "dev"]
-    for row in sorted(rng.sample(rows, bitext_rows)):
+    for row in sorted(rng.sample(rows, bitext_rows) if bitext_rows else []):
         for i, sentence in enumerate(split_sentences(responses[row])):
             if sentence not in seen:
                 seen.add(sentence)
@@ -141,16 +158,18 @@ def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_
                                 "language": "en", "text": sentence, "split": "dev"})
     for r in records:
         r["prelabel"] = r["label"] = sentence_role(r["text"], r["language"])
+        if labelling_pass is not None:
+            r["pass"] = labelling_pass
     return records
 
 
 def extend_test2(existing: Sequence[dict[str, Any]], *, seed: int = TEST2_SEED,
                  demo_per_language: dict[str, int] | None = None, bitext_rows: int = TEST2_BITEXT_ROWS,
-                 labelling_pass: int = TEST2_PASS) -> list[dict[str, Any]]:
+                 labelling_pass: int = TEST2_PASS, split: str = "test2") -> list[dict[str, Any]]:
     """A second held-out part, pre-labelled by `sentence_role`: demo sentences whose text is not in `existing`
     (texts, Bitext included), kept once in the first document that has it and only if that document's split is test,
     `demo_per_language[language]` of them per language (seeded), and every new sentence of `bitext_rows` unused
-    Bitext rows whose split is test. Records: "split": "test2", "pass": `labelling_pass`, doc "demo4800:<id>"."""
+    Bitext rows whose split is test. Records: "split": `split`, "pass": `labelling_pass`, doc "demo4800:<id>"."""
     rng = random.Random(seed)
     per_language = TEST2_DEMO if demo_per_language is None else demo_per_language
     seen = {r["text"] for r in existing}
@@ -164,7 +183,7 @@ def extend_test2(existing: Sequence[dict[str, Any]], *, seed: int = TEST2_SEED,
                 if split_of(ticket["id"]) == "test" and ticket["language"] in pools:
                     pools[ticket["language"]].append({
                         "source": "demo", "doc": TEST2_DOC_PREFIX + ticket["id"], "sentence": i,
-                        "language": ticket["language"], "text": sentence, "split": "test2"})
+                        "language": ticket["language"], "text": sentence, "split": split})
     records: list[dict[str, Any]] = []
     for language, n in per_language.items():
         records.extend(rng.sample(pools[language], min(n, len(pools[language]))))
@@ -175,11 +194,20 @@ def extend_test2(existing: Sequence[dict[str, Any]], *, seed: int = TEST2_SEED,
             if sentence not in seen:
                 seen.add(sentence)
                 records.append({"source": "bitext", "doc": f"bitext-{row}", "row": row, "sentence": i,
-                                "language": "en", "text": sentence, "split": "test2"})
+                                "language": "en", "text": sentence, "split": split})
     for r in records:
         r["prelabel"] = r["label"] = sentence_role(r["text"], r["language"])
         r["pass"] = labelling_pass
     return records
+
+
+def extend_test3(existing: Sequence[dict[str, Any]], *, seed: int = TEST3_SEED,
+                 demo_per_language: dict[str, int] | None = None,
+                 bitext_rows: int = TEST3_BITEXT_ROWS) -> list[dict[str, Any]]:
+    """A third held-out part, drawn like test2 (`extend_test2`) from what no record holds yet (`existing`: dev, test,
+    test2 and the later dev passes): "split": "test3", "pass": 8."""
+    return extend_test2(existing, seed=seed, demo_per_language=TEST3_DEMO if demo_per_language is None
+                        else demo_per_language, bitext_rows=bitext_rows, labelling_pass=TEST3_PASS, split="test3")
 
 
 def save(records: Sequence[dict[str, Any]], path: Path = DATA) -> None:
@@ -193,9 +221,10 @@ def save(records: Sequence[dict[str, Any]], path: Path = DATA) -> None:
 
 
 def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT,
-             test2: Path = TEST2) -> list[dict[str, Any]]:
-    """The records of `split` (dev, test, test2 or all); test2 lives in its own file (`test2`)."""
-    paths = [path] + ([test2] if split in ("test2", "all") and test2.exists() else [])
+             test2: Path = TEST2, test3: Path = TEST3) -> list[dict[str, Any]]:
+    """The records of `split` (dev, test, test2, test3 or all); test2 and test3 live in files of their own."""
+    paths = [path] + ([test2] if split in ("test2", "all") and test2.exists() else []) \
+        + ([test3] if split in ("test3", "all") and test3.exists() else [])
     records = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     if any(r["source"] == "bitext" for r in records):
         responses = bitext_responses(bitext)
@@ -266,11 +295,13 @@ def classifier_cv(records: Sequence[dict[str, Any]], *, folds: int = 5, seed: in
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", default="test", choices=("test", "dev", "test2", "all"))
+    parser.add_argument("--split", default="test", choices=("test", "dev", "test2", "test3", "all"))
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--build-test2", action="store_true",
                         help=f"draw the pre-labelled second held-out part into {TEST2.name} (pass {TEST2_PASS})")
+    parser.add_argument("--build-test3", action="store_true",
+                        help=f"draw the pre-labelled third held-out part into {TEST3.name} (pass {TEST3_PASS})")
     parser.add_argument("--by-language", action="store_true",
                         help="also print action and case-fact precision/recall per source and per language")
     parser.add_argument("--errors", action="store_true", help="print the rules' errors (dev; test2 once)")
@@ -301,8 +332,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{TEST2} exists: move it away to draw the second test part again")
         save(extend_test2(load_set(split="all")), TEST2)
         return 0
+    if args.build_test3:
+        if TEST3.exists():  # hand labels must not be overwritten by fresh pre-labels
+            parser.error(f"{TEST3} exists: move it away to draw the third test part again")
+        save(extend_test3(load_set(split="all")), TEST3)
+        return 0
     if args.split == "test2" and not TEST2.exists():
         parser.error(f"{TEST2} does not exist: draw it with --build-test2 and label it first")
+    if args.split == "test3" and not TEST3.exists():
+        parser.error(f"{TEST3} does not exist: draw it with --build-test3 and label it first")
     records = load_set(split=args.split)
     if args.labelling_pass is not None:
         records = [r for r in records if r.get("pass") == args.labelling_pass]

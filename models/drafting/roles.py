@@ -111,7 +111,17 @@ _PRODUCT_FIX = _rx(r"\b(?:that|which) (?:we|engineering|our (?:\w+ )?team) (?:ha
                    r"database|integration)\b"
                    # a bug fixed for everyone: "Nous avons corrigé un bug qui empêchait ...", "we fixed a bug where ..."
                    r"|\b(?:we|nous avons|hemos) (?:have |'ve )?(?:fixed|corrigé|corregido) (?:a|un|une|the|le|el) "
-                   r"(?:bug|bogue|error|problème|problema)\b[^.;]*")
+                   r"(?:bug|bogue|error|problème|problema)\b[^.;]*"
+                   # the same in de/es/fr: "Wir haben am 4. Oktober unsere OAuth-Zugangsdaten erneuert"
+                   r"|\bwir haben (?:(?:[^,.;]|(?<=\d)\.){0,25} )?unsere (?:[\w-]+ ){0,2}?[\w-]*"
+                   r"(?:zugangsdaten|schlüssel|zertifikate?|infrastruktur|server|systeme?)\b[^.;]*"
+                   r"|\b(?:renovamos|rotamos|actualizamos|hemos (?:renovado|rotado|actualizado)) (?:[^,.;]{0,25} )?"
+                   r"nuestr[oa]s (?:[\w-]+ ){0,2}?(?:credenciales|claves|certificados?|servidores|sistemas)\b[^.;]*"
+                   r"|\bnous avons (?:renouvelé|changé|mis à jour|remplacé) (?:[^,.;]{0,25} )?nos (?:[\w-]+ ){0,2}?"
+                   r"(?:identifiants|clés|certificats|serveurs|systèmes)\b[^.;]*"
+                   # a finding is not an operation: "Wir haben einen Fehler gefunden, durch den ..."
+                   r"|\b(?:wir|ich) (?:haben|habe) [^.;]{0,80}?\b(?:gefunden|festgestellt|entdeckt|identifiziert)\b"
+                   r"(?:,[^.;]*)?")
 # Promises that are courtesy, not an operation ("I'll guide you", "we'll be happy to help").
 _EN_COURTESY = _rx(r"^(?:[^.]*\b(?:I|we)(?:'ll| will| would|'d| am| 'm| are| can)? (?:\w+ly )?(?:be )?(?:(?:happy|glad|"
                    r"here|ready|more than happy) to|guide|help|assist|walk|take (?:another|a(?: closer| second)?) look|"
@@ -133,7 +143,10 @@ _DE_ACTION = (
         rf"(?:\s+worden)\b"),
     _rx(r"\b(?:wurde|wurden)\b(?:(?!\b(?:automatisch|wenn|sobald)\b).){0,80}?\b(?:storniert|erstattet|gelöscht|"
         r"zurückgesetzt|entsperrt|eskaliert|weitergeleitet|verlängert|reaktiviert|gesperrt|abgemeldet|"
-        r"gutgeschrieben|übertragen|zusammengeführt|wiederhergestellt|entfernt|geändert|aktualisiert)\b"),
+        r"gutgeschrieben|übertragen|zusammengeführt|wiederhergestellt|entfernt|geändert|aktualisiert|veranlasst|"
+        r"ausgelöst|angewiesen|überwiesen)\b"),
+    _rx(r"\bunser (?:[\w-]+)?team (?:schickt|sendet|meldet sich|prüft|kümmert sich)\b"),
+    _rx(r"\ban [\w.+-]+@[\w-]+(?:\.[\w-]+)+ (?:gesendet|geschickt)\b"),
     _rx(r"\b(?:bestätigen wir|wir bestätigen) (?:\w+ )?(?:die |den )?(?:löschung|stornierung|erstattung|kündigung)\b"),
     _rx(r"^erledigt\b"),
     _rx(r"\bSie erhalten (?:eine|die) (?:schriftliche )?Bestätigung (?:an|per)\b"),
@@ -143,14 +156,18 @@ _DE_ACTION = (
 _ES_PART = r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)|hecho|puesto|abierto|vuelto|escrito|devuelto|resuelto"
 _ES_ACTION = (
     _rx(rf"\b(?:(?:te|le|les|os)\s+)?(?:he|hemos)\s+(?:(?:te|le|lo|la|les)\s+)?"
-        rf"(?!(?:detectado|encontrado|identificado|descubierto|observado)\b)(?:{_ES_PART})\b"),
+        rf"(?!(?:detectado|encontrado|identificado|descubierto|observado|publicado|liberado)\b)(?:{_ES_PART})\b"),
+    _rx(r"\b(?:acabo|acabamos) de (?!recibir\b|ver\b|leer\b)\w+(?:ar|er|ir)\b"),
+    _rx(r"\brecibirás (?:la|una) confirmación (?:por escrito )?(?:en|a) [\w.+-]+@"),
+    _rx(r"\b(?:enviad[oa]s?|mandad[oa]s?) a [\w.+-]+@"),
     _rx(r"\b(?:voy|vamos)\s+a\s+\w+r\b"),
     _rx(r"\b(?:cancelé|reembolsé|envié|reenvié|restablecí|eliminé|borré|activé|desactivé|cambié|añadí|agregué|escalé|"
         r"restauré|desbloqueé|revisé|comprobé|actualicé|moví|creé|apliqué|emití|abrí|cerré|bloqueé|verifiqué|"
         r"transferí|fusioné|extendí|reactivé|exporté|vinculé|pedí|reporté|informé|anoté|cerramos|enviamos|"
         r"cancelamos|reembolsamos|eliminamos|restablecimos|escalamos|bloqueamos|(?<!\blo )revisamos)\b"),
     _rx(r"\b\w+(?:aré|eré|iré|aremos|eremos|iremos)\b(?![^.]*\bautomáticamente\b)"),
-    _rx(r"\b(?:el|tu|su) (?:reembolso|abono|crédito)\b(?:[^.]|\.(?=\d)){0,40}\b(?:se emitió|se envió|se procesó|"
+    _rx(r"\b(?:el|tu|su) (?:reembolso|abono|crédito)\b(?:[^.]|\.(?=\d)){0,40}\b(?<!\bnunca )(?<!\bno )"
+        r"(?:se emitió|se envió|se procesó|"
         r"se realizó|fue (?:emitido|enviado|procesado))"),
     _rx(r"\b(?:ha|han)\s+sido\s+(?:\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)|devuelto|resuelto)\b"),
     _rx(r"\bse\s+(?:ha|han)\s+(?:completado|procesado|cancelado|eliminado|reembolsado|restablecido|enviado|"
@@ -165,13 +182,14 @@ _FR_ACTION = (
     # (a finding is a case fact, not an operation: "nous avons identifié un problème", "hemos detectado ...")
     _rx(rf"\b(?:j'ai|j’ai|je\s+(?:vous|te|lui|leur|l'|l’)\s*(?:en\s+|y\s+)?ai|nous\s+(?:vous\s+|l'|l’|lui\s+|"
         rf"leur\s+)?avons)\s+(?:(?:bien|déjà|aussi|également|personnellement|donc|immédiatement)\s+)?"
-        rf"(?!(?:identifié|trouvé|détecté|constaté|remarqué)\b)(?:{_FR_PART})\b"),
+        rf"(?!(?:identifié|trouvé|détecté|constaté|remarqué|publié)\b)(?:{_FR_PART})\b"),
+    _rx(r"\b(?:fichier|lien|export|archive|copie|confirmation)\b[^.;]{0,30}\benvoyée?s? à [\w.+-]+@"),
     _rx(r"\b(?:je|nous)\s+(?:vais|allons)\s+\w+(?:er|ir|re)\b"),
     _rx(r"\bnotre équipe(?: [\w-]+)? (?:fait|va|est en train de|s'occupe|s’occupe)\b"),
     _rx(r"\bje vous (?:nomme|envoie|renvoie|rembourse|transfère|crée|réactive|débloque|ajoute)\b"),
     _rx(r"\b(?:une |la )?confirmation(?: écrite)? (?:suivra|vous sera envoyée)\b"),
     _rx(r"\bvous recevrez (?:une|la) confirmation (?:écrite )?(?:à|par e-?mail à) [\w.+-]+@"),
-    _rx(r"\b(?:je|j'|j’|nous)\s*(?:vous\s+|te\s+)?\w+(?:rai|rons)\b"),
+    _rx(r"\b(?:je|j'|j’|nous)\s*(?:vous\s+|te\s+)?\w+(?:rai|rons)\b(?![^.]*\bautomatiquement\b)"),
     _rx(r"\b(?:a|ont)\s+(?:bien\s+|déjà\s+)?été\s+(?:annulée?s?|remboursée?s?|supprimée?s?|réinitialisée?s?|"
         r"débloquée?s?|envoyée?s?|transmise?s?|révoquée?s?|restaurée?s?|rétablie?s?|prolongée?s?|fusionnée?s?|"
         r"effacée?s?|résiliée?s?|traitée?s?|crédité?e?s?|désactivée?s?|réactivée?s?|escaladée?s?|corrigée?s?|"
@@ -282,12 +300,21 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:deployed|released|rolling out|rolled out|shipped|published|going live)\b[^.;]{0,40}\btoday\b"),
         # the customer's company: "authorised to act for Riverside Holdings"
         _rx(r"\b(?:act|acting) (?:for|on behalf of) (?!Orbitly\b)(?-i:[A-Z])"),
+        _rx(r"\bin our logs\b|\b(?:is|was|isn't|wasn't) (?:not )?from us\b"
+            r"|\b(?:this|it|that) is a (?:known )?phishing\b"
+            r"|\b(?:the|this) (?:issue|problem|incident|bug) (?:only )?affected\b"),
     ),
     "de": (
         _rx(r"\b(?:telefonisch|am telefon|ihren anruf|unser(?:em)? (?:telefonat|gespräch))\b"),
         _rx(r"^(?!.*\b(?:wenn|falls|sobald|ob)\b).*\b(?:prüft|nutzt|verwendet|validiert|zeigt|sendet|"
             r"synchronisiert|verweist|hängt)(?: \w+){0,3} (?:immer )?noch\b"),
-        _rx(r"\b(?:ihr|ihre|ihren) [\w-]+ (?:hat|haben|lehnt|lehnen|blockiert|blockieren)\b|\bseit kurzem\b"),
+        _rx(r"\b(?:ihr|ihre|ihren) [\w-]+ (?:hat|haben|lehnt|lehnen|blockiert|blockieren)\b"
+            r"|\b(?:ihr|ihre|ihren)\b.*\bseit kurzem\b|\bseit kurzem\b.*\b(?:ihr|ihre|ihren)\b"),
+        # findings: "Wir haben einen Fehler gefunden", "In unseren Logs sendet ...", "stammt nicht von uns"
+        _rx(r"\b(?:wir|ich) (?:haben|habe) [^.;]{0,80}?\b(?:gefunden|festgestellt|entdeckt|identifiziert)\b"
+            r"|\b(?:in|laut) unseren (?:logs|protokollen)\b|\b(?:stammt|kommt) nicht von uns\b"
+            r"|\bverschwindet\b[^.]{0,40}\bvon ihre[rm] (?:abrechnung|kontoauszug|konto)\b"
+            r"|\bes handelt sich um (?:eine )?(?:bekannte )?phishing"),
         _rx(r"\b(?:gestern|heute (?:früh|morgen|vormittag|nachmittag)|heute|vorhin|letzte[nr]? (?:woche|nacht|monat)|"
             r"am (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))\b"),
         _rx(r"\b(?:ausfall|störung|vorfall|beeinträchtigt|nicht erreichbar|war nicht verfügbar)\b"),
@@ -300,7 +327,8 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(rf"^(?:{_greeting('de')}|danke für ihre geduld),? (?:herr |frau )?(?-i:[A-ZÄÖÜ])[\w'-]+"),
         _rx(r"\b(?:etwa |rund |ca\. )?\d+ (?:minuten|stunden) lang\b|\bin (?:ihrem|ihren|ihrer|deinem|deiner) [\w-]+ "
             r"(?:ist|sind|war|waren)\b|\bkeine (?:\w+ )?(?:daten|nachrichten|änderungen) (?:gingen|sind) verloren\b"
-            r"|\b(?:der fehler|das problem) (?:kommt|kam|liegt|lag) (?:von|an)\b|\bim namen von (?!Orbitly\b)"
+            r"|\b(?:der fehler|das problem|die (?:fehler)?meldung|der absturz|die warnung) (?:kommt|kam|liegt|lag) "
+            r"(?:von|an)\b|\bim namen von (?!Orbitly\b)"
             r"(?-i:[A-Z])|\bfür (?!Orbitly\b)(?-i:[A-Z])\w+(?: \w+)? (?:zu )?handeln\b"),
     ),
     "es": (
@@ -327,6 +355,15 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"(?:supera|excede)\b"
             r"|\b(?:el|la) (?:error|fallo|problema|cargo|importe|diferencia) (?:viene|venía) de\b"
             r"|\bdurante (?:unos |aproximadamente )?\d+ minutos\b|\ben nombre de (?!Orbitly\b)(?-i:[A-Z])"),
+        # findings stated without a first-person verb: "Había dos conexiones ...", "En nuestros registros, X envía
+        # ...", "el reembolso estaba aprobado pero nunca se envió", "El problema solo afectaba a ...", a change made
+        # in that customer's setup ("Vuestro administrador de Jira creó ..."), a released hold
+        _rx(r"^(?!.*\bsi\b)(?:[^:]{0,60}:\s*)?había (?:un|una|dos|tres|\d+)\b|\ben nuestros registros\b"
+            r"|\bnunca se (?:envió|emitió|procesó|aplicó)\b|\b(?:el|la) (?:problema|incidencia|fallo|error) "
+            r"(?:solo |sólo )?(?:afectaba|afectó)\b|\bno (?:es|viene) de nosotros\b|\bes una campaña de phishing\b"
+            r"|\b(?:tu|su|vuestro|vuestra) (?:administrador|administradora|admin|equipo de it|banco|proveedor|servidor"
+            r" de correo)\b(?: de [\w-]+)? (?:creó|añadió|cambió|eliminó|borró|renombró|desactivó|activó|instaló|"
+            r"revocó|bloqueó|rechazó|movió)\b|\bdesaparecerá[n]? de tu extracto\b"),
     ),
     "fr": (
         _rx(r"\b(?:au téléphone|votre appel|notre appel|notre échange téléphonique)\b"),
@@ -350,17 +387,25 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"|\b(?:l'|l’)erreur (?:vient|venait) d|\ble (?:problème|bug) (?:vient|venait) d"
             r"|\baucune? (?:\w+ )?n['’](?:a|ont) été perdue?s?\b|\bpendant (?:environ )?\d+ minutes\b"
             r"|\bagir (?:pour|au nom de) (?:le compte de )?(?!Orbitly\b)(?-i:[A-ZÀ-Ý])"),
+        _rx(r"^(?!.*\bsi\b)(?:[^:]{0,60}:\s*)?il y avait (?:un|une|deux|trois|\d+)\b|\bdans nos (?:journaux|logs)\b"
+            r"|\b(?:c'est|il s'agit d')une campagne de phishing\b"
+            r"|\bvotre (?:administrateur|admin|service informatique|banque)\b(?: [\w-]+)? a (?:créé|ajouté|modifié|"
+            r"supprimé|renommé|désactivé|activé|installé|révoqué|bloqué|rejeté|déplacé)\b"),
     ),
 }
 # A sign-off line: a short line that is only a name ("Grace", "Daniel from Orbitly Support", "Carmen | Atención ...").
-_SIGN_OFF_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'-]+(?: [A-ZÀ-ÖØ-Þ][\w'-]+)?(?:\s*\|\s.*|\s+(?:from|de|von|du|-)\s.*)?$")
+_SIGN_OFF_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'-]+(?: [A-ZÀ-ÖØ-Þ][\w'-]+)?(?:\s*\|\s.*|\s+(?:from|de|von|du|-)\s+"
+                            r"(?:the |l'|la |el |le )?[A-ZÀ-ÖØ-Þ].*)?$")
 _NOT_A_NAME = _rx(r"^(?:thanks|thank|cheers|best|regards|merci|danke|gracias|saludos|cordialement|viele|beste|"
                   r"freundliche|bien|un|hola|hello|hi|hey|bonjour|hallo|guide|details|overview|note|tip|steps?|"
                   r"confirmed|done|sure|ok|okay|yes|no|sí|oui|ja|nein|non|anything|autre|sonst|algo|is|de|la|le|"
                   r"el|los|las|die|der|das|ihr|votre|tu|su|all|kind|warm|best|take|talk|have|hope|regards|"
-                  r"atentamente|un saludo|bis|à|a|orbitly)\b")
+                  r"atentamente|un saludo|bis|à|a|orbitly|support|soporte|équipe|equipo|team|service|servicio|"
+                  r"atención|kundenservice|kundensupport)\b")
 _URL = re.compile(r"https?://\S+")
-_PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}|\[[^\]]*\]|<[^>]*>")
+_PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}|\[[^\]]*\]|<[^>]*>"
+                          r"|\((?:for example|for instance|e\.g\.|z\.\s?B\.|zum Beispiel|por ejemplo|p\.\s?ej\.|"
+                          r"par exemple|p\.\s?ex\.)[^)]*\)", re.IGNORECASE)
 
 # ---- secrets -------------------------------------------------------------------------------------------------------
 # Nouns naming a secret a support reply must never ask for (en, de, es, fr).
