@@ -12,8 +12,12 @@ from service.store.quality import export_rows, quality_metrics
 from service.store.repository import FeedbackStore, NewFeedback, NewResolution
 from tests.service.store.test_repository import route, suggestion
 
-WINDOW: dict[str, Any] = {"since": datetime.now(UTC) - timedelta(days=1),
-                          "until": datetime.now(UTC) + timedelta(minutes=5)}
+
+def window() -> dict[str, Any]:
+    """The last day up to a little after now, read when a test runs (a window fixed at import ended before the tests
+    late in a long run started)."""
+    now = datetime.now(UTC)
+    return {"since": now - timedelta(days=1), "until": now + timedelta(minutes=5)}
 
 
 @pytest.fixture()
@@ -37,7 +41,7 @@ def store(store_url: str) -> Iterator[FeedbackStore]:
 
 
 def test_suggestion_quality(store: FeedbackStore) -> None:
-    metrics = quality_metrics(store, **WINDOW)
+    metrics = quality_metrics(store, **window())
     assert metrics["suggestions"] == 6 and metrics["with_feedback"] == 4
     assert (metrics["accepted"], metrics["edited"], metrics["rejected"]) == (1, 1, 2)
     assert metrics["acceptance_rate"] == 0.25 and metrics["edited_share"] == 0.25
@@ -47,7 +51,7 @@ def test_suggestion_quality(store: FeedbackStore) -> None:
 
 
 def test_routing_quality(store: FeedbackStore) -> None:
-    routing = quality_metrics(store, **WINDOW)["routing"]
+    routing = quality_metrics(store, **window())["routing"]
     # Labelled: T-3 (feedback: account), T-5 (resolution: outage), T-6 (resolution, but sent to triage).
     assert routing["labelled_tickets"] == 3 and routing["sent_to_triage"] == 1
     assert routing["topic_top1"] == 0.0 and routing["topic_top3"] == 1.0  # both finals were alternatives
@@ -62,7 +66,7 @@ def test_the_window_filters(store: FeedbackStore) -> None:
 
 
 def test_export_rows_train_with_the_agents_labels(store: FeedbackStore, tmp_path: object) -> None:
-    rows = {r["id"]: r for r in export_rows(store, **WINDOW)}
+    rows = {r["id"]: r for r in export_rows(store, **window())}
     # T-1, T-2: confirmed (accepted/edited, no correction); T-3: corrected to account; T-5: resolved as outage;
     # T-4: rejected without correction: nothing known; T-6: triage, resolved as billing by the agent.
     assert set(rows) == {"T-1", "T-2", "T-3", "T-5", "T-6"}
@@ -71,7 +75,7 @@ def test_export_rows_train_with_the_agents_labels(store: FeedbackStore, tmp_path
     assert rows["T-1"]["corrected"] is False and rows["T-1"]["label_source"] == "confirmed"
     assert rows["T-6"]["corrected"] is True
     assert "[CARD]" in rows["T-1"]["body"]
-    only_agents = {r["id"] for r in export_rows(store, **WINDOW, include_confirmed=False)}
+    only_agents = {r["id"] for r in export_rows(store, **window(), include_confirmed=False)}
     assert only_agents == {"T-3", "T-5", "T-6"}
     import json
     from pathlib import Path
