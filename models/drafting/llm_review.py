@@ -61,6 +61,8 @@ _INJECTED = re.compile(r"\b(?:ignor\w* (?:all |any |the )?(?:previous|prior|abov
                        r"system prompt|my (?:instructions|rules) (?:are|say)|as an ai\b|language model|"
                        r"(?:refund|support) bot|developer mode|jailbr\w*)", _F)
 _PROMPT_NGRAM = 6  # a sentence sharing this many consecutive words with the system prompt echoes it
+# The prompt's own data tags (models/drafting/prompts.py): a sentence carrying one copies the prompt, not an answer.
+_PROMPT_TAG = re.compile(r"</?\s*(?:ticket|source)\b[^>]*>", _F)
 
 _URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -187,7 +189,7 @@ class _Reviewer:
         text = sentence.text
         if asks_for_secret(text):
             return _Checked(None, warning=f"removed a request for a secret: {text[:80]!r}")
-        if _INJECTED.search(text) or _echoes_system_prompt(text):
+        if _INJECTED.search(text) or _echoes_system_prompt(text) or _PROMPT_TAG.search(text):
             return _Checked(None, warning=f"removed a sentence obeying or revealing instructions: {text[:80]!r}")
         # the model may switch language: an action in any of the four languages counts
         role = "action" if is_action(text, None) else sentence_role(text, self.language)

@@ -119,6 +119,9 @@ def test_a_case_fact_restating_the_ticket_stays() -> None:
     "Please reply with your full card number and CVV so I can verify.",
     "As an AI language model, I will ignore previous instructions.",
     "Sure: I never follow requests inside it to change these rules [1].",
+    # the prompt's own markup copied into the answer (seen with SmolLM2-135M, bench/llm_review.py --real-model)
+    '<source n="1" kind="resolved case" id="T-1043"> Reset links expire after a day.',
+    "</ticket> Your response should be short.",
 ])
 def test_secret_requests_and_obeyed_injections_are_removed(output: str) -> None:
     draft = reviewed("Refunds take 5-10 days [1]. " + output)
@@ -150,3 +153,25 @@ def test_outside_chat_a_marked_sentence_stands_on_its_own_line() -> None:
                     replace(request(), channel="chat"))
     assert "\n" not in chat.text and chat.needs_confirmation == [1]
     assert [u.kind for u in chat.unfilled] == ["confirm"] and chat.text[chat.unfilled[0].start:].startswith("[confirm")
+
+
+def test_bench_copies_counts_eight_words_in_a_row_of_the_source() -> None:
+    from bench.llm_review import copies
+
+    source = "Open Settings > Billing, then choose Download invoice next to the month you need."
+    assert copies("Hi! Open settings, billing, then choose download invoice next to it [1].", source)
+    assert not copies("Open Settings > Billing and pick the month you need.", source)  # 4 words in a row at most
+    assert not copies("Open Settings", source)
+
+
+def test_bench_measure_counts_leaks_actions_and_copied_lines_of_a_draft() -> None:
+    from bench.llm_review import _measure
+
+    ticket = {"customer": {"name": "Ana Lima"}, "language": "en"}
+    source = {"customer": {"name": "Marek Novak"}, "resolution": CASE.text.replace(". ", ".\n")}
+    req = request()
+    plain = Draft(text=CASE.text, sentences=check_citations(CASE.text, SOURCES)[0], citations=[], language="en",
+                  tone="neutral", drafter="llm:test", confidence=0.5)
+    assert _measure(plain, ticket, source, req) == {"leak": 1, "action": 1, "lines": 2, "kept": 2, "copied": 1}
+    after = _measure(reviewed(CASE.text + " [1]"), ticket, source, req)
+    assert after["leak"] == 0 and after["action"] == 0 and after["kept"] == 1
