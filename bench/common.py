@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -95,3 +97,45 @@ def emit_json(result: Any, out: Path | None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n", encoding="utf-8")
     sys.stdout.write(text + "\n")
+
+
+def alternated_route_latency(clients: dict[str, httpx.Client], tickets: Sequence[dict[str, Any]], *, requests: int,
+                             warmup: int) -> dict[str, list[float]]:
+    """Milliseconds of each `POST /v1/route` per client, after `warmup` tickets each; request i goes to every
+    client in turn, so drift in the machine's load hits them alike."""
+    for client in clients.values():
+        for ticket in tickets[:warmup]:
+            client.post("/v1/route", json=ticket).raise_for_status()
+    samples: dict[str, list[float]] = {name: [] for name in clients}
+    for i in range(requests):
+        for name, client in clients.items():
+            started = time.perf_counter()
+            client.post("/v1/route", json=tickets[i % len(tickets)]).raise_for_status()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+@contextlib.contextmanager
+def otlp_collector() -> Iterator[tuple[str, list[tuple[str, bytes]]]]:
+    """A stand-in OTLP/HTTP collector on a free loopback port: (its base URL, the (path, body) of each post)."""
+    received: list[tuple[str, bytes]] = []
+
+    class Collector(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append((self.path, self.rfile.read(int(self.headers.get("content-length", 0)))))
+            self.send_response(200)
+            self.send_header("content-type", "application/x-protobuf")
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+

@@ -22,26 +22,18 @@ from typing import Any
 import httpx
 from prometheus_client import CollectorRegistry
 
-from bench.common import load_demo_tickets, percentiles, print_table, running_server
+from bench.common import alternated_route_latency, load_demo_tickets, percentiles, print_table, running_server
 from service.settings import Settings
 
 
 def http_pair(tickets: list[dict[str, Any]], *, requests: int, warmup: int, model_dir: Path) -> dict[str, Any]:
     """p50/p99 of /v1/route with metrics on and off, requests alternated between the two servers."""
     base_env = {"DESKMATE_AUTH__DISABLED": "true", "DESKMATE_MODEL_DIR": str(model_dir)}
-    samples: dict[str, list[float]] = {"metrics_on": [], "metrics_off": []}
     with running_server({**base_env, "DESKMATE_METRICS__ENABLED": "true"}) as on, \
             running_server({**base_env, "DESKMATE_METRICS__ENABLED": "false"}) as off, \
             httpx.Client(base_url=on, timeout=30) as client_on, httpx.Client(base_url=off, timeout=30) as client_off:
-        clients = {"metrics_on": client_on, "metrics_off": client_off}
-        for client in clients.values():
-            for ticket in tickets[:warmup]:
-                client.post("/v1/route", json=ticket).raise_for_status()
-        for i in range(requests):
-            for name, client in clients.items():
-                started = time.perf_counter()
-                client.post("/v1/route", json=tickets[i % len(tickets)]).raise_for_status()
-                samples[name].append((time.perf_counter() - started) * 1000)
+        samples = alternated_route_latency({"metrics_on": client_on, "metrics_off": client_off}, tickets,
+                                           requests=requests, warmup=warmup)
         scraped = client_on.get("/metrics").text  # keys off: the metrics scope is not asked for
     if "deskmate_http_requests_total" not in scraped:
         raise RuntimeError("the metrics-on server exported no request counter: is DESKMATE_METRICS__ENABLED read?")

@@ -122,13 +122,13 @@ def build(*, seed: int = SEED) -> list[dict[str, Any]]:
     return records
 
 
-def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_sentences: int = EXTEND_DEMO,
-           bitext_rows: int = EXTEND_BITEXT_ROWS, demo_per_language: dict[str, int] | None = None,
-           doc_prefix: str = "", labelling_pass: int | None = None) -> list[dict[str, Any]]:
-    """More dev sentences, pre-labelled by `sentence_role`: demo sentences not yet in `existing` (texts), first seen
-    in a dev document, and the sentences of Bitext rows not yet used whose document is dev; test is never added to.
-    `demo_per_language` draws that many per language instead of `demo_sentences` in all; `doc_prefix` names the
-    data's generation in the demo ids ("demo4800:"; the split is still decided by the bare ticket id)."""
+def _draw(existing: Sequence[dict[str, Any]], *, seed: int, documents: str, split: str, demo_sentences: int,
+          demo_per_language: dict[str, int] | None, bitext_rows: int, doc_prefix: str,
+          labelling_pass: int | None) -> list[dict[str, Any]]:
+    """Sentences no record of `existing` holds (texts), pre-labelled by `sentence_role`: demo sentences kept once, in
+    the first document that has them, if that document's split is `documents` ("dev" or "test"), seeded:
+    `demo_per_language` that many per language, else `demo_sentences` in all; then every new sentence of
+    `bitext_rows` unused Bitext rows of that split. Records carry "split": `split` and "pass": `labelling_pass`."""
     rng = random.Random(seed)
     seen = {r["text"] for r in existing}
     rows_used = {r["row"] for r in existing if r["source"] == "bitext"}
@@ -137,10 +137,10 @@ def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_
         ticket = json.loads(line)
         for i, sentence in enumerate(split_sentences(ticket.get("resolution") or "")):
             if sentence not in seen:
-                seen.add(sentence)  # kept once, in the first document that has it (dropped if that one is test)
-                if split_of(ticket["id"]) == "dev":
+                seen.add(sentence)  # kept once, in the first document that has it (dropped if that one is the other)
+                if split_of(ticket["id"]) == documents:
                     demo.append({"source": "demo", "doc": doc_prefix + ticket["id"], "sentence": i,
-                                 "language": ticket["language"], "text": sentence, "split": "dev"})
+                                 "language": ticket["language"], "text": sentence, "split": split})
     if demo_per_language is None:
         records = rng.sample(demo, min(demo_sentences, len(demo)))
     else:
@@ -149,46 +149,7 @@ def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_
             pool = [r for r in demo if r["language"] == language]
             records.extend(rng.sample(pool, min(n, len(pool))))
     responses = bitext_responses() if bitext_rows else []
-    rows = [row for row in range(len(responses)) if row not in rows_used and split_of(f"bitext-{row}") == "dev"]
-    for row in sorted(rng.sample(rows, bitext_rows) if bitext_rows else []):
-        for i, sentence in enumerate(split_sentences(responses[row])):
-            if sentence not in seen:
-                seen.add(sentence)
-                records.append({"source": "bitext", "doc": f"bitext-{row}", "row": row, "sentence": i,
-                                "language": "en", "text": sentence, "split": "dev"})
-    for r in records:
-        r["prelabel"] = r["label"] = sentence_role(r["text"], r["language"])
-        if labelling_pass is not None:
-            r["pass"] = labelling_pass
-    return records
-
-
-def extend_test2(existing: Sequence[dict[str, Any]], *, seed: int = TEST2_SEED,
-                 demo_per_language: dict[str, int] | None = None, bitext_rows: int = TEST2_BITEXT_ROWS,
-                 labelling_pass: int = TEST2_PASS, split: str = "test2") -> list[dict[str, Any]]:
-    """A second held-out part, pre-labelled by `sentence_role`: demo sentences whose text is not in `existing`
-    (texts, Bitext included), kept once in the first document that has it and only if that document's split is test,
-    `demo_per_language[language]` of them per language (seeded), and every new sentence of `bitext_rows` unused
-    Bitext rows whose split is test. Records: "split": `split`, "pass": `labelling_pass`, doc "demo4800:<id>"."""
-    rng = random.Random(seed)
-    per_language = TEST2_DEMO if demo_per_language is None else demo_per_language
-    seen = {r["text"] for r in existing}
-    rows_used = {r["row"] for r in existing if r["source"] == "bitext"}
-    pools: dict[str, list[dict[str, Any]]] = {language: [] for language in per_language}
-    for line in DEMO.read_text(encoding="utf-8").splitlines():
-        ticket = json.loads(line)
-        for i, sentence in enumerate(split_sentences(ticket.get("resolution") or "")):
-            if sentence not in seen:
-                seen.add(sentence)  # kept once, in the first document that has it (dropped if that one is dev)
-                if split_of(ticket["id"]) == "test" and ticket["language"] in pools:
-                    pools[ticket["language"]].append({
-                        "source": "demo", "doc": TEST2_DOC_PREFIX + ticket["id"], "sentence": i,
-                        "language": ticket["language"], "text": sentence, "split": split})
-    records: list[dict[str, Any]] = []
-    for language, n in per_language.items():
-        records.extend(rng.sample(pools[language], min(n, len(pools[language]))))
-    responses = bitext_responses() if bitext_rows else []
-    rows = [row for row in range(len(responses)) if row not in rows_used and split_of(f"bitext-{row}") == "test"]
+    rows = [row for row in range(len(responses)) if row not in rows_used and split_of(f"bitext-{row}") == documents]
     for row in sorted(rng.sample(rows, bitext_rows) if bitext_rows else []):
         for i, sentence in enumerate(split_sentences(responses[row])):
             if sentence not in seen:
@@ -197,8 +158,31 @@ def extend_test2(existing: Sequence[dict[str, Any]], *, seed: int = TEST2_SEED,
                                 "language": "en", "text": sentence, "split": split})
     for r in records:
         r["prelabel"] = r["label"] = sentence_role(r["text"], r["language"])
-        r["pass"] = labelling_pass
+        if labelling_pass is not None:
+            r["pass"] = labelling_pass
     return records
+
+
+def extend(existing: Sequence[dict[str, Any]], *, seed: int = EXTEND_SEED, demo_sentences: int = EXTEND_DEMO,
+           bitext_rows: int = EXTEND_BITEXT_ROWS, demo_per_language: dict[str, int] | None = None,
+           doc_prefix: str = "", labelling_pass: int | None = None) -> list[dict[str, Any]]:
+    """More dev sentences (`_draw` from dev documents); test is never added to. `demo_per_language` draws that many
+    per language instead of `demo_sentences` in all; `doc_prefix` names the data's generation in the demo ids
+    ("demo4800:"; the split is still decided by the bare ticket id)."""
+    return _draw(existing, seed=seed, documents="dev", split="dev", demo_sentences=demo_sentences,
+                 demo_per_language=demo_per_language, bitext_rows=bitext_rows, doc_prefix=doc_prefix,
+                 labelling_pass=labelling_pass)
+
+
+def extend_test2(existing: Sequence[dict[str, Any]], *, seed: int = TEST2_SEED,
+                 demo_per_language: dict[str, int] | None = None, bitext_rows: int = TEST2_BITEXT_ROWS,
+                 labelling_pass: int = TEST2_PASS, split: str = "test2") -> list[dict[str, Any]]:
+    """A second held-out part (`_draw` from test documents): `demo_per_language[language]` demo sentences per
+    language and every new sentence of `bitext_rows` unused test Bitext rows. Records: "split": `split`, "pass":
+    `labelling_pass`, doc "demo4800:<id>"."""
+    return _draw(existing, seed=seed, documents="test", split=split, demo_sentences=0,
+                 demo_per_language=TEST2_DEMO if demo_per_language is None else demo_per_language,
+                 bitext_rows=bitext_rows, doc_prefix=TEST2_DOC_PREFIX, labelling_pass=labelling_pass)
 
 
 def extend_test3(existing: Sequence[dict[str, Any]], *, seed: int = TEST3_SEED,

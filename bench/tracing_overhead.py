@@ -14,13 +14,10 @@ It needs the demo model (`make demo` once, or `--model-dir`).
 from __future__ import annotations
 
 import argparse
-import http.server
 import json
 import tempfile
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,41 +25,21 @@ import httpx
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
-from bench.common import load_demo_tickets, percentiles, print_table, running_server
+from bench.common import (
+    alternated_route_latency,
+    load_demo_tickets,
+    otlp_collector,
+    percentiles,
+    print_table,
+    running_server,
+)
 from service.settings import Settings, TracingSettings
-
-
-@contextmanager
-def collector() -> Iterator[tuple[str, list[int]]]:
-    """A stand-in OTLP collector on a free loopback port: (its base URL, the body size of each post)."""
-    posts: list[int] = []
-
-    class Sink(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            posts.append(len(self.rfile.read(int(self.headers.get("content-length", 0)))))
-            self.send_response(200)
-            self.send_header("content-type", "application/x-protobuf")
-            self.send_header("content-length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", posts
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def http_pair(tickets: list[dict[str, Any]], *, requests: int, warmup: int, model_dir: Path) -> dict[str, Any]:
     """p50/p99 of /v1/route with tracing on (OTLP to the stand-in) and off, requests alternated."""
     defaults = Settings()
-    samples: dict[str, list[float]] = {"tracing_on": [], "tracing_off": []}
-    with collector() as (otlp, posts), tempfile.TemporaryDirectory(prefix="deskmate-tracing-") as tmp:
+    with otlp_collector() as (otlp, posts), tempfile.TemporaryDirectory(prefix="deskmate-tracing-") as tmp:
         base_env = {"DESKMATE_AUTH__DISABLED": "true", "DESKMATE_MODEL_DIR": str(model_dir),
                     "DESKMATE_EMBEDDER__ONNX_DIR": str(defaults.resolved_onnx_dir),
                     "DESKMATE_EMBEDDER__USE_ONNX_DIR": str(defaults.resolved_use_onnx_dir)}
@@ -72,16 +49,9 @@ def http_pair(tickets: list[dict[str, Any]], *, requests: int, warmup: int, mode
         with running_server(on_env) as on, running_server(off_env) as off, \
                 httpx.Client(base_url=on, timeout=30) as client_on, \
                 httpx.Client(base_url=off, timeout=30) as client_off:
-            clients = {"tracing_on": client_on, "tracing_off": client_off}
-            for client in clients.values():
-                for ticket in tickets[:warmup]:
-                    client.post("/v1/route", json=ticket).raise_for_status()
-            for i in range(requests):
-                for name, client in clients.items():
-                    started = time.perf_counter()
-                    client.post("/v1/route", json=tickets[i % len(tickets)]).raise_for_status()
-                    samples[name].append((time.perf_counter() - started) * 1000)
-        exported = sum(posts)  # the tracing server flushed its last spans when it stopped
+            samples = alternated_route_latency({"tracing_on": client_on, "tracing_off": client_off}, tickets,
+                                               requests=requests, warmup=warmup)
+        exported = sum(len(body) for _, body in posts)  # the tracing server flushed its last spans when it stopped
     if not posts:
         raise RuntimeError("the tracing-on server exported nothing: is DESKMATE_TRACING__ENABLED read?")
     return {**{name: percentiles(values) for name, values in samples.items()},

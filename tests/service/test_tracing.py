@@ -3,11 +3,9 @@ ticket text in any attribute or export, W3C traceparent continued, and nothing o
 
 from __future__ import annotations
 
-import http.server
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, StatusCode
 from pydantic import ValidationError
 
+from bench.common import otlp_collector
 from service.app import create_app
 from service.settings import Settings, TracingSettings
 from service.state import state_of
@@ -221,25 +220,8 @@ def test_settings_refuse_unsafe_values() -> None:
 @pytest.fixture()
 def collector() -> Iterator[tuple[str, list[tuple[str, bytes]]]]:
     """A local HTTP server that takes OTLP posts: (its URL, the (path, body) of each post)."""
-    received: list[tuple[str, bytes]] = []
-
-    class Collector(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append((self.path, self.rfile.read(int(self.headers["content-length"]))))
-            self.send_response(200)
-            self.send_header("content-type", "application/x-protobuf")
-            self.send_header("content-length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Collector)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", received
-    server.shutdown()
-    server.server_close()
+    with otlp_collector() as running:
+        yield running
 
 
 def test_otlp_export_reads_the_standard_endpoint_and_holds_no_ticket_text(
