@@ -13,11 +13,13 @@ Systems, same run, same sentences:
 - `baseline`: a trivial regex: first person + past/perfect ("I've", "I have", "we have", "ich habe", "he ", "j'ai",
   ...) is an action; any digit, `@` or a capitalised greeting is a case fact.
 
-    python -m bench.sentence_roles [--split test|dev|test2|test3|all] [--pass N] [--by-language] [--errors]
+    python -m bench.sentence_roles [--split test|dev|test2|test3|test4|all] [--pass N] [--by-language] [--errors]
                                    [--out reports/sentence_roles.json]
     python -m bench.sentence_roles --build   # writes a fresh pre-labelled set (refuses to overwrite the labelled one)
     python -m bench.sentence_roles --build-test2   # draws the pre-labelled second test part (refuses to overwrite)
     python -m bench.sentence_roles --build-test3   # the third test part, drawn after dev pass 7 (likewise)
+    python -m bench.sentence_roles --build-pass9   # dev pass 9, added to roles.jsonl pre-labelled (refuses twice)
+    python -m bench.sentence_roles --build-test4   # the fourth test part, drawn after dev pass 9 (refuses to overwrite)
     python -m bench.sentence_roles --classifier-cv   # dev only: a trained classifier against the rules, grouped CV
 
 `--classifier-cv` answers "would a small trained classifier do better than the rules?" without touching test: a
@@ -32,7 +34,8 @@ is test (so `extend()`, which draws from dev documents only, never takes a sente
 stratified by language, with document ids "demo4800:<ticket id>" (the old ids name tickets of an earlier
 generation of the data), plus every sentence of unused Bitext rows whose split is test. Records carry "split":
 "test2" and "pass": 6. `test3` (roles_test3.jsonl, `extend_test3()`, "pass": 8) is drawn the same way after test2
-had been scored and the rules tuned on a seventh dev pass; `--split all` reads all three files.
+had been scored and the rules tuned on a seventh dev pass; `test4` (roles_test4.jsonl, `extend_test4()`, "pass":
+10) after a ninth dev pass (`extend_pass9()`, in roles.jsonl); `--split all` reads all four files.
 """
 
 from __future__ import annotations
@@ -73,6 +76,13 @@ PASS7_DEMO = {"en": 70, "de": 110, "es": 110, "fr": 110}
 TEST3 = DATA.with_name("roles_test3.jsonl")  # the third held-out part (pass 8), drawn after pass 7
 TEST3_SEED, TEST3_BITEXT_ROWS, TEST3_PASS = 19, 10, 8
 TEST3_DEMO = {"en": 75, "de": 75, "es": 75, "fr": 75}
+# Pass 9 (dev, drawn after test3 like pass 7, appended to roles.jsonl by --build-pass9): extend_pass9().
+PASS9_SEED, PASS9_BITEXT_ROWS, PASS9 = 20, 6, 9
+PASS9_DEMO = {"en": 60, "de": 105, "es": 105, "fr": 105}
+TEST4 = DATA.with_name("roles_test4.jsonl")  # the fourth held-out part (pass 10), drawn after pass 9
+TEST4_SEED, TEST4_BITEXT_ROWS, TEST4_PASS = 21, 15, 10
+TEST4_TEMPLATES = {"en": 25, "de": 25, "es": 25, "fr": 25}  # known-template demo sentences per language
+_MASKED = re.compile(r"https?://\S+|[\w.+-]*@[\w.-]+|\{\{[^}]*\}\}")
 
 _BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
                           r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
@@ -122,15 +132,28 @@ def build(*, seed: int = SEED) -> list[dict[str, Any]]:
     return records
 
 
+def wording(sentence: str) -> str:
+    """The wording of a sentence without its slots: addresses, URLs, numbers and capitalised words (names, companies,
+    products) masked, a lead-in ("Regarding your other question:") and a greeting with a name removed. Demo
+    resolutions are templates: two sentences with the same wording differ only in their slots."""
+    text = re.sub(r"\d[\d.,:\s]*", "0 ", _MASKED.sub("U", sentence))
+    text = re.sub(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]*", "X", text)
+    text = re.sub(r"^(?:[^:]{0,60}:\s+)+", "", text)
+    text = re.sub(r"^¡?X(?: X)?[,!:]\s*", "", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
 def _draw(existing: Sequence[dict[str, Any]], *, seed: int, documents: str, split: str, demo_sentences: int,
           demo_per_language: dict[str, int] | None, bitext_rows: int, doc_prefix: str,
-          labelling_pass: int | None) -> list[dict[str, Any]]:
+          labelling_pass: int | None, new_wording: bool = False) -> list[dict[str, Any]]:
     """Sentences no record of `existing` holds (texts), pre-labelled by `sentence_role`: demo sentences kept once, in
     the first document that has them, if that document's split is `documents` ("dev" or "test"), seeded:
     `demo_per_language` that many per language, else `demo_sentences` in all; then every new sentence of
-    `bitext_rows` unused Bitext rows of that split. Records carry "split": `split` and "pass": `labelling_pass`."""
+    `bitext_rows` unused Bitext rows of that split. Records carry "split": `split` and "pass": `labelling_pass`.
+    `new_wording`: only demo sentences whose `wording` no record of `existing` has, one per wording."""
     rng = random.Random(seed)
     seen = {r["text"] for r in existing}
+    wordings = {wording(r["text"]) for r in existing} if new_wording else set()
     rows_used = {r["row"] for r in existing if r["source"] == "bitext"}
     demo: list[dict[str, Any]] = []
     for line in DEMO.read_text(encoding="utf-8").splitlines():
@@ -138,6 +161,10 @@ def _draw(existing: Sequence[dict[str, Any]], *, seed: int, documents: str, spli
         for i, sentence in enumerate(split_sentences(ticket.get("resolution") or "")):
             if sentence not in seen:
                 seen.add(sentence)  # kept once, in the first document that has it (dropped if that one is the other)
+                if new_wording:  # one sentence per wording, and only a wording no record has
+                    if wording(sentence) in wordings:
+                        continue
+                    wordings.add(wording(sentence))
                 if split_of(ticket["id"]) == documents:
                     demo.append({"source": "demo", "doc": doc_prefix + ticket["id"], "sentence": i,
                                  "language": ticket["language"], "text": sentence, "split": split})
@@ -194,21 +221,54 @@ def extend_test3(existing: Sequence[dict[str, Any]], *, seed: int = TEST3_SEED,
                         else demo_per_language, bitext_rows=bitext_rows, labelling_pass=TEST3_PASS, split="test3")
 
 
-def save(records: Sequence[dict[str, Any]], path: Path = DATA) -> None:
-    """Writes the set; Bitext sentences without their text (references only)."""
+def extend_pass9(existing: Sequence[dict[str, Any]], *, seed: int = PASS9_SEED,
+                 demo_per_language: dict[str, int] | None = None,
+                 bitext_rows: int = PASS9_BITEXT_ROWS) -> list[dict[str, Any]]:
+    """Dev pass 9, drawn like pass 7 (`extend`, weighted to de/es/fr) from what no record holds yet (`existing`:
+    dev, test, test2, test3): "split": "dev", "pass": 9, demo docs "demo4800:<id>"."""
+    return extend(existing, seed=seed, demo_sentences=0,
+                  demo_per_language=PASS9_DEMO if demo_per_language is None else demo_per_language,
+                  bitext_rows=bitext_rows, doc_prefix=TEST2_DOC_PREFIX, labelling_pass=PASS9)
+
+
+def extend_test4(existing: Sequence[dict[str, Any]], *, seed: int = TEST4_SEED,
+                 templates_per_language: dict[str, int] | None = None,
+                 bitext_rows: int = TEST4_BITEXT_ROWS) -> list[dict[str, Any]]:
+    """A fourth held-out part, drawn after dev pass 9 was stored (`_draw` from test documents, "split": "test4",
+    "pass": 10), as much new wording as the data has: every demo sentence whose `wording` no record holds (one per
+    wording, "wording": "new") and every new sentence of `bitext_rows` unused test Bitext rows ("new"), then
+    `templates_per_language` demo sentences of known wording for comparison ("wording": "template")."""
+    new = _draw(existing, seed=seed, documents="test", split="test4", demo_sentences=0,
+                demo_per_language={language: 10**6 for language in TEST4_TEMPLATES}, bitext_rows=bitext_rows,
+                doc_prefix=TEST2_DOC_PREFIX, labelling_pass=TEST4_PASS, new_wording=True)
+    known = _draw([*existing, *new], seed=seed, documents="test", split="test4", demo_sentences=0,
+                  demo_per_language=TEST4_TEMPLATES if templates_per_language is None else templates_per_language,
+                  bitext_rows=0, doc_prefix=TEST2_DOC_PREFIX, labelling_pass=TEST4_PASS)
+    for records, kind in ((new, "new"), (known, "template")):
+        for r in records:
+            r["wording"] = kind
+    return new + known
+
+
+def save(records: Sequence[dict[str, Any]], path: Path = DATA, *, append: bool = False) -> None:
+    """Writes the set (or adds `records` at its end); Bitext sentences without their text (references only)."""
     for r in records:
         if r["source"] == "bitext":  # a check that the reference still points at the same sentence
             r["sha256"] = hashlib.sha256(r["text"].encode()).hexdigest()[:16]
     lines = [json.dumps({k: v for k, v in r.items() if not (r["source"] == "bitext" and k == "text")},
                         ensure_ascii=False) for r in records]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if append:
+        with path.open("a", encoding="utf-8") as f:
+            f.write("".join(line + "\n" for line in lines))
+    else:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT,
-             test2: Path = TEST2, test3: Path = TEST3) -> list[dict[str, Any]]:
-    """The records of `split` (dev, test, test2, test3 or all); test2 and test3 live in files of their own."""
-    paths = [path] + ([test2] if split in ("test2", "all") and test2.exists() else []) \
-        + ([test3] if split in ("test3", "all") and test3.exists() else [])
+             test2: Path = TEST2, test3: Path = TEST3, test4: Path = TEST4) -> list[dict[str, Any]]:
+    """The records of `split` (dev, test, test2, test3, test4 or all); test2-4 live in files of their own."""
+    paths = [path] + [p for name, p in (("test2", test2), ("test3", test3), ("test4", test4))
+                      if split in (name, "all") and p.exists()]
     records = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     if any(r["source"] == "bitext" for r in records):
         responses = bitext_responses(bitext)
@@ -279,13 +339,17 @@ def classifier_cv(records: Sequence[dict[str, Any]], *, folds: int = 5, seed: in
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", default="test", choices=("test", "dev", "test2", "test3", "all"))
+    parser.add_argument("--split", default="test", choices=("test", "dev", "test2", "test3", "test4", "all"))
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--build-test2", action="store_true",
                         help=f"draw the pre-labelled second held-out part into {TEST2.name} (pass {TEST2_PASS})")
     parser.add_argument("--build-test3", action="store_true",
                         help=f"draw the pre-labelled third held-out part into {TEST3.name} (pass {TEST3_PASS})")
+    parser.add_argument("--build-pass9", action="store_true",
+                        help=f"add the pre-labelled dev pass {PASS9} to {DATA.name} (refuses if it is there)")
+    parser.add_argument("--build-test4", action="store_true",
+                        help=f"draw the pre-labelled fourth held-out part into {TEST4.name} (pass {TEST4_PASS})")
     parser.add_argument("--by-language", action="store_true",
                         help="also print action and case-fact precision/recall per source and per language")
     parser.add_argument("--errors", action="store_true", help="print the rules' errors (dev; test2 once)")
@@ -311,20 +375,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{DATA} exists: move it away to rebuild the pre-labelled set")
         save(build())
         return 0
-    if args.build_test2:
-        if TEST2.exists():  # hand labels must not be overwritten by fresh pre-labels
-            parser.error(f"{TEST2} exists: move it away to draw the second test part again")
-        save(extend_test2(load_set(split="all")), TEST2)
+    test_parts = {"test2": (args.build_test2, TEST2, extend_test2), "test3": (args.build_test3, TEST3, extend_test3),
+                  "test4": (args.build_test4, TEST4, extend_test4)}
+    for name, (wanted, path, draw) in test_parts.items():
+        if wanted:
+            if path.exists():  # hand labels must not be overwritten by fresh pre-labels
+                parser.error(f"{path} exists: move it away to draw {name} again")
+            save(draw(load_set(split="all")), path)
+            return 0
+    if args.build_pass9:
+        if any(r.get("pass") == PASS9 for r in load_set(split="dev")):  # hand labels must not get a second copy
+            parser.error(f"{DATA} already holds pass {PASS9}")
+        save(extend_pass9(load_set(split="all")), DATA, append=True)
         return 0
-    if args.build_test3:
-        if TEST3.exists():  # hand labels must not be overwritten by fresh pre-labels
-            parser.error(f"{TEST3} exists: move it away to draw the third test part again")
-        save(extend_test3(load_set(split="all")), TEST3)
-        return 0
-    if args.split == "test2" and not TEST2.exists():
-        parser.error(f"{TEST2} does not exist: draw it with --build-test2 and label it first")
-    if args.split == "test3" and not TEST3.exists():
-        parser.error(f"{TEST3} does not exist: draw it with --build-test3 and label it first")
+    if args.split in test_parts and not (missing := test_parts[args.split][1]).exists():
+        parser.error(f"{missing} does not exist: draw it with --build-{args.split} and label it first")
     records = load_set(split=args.split)
     if args.labelling_pass is not None:
         records = [r for r in records if r.get("pass") == args.labelling_pass]
@@ -334,6 +399,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         part = [r for r in records if r["source"] == source]
         result["by_source"][source] = {"n": len(part), "rules": scores(part, sentence_role),
                                        "baseline": scores(part, baseline_role)}
+    result["by_wording"] = {}
+    for kind in sorted({r["wording"] for r in records if "wording" in r}):  # test4: new wording vs known templates
+        part = [r for r in records if r.get("wording") == kind]
+        result["by_wording"][kind] = {"n": len(part), "rules": scores(part, sentence_role),
+                                      "baseline": scores(part, baseline_role)}
     result["by_language"] = {}
     for language in sorted({r["language"] for r in records}):
         part = [r for r in records if r["language"] == language]
@@ -350,6 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.write(f"{'part':12} {'n':>4} {'system':9} {'action P':>8} {'R':>5} {'n':>4} "
                   f"{'fact P':>7} {'R':>5} {'n':>4}\n")
         parts = [(f"source {k}", v) for k, v in result["by_source"].items()]
+        parts += [(f"wording {k}", v) for k, v in result["by_wording"].items()]
         parts += [(f"lang {k}", v) for k, v in result["by_language"].items()]
         for name, part in parts:
             for system in ("baseline", "rules"):

@@ -100,6 +100,10 @@ _EN_ACTION = (
     _rx(r"\bmanager (?:will )?(?:reach(?:es)? out|get in touch|follow up)"),
     # a second operation in the same perfect: "We've received your request and verified your identity"
     _rx(rf"{_EN_SUBJECT}(?:'ve| have)\s+\w+ed\b[^.;:]{{0,80}}?\band (?:also |then )?(?:{_EN_OPS})\w*ed\b"),
+    # a takedown for that customer: "our security team is working on getting the site taken down"
+    _rx(rf"^(?=.*\bdown\b).*?{_EN_SUBJECT}[^.;]{{0,40}}?\b(?:(?:get|getting|got|have|having|had) "
+        rf"(?:the |that |this |those )?(?:[\w-]+ ){{0,2}}(?:site|page|domain|website|url|account)s? (?:taken|shut) down"
+        rf"|(?:taking|shutting) (?:the |that |this )?(?:[\w-]+ ){{0,2}}(?:site|page|domain|website)s? down)\b"),
 )
 # A product-wide fix is a fact of the release, not an operation for that customer: "a sync regression that we fixed
 # in the latest release" (the clause is removed before the action rules run).
@@ -110,8 +114,10 @@ _PRODUCT_FIX = _rx(r"\b(?:that|which) (?:we|engineering|our (?:\w+ )?team) (?:ha
                    r"our (?:[\w-]+ ){0,2}(?:credentials|keys|certificates?|infrastructure|servers?|systems?|api|"
                    r"database|integration)\b"
                    # a bug fixed for everyone: "Nous avons corrigé un bug qui empêchait ...", "we fixed a bug where ..."
-                   r"|\b(?:we|nous avons|hemos) (?:have |'ve )?(?:fixed|corrigé|corregido) (?:a|un|une|the|le|el) "
-                   r"(?:bug|bogue|error|problème|problema)\b[^.;]*"
+                   r"|\b(?:we|nous avons|hemos) (?:have |'ve )?(?:fixed|corrigé|corregido) (?:a|an|un|une|una|the|le|el"
+                   r"|la) (?:bug|bogue|error|problème|problema|fallo|crash|plantage|regression|régression|regresión"
+                   r"|memory leak|fuite de mémoire|fuga de memoria)\b[^.;]*"
+                   r"|\bwir haben (?:einen|ein) (?:fehler|bug|absturz|speicherleck|problem)\b[^.;]*?\bbehoben\b"
                    # the same in de/es/fr: "Wir haben am 4. Oktober unsere OAuth-Zugangsdaten erneuert"
                    r"|\bwir haben (?:(?:[^,.;]|(?<=\d)\.){0,25} )?unsere (?:[\w-]+ ){0,2}?[\w-]*"
                    r"(?:zugangsdaten|schlüssel|zertifikate?|infrastruktur|server|systeme?)\b[^.;]*"
@@ -145,7 +151,8 @@ _DE_ACTION = (
         r"zurückgesetzt|entsperrt|eskaliert|weitergeleitet|verlängert|reaktiviert|gesperrt|abgemeldet|"
         r"gutgeschrieben|übertragen|zusammengeführt|wiederhergestellt|entfernt|geändert|aktualisiert|veranlasst|"
         r"ausgelöst|angewiesen|überwiesen)\b"),
-    _rx(r"\bunser (?:[\w-]+)?team (?:schickt|sendet|meldet sich|prüft|kümmert sich)\b"),
+    # our team at work on that case: "Unser Sicherheitsteam prüft / lässt die Seite sperren / arbeitet daran"
+    _rx(r"\bunser (?:[\w-]+)?team (?:schickt|sendet|meldet sich|prüft|kümmert sich|lässt|arbeitet daran|sorgt)\b"),
     _rx(r"\ban [\w.+-]+@[\w-]+(?:\.[\w-]+)+ (?:gesendet|geschickt)\b"),
     _rx(r"\b(?:bestätigen wir|wir bestätigen) (?:\w+ )?(?:die |den )?(?:löschung|stornierung|erstattung|kündigung)\b"),
     _rx(r"^erledigt\b"),
@@ -175,6 +182,9 @@ _ES_ACTION = (
     _rx(r"\b(?:tu|su) (?:customer success manager|gestor(?:a)? de cuenta)\b.{0,40}\b(?:se pondrá|contactará|"
         r"escribirá)"),
     _rx(r"\bconfirmamos (?:la |el )?(?:supresión|eliminación|cancelación|reembolso|baja)\b"),
+    # our team at work on that case: "nuestro equipo de seguridad está gestionando el cierre del sitio"
+    _rx(r"\bnuestro equipo(?: de [\w-]+)? (?:ya )?(?:está|se está) (?:gestionando|tramitando|revisando|preparando|"
+        r"solicitando|pidiendo|encargando|ocupando)\b|\bnuestro equipo(?: de [\w-]+)? (?:se encarga|se ocupa)\b"),
     _rx(r"\b(?:ya\s+)?(?:está|están)\s+(?:completad[oa]s?|procesad[oa]s?|hech[oa]s?)\b"),
 )
 _FR_PART = r"\w+(?:é|ée|és|ées)|\w+is|\w+it|\w+ert|\w+u|fait|mis|pris|remis|ouvert|transmis"
@@ -211,6 +221,10 @@ _MONTHS = (r"january|february|march|april|may|june|july|august|september|october
            r"|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio"
            r"|julio|agosto|septiembre|octubre|noviembre|diciembre")
 _OWN_DOMAIN = r"(?:[\w-]+\.)*orbitly\.example"
+# a workspace slug ("agence-azur"), not a common hyphenated word
+_SLUG = (r"(?!(?:e-mails?|check-lists?|peut-être|c'est-à-dire|real-time|add-ons?|pop-ups?|sign-in|log-in|two-factor"
+         r"|step-by-step|up-to-date|one-time|built-in|third-party|follow-up|drag-and-drop)\b)"
+         r"(?-i:[a-z0-9]+(?:-[a-z0-9]+)+)\b(?![.@]\w)")
 # a count after "more than" / "up to" is a threshold of the product, not that case's count
 _NOT_THRESHOLD = r"(?<![\d,.])(?<!more than )(?<!fewer than )(?<!less than )(?<!over )(?<!up to )(?<!at least )" \
                  r"(?<!mehr als )(?<!bis zu )(?<!más de )(?<!hasta )(?<!plus de )(?<!jusqu'à )"
@@ -234,6 +248,13 @@ _FACT_ANY = (
     re.compile(r"\b(?!Orbitly\b)[A-ZÀ-ÖØ-Þ][\w'&-]+ (?:Design|Consulting|Studios?|Media|Labs?|Group|"
                r"Partners|Agency|Solutions|Systems|Digital|Ventures|Holdings|Industries|Logistics|Analytics|"
                r"GmbH|AG|Inc\.?|Ltd\.?|LLC|SARL|SAS|S\.?L\.?|S\.?A\.?)(?![\w-])"),
+    # that customer's workspace by its slug: "Vous êtes désormais propriétaire de groupe-mistral", "owner of
+    # acme-design", "Inhaber von nordlicht-steuer", "el espacio grupo-marea"
+    _rx(r"^(?=.*(?-i:[a-z0-9]-[a-z0-9])).*?(?:\b(?:owner|member|admin|propriétaire|membre|administrat(?:eur|rice)"
+        r"|propietari[oa]|miembro|administrador[a]?|inhaber(?:in)?|eigentümer(?:in)?|mitglied) (?:of|de|du|von|des) "
+        r"(?:l'espace |l’espace |el espacio |(?:dem )?workspace |the workspace )?[«\"'“]?\s?" + _SLUG
+        + r"|\b(?:l'espace|l’espace|el espacio|den workspace|dem workspace|im workspace|the workspace|workspace)"
+        r" [«\"'“]?\s?" + _SLUG + ")"),
     # the age of that case's change or purchase: "less than 14 days ago", "date de moins de 14 jours"
     _rx(r"\b(?:less|more|fewer) than \d+ (?:days?|weeks?|months?) ago\b|\bdate de (?:moins|plus) de\b"
         r"|\bvor (?:weniger|mehr) als \d+ (?:tagen|wochen|monaten)\b|\bhace (?:menos|más) de \d+ (?:días|semanas|"
@@ -268,7 +289,10 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
             r"difference is)\b"),
         _rx(r"\b(?:it's|it is|everything is|it has been|it's been|they're|that's) (?:back|resolved|fixed|restored|"
             r"working (?:again|normally)|operating normally)"),
-        _rx(r"\b(?:is|are) (?:resolved|back to normal|fixed)\b|\bconfirmed\b"),
+        _rx(r"\b(?:is|are) (?:fully |now |completely )?(?:resolved|back to normal|fixed|restored)\b"
+            r"(?!,? (?:once|when|after|if|automatically|within))|\bconfirmed\b"
+            # a bug fixed for everyone: "We fixed a memory leak in the chat view"
+            r"|\bwe(?:'ve| have)? fixed (?:a|an) (?:bug|memory leak|crash|regression)\b"),
         _rx(rf"{_NOT_THRESHOLD}\b\d+ (?:guests?|members?|seats?|views?|users?|tasks?|projects?|invoices?|charges?|"
             r"duplicates?|"
             r"sessions?|attempts?|devices?|files?|records?|tickets?|emails?|people|accounts?|workspaces?)\b"
@@ -323,7 +347,11 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:die|unsere) (?:logs|protokolle) zeigen\b|\bdas protokoll zeigt\b"),
         _rx(r"\b(?:zweimal|doppelt) (?:\w+ )?(?:eingezogen|abgebucht|belastet|berechnet)\b"),
         _rx(r"\b(?:verursacht durch|lag an|weil (?:ihr|ihre|der|die|das|ein|eine|zwei|drei|beide))\b"),
-        _rx(r"\b(?:ist|sind) (?:wieder |inzwischen |bereits )?(?:behoben|gelöst|verfügbar)\b|\bbestätigt\b"),
+        _rx(r"\b(?:ist|sind) (?:wieder |inzwischen |bereits |vollständig |jetzt )*(?:behoben|gelöst|verfügbar"
+            r"|wiederhergestellt)\b(?!,? (?:sobald|wenn|nachdem))|\bbestätigt\b"
+            r"|\b(?:es )?(?:ging|gingen) keine (?:\w+ )?(?:daten|nachrichten|änderungen|e-mails|dateien) verloren\b"
+            # a bug fixed for everyone: "Wir haben einen Fehler behoben, der ..."
+            r"|\bwir haben (?:einen|ein) (?:fehler|bug|absturz|speicherleck|problem)\b[^.;]*?\bbehoben\b"),
         _rx(rf"^(?:{_greeting('de')}|danke für ihre geduld),? (?:herr |frau )?(?-i:[A-ZÄÖÜ])[\w'-]+"),
         _rx(r"\b(?:etwa |rund |ca\. )?\d+ (?:minuten|stunden) lang\b|\bin (?:ihrem|ihren|ihrer|deinem|deiner) [\w-]+ "
             r"(?:ist|sind|war|waren)\b|\bkeine (?:\w+ )?(?:daten|nachrichten|änderungen) (?:gingen|sind) verloren\b"
@@ -344,7 +372,10 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:el|los|nuestros) registros? (?:no )?muestran?\b"),
         _rx(r"\b(?:tenías|estabas|habías|usabas|tuviste)\b"),
         _rx(r"\b(?:causad[oa]s? por|se debía|se debió|porque (?:tu|su|el|la|un|una|dos|tres|ambos|ambas))\b"),
-        _rx(r"\b(?:ya está|está|están) (?:resuelt[oa]s?|solucionad[oa]s?|arreglad[oa]s?)\b|\bconfirmad[oa]\b"),
+        _rx(r"\b(?:ya está|está|están) (?:totalmente |completamente )?(?:resuelt[oa]s?|solucionad[oa]s?"
+            r"|arreglad[oa]s?)\b|\bconfirmad[oa]\b"
+            # a bug fixed for everyone: "Hemos corregido una fuga de memoria en ..."
+            r"|\b(?:hemos corregido|corregimos) (?:un|una) (?:fallo|error|bug|problema|fuga de memoria|regresión)\b"),
         _rx(rf"^¡?(?:{_greeting('es')}|gracias por esperar),? (?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+"),
         _rx(r"^(?!.*\bsi\b).*\b(?:cobr|carg)\w* (?:\w+ ){0,3}dos veces\b|^(?!.*\bsi\b).*\b(?:la|tu|su) cuenta "
             r"(?:está|estaba) (?:suspendida|bloqueada|desactivada)\b"),
@@ -378,7 +409,8 @@ _FACT_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
         _rx(r"\b(?:votre|vos|le|la|les|l'|l’)\b[\w -]{0,40}?\b(?:n['’])?(?:était|étaient|avait|avaient|a été|ont été|"
             r"a connu|ont connu|bloquait|bloquaient)\b"),
         _rx(r"\b(?:causée? par|venait de|parce que (?:votre|le|la|un|une|deux|trois))\b"),
-        _rx(r"\b(?:c'est|est|sont) (?:résolue?s?|rétablie?s?|corrigée?s?)\b|\bconfirmée?\b"),
+        _rx(r"\b(?:c'est|est|sont) (?:entièrement |complètement |totalement |de nouveau )?(?:résolue?s?|rétablie?s?"
+            r"|corrigée?s?)\b(?!,? (?:dès|quand|lorsque|après))|\bconfirmée?\b|\baucune perte de données\b"),
         # a title is no name: "Madame, Monsieur," and "Bonjour Madame," name nobody
         _rx(rf"^(?:{_greeting('fr')}|merci de votre patience),? (?:m\.|mme|madame|monsieur )?"
             rf"(?!(?:{alternation(BARE_TITLES)})\b)(?-i:[A-ZÀÂÉÈÊÎÔÛÇ])[\w'-]+"),
@@ -403,6 +435,8 @@ _NOT_A_NAME = _rx(r"^(?:thanks|thank|cheers|best|regards|merci|danke|gracias|sal
                   r"atentamente|un saludo|bis|à|a|orbitly|support|soporte|équipe|equipo|team|service|servicio|"
                   r"atención|kundenservice|kundensupport)\b")
 _URL = re.compile(r"https?://\S+")
+# a short quoted UI label ("a 'Today' widget", "ein 'Heute'-Widget"): its words are no date or finding of that case
+_UI_LABEL = re.compile(r"(?<![\w'’])['‘\"“„«]\s?(?:[^'’\"”“»\n]|(?<=\w)['’](?=\w)){1,30}?\s?['’\"”“»](?!\w)")
 _PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}|\[[^\]]*\]|<[^>]*>"
                           r"|\((?:for example|for instance|e\.g\.|z\.\s?B\.|zum Beispiel|por ejemplo|p\.\s?ej\.|"
                           r"par exemple|p\.\s?ex\.)[^)]*\)", re.IGNORECASE)
@@ -465,6 +499,7 @@ def is_case_fact(sentence: str, language: str | None) -> bool:
     text = _clean(raw)
     if any(p.search(text) for p in _FACT_ANY):
         return True
+    text = _UI_LABEL.sub(" ", text)
     if any(p.search(text) for lang in _langs(language) for p in _FACT_BY_LANG[lang]):
         return True
     # a short line that is only a name, or a name and the team: a sign-off

@@ -2,7 +2,18 @@ import json
 
 import pytest
 
-from bench.sentence_roles import DATA, baseline_role, classifier_cv, extend, scores, split_of
+from bench.sentence_roles import (
+    DATA,
+    TEST4,
+    baseline_role,
+    classifier_cv,
+    extend,
+    extend_pass9,
+    extend_test4,
+    scores,
+    split_of,
+    wording,
+)
 from models.drafting.roles import asks_for_secret, sentence_role, sentence_roles
 
 # The examples from issue 12 and typical guidance, in the four languages.
@@ -45,6 +56,13 @@ ACTIONS = [
     ("Vous recevrez une confirmation à marc@exemple.fr.", "fr"),
     ("Ich habe den Link an Ihre neue Adresse geschickt.", "de"),
     ("Te he reenviado la factura corregida.", "es"),
+    # sixth round (pass 9): a takedown or our team at work on that case, in the four languages
+    ("This is a known phishing campaign and our security team is working on getting the site taken down.", "en"),
+    ("We've had the phishing domain taken down.", "en"),
+    ("Es una campaña de phishing conocida y nuestro equipo de seguridad está gestionando el cierre del sitio.", "es"),
+    ("Nuestro equipo de facturación está revisando el cargo.", "es"),
+    ("Es handelt sich um eine bekannte Phishing-Kampagne; unser Sicherheitsteam lässt die Seite sperren.", "de"),
+    ("Unser Sicherheitsteam arbeitet daran, die Seite abschalten zu lassen.", "de"),
 ]
 CASE_FACTS = [
     ("Confirmed - there was a partial outage affecting the EU region.", "en"),
@@ -104,6 +122,19 @@ CASE_FACTS = [
     ("Aucune donnée n'a été perdue.", "fr"),
     ("Le jeton a été révoqué lors de la désactivation de l'utilisateur.", "fr"),
     ("Nous avons corrigé un bug qui bloquait la synchronisation.", "fr"),
+    # sixth round (pass 9): a phishing finding alone, the service restored, a workspace slug, a fix for everyone
+    ("This is a known phishing campaign.", "en"),
+    ("Es una campaña de phishing conocida.", "es"),
+    ("Der Dienst ist vollständig wiederhergestellt, es gingen keine Daten verloren.", "de"),
+    ("The service is fully restored.", "en"),
+    ("Le service est entièrement rétabli.", "fr"),
+    ("Vous êtes désormais propriétaire de groupe-mistral ; l'ancien administrateur est devenu simple membre.", "fr"),
+    ("Sie sind jetzt Inhaberin von nordlicht-steuer.", "de"),
+    ("Ahora eres propietaria de grupo-marea.", "es"),
+    ("Nous avons corrigé une fuite de mémoire dans la vue chat ; mettez à jour l'application.", "fr"),
+    ("We fixed a memory leak in the chat view; please update the app.", "en"),
+    ("Hemos corregido una fuga de memoria en la vista de chat.", "es"),
+    ("Wir haben einen Fehler behoben, der den Export blockierte.", "de"),
 ]
 GUIDANCE = [
     ("Open Settings > Billing and click Update.", "en"),
@@ -138,6 +169,17 @@ GUIDANCE = [
     ("Bitte aktivieren Sie die Hardwarebeschleunigung in Ihrem Browser.", "de"),
     ("Le jeton est révoqué lorsque l'utilisateur est désactivé.", "fr"),
     ("If you were charged twice, send us both receipts.", "en"),
+    # sixth round (pass 9): a quoted UI label is no date; a condition; no slug, no team at work
+    ("Ein 'Heute'-Widget für iOS und Android ist in Entwicklung und kommt mit einem der nächsten Updates.", "de"),
+    ("A 'Today' widget for iOS and Android is in development.", "en"),
+    ("Un widget 'Hoy' para iOS y Android está en desarrollo.", "es"),
+    ("Un widget 'Aujourd'hui' pour iOS et Android est en cours de développement.", "fr"),
+    ("Access is restored once you reset your password.", "en"),
+    ("Der Zugriff ist wiederhergestellt, sobald Sie das Passwort zurücksetzen.", "de"),
+    ("Le propriétaire de l'espace peut tout exporter.", "fr"),
+    ("El propietario del espacio puede exportarlo todo.", "es"),
+    ("Ihr IT-Team kann die Seite sperren lassen.", "de"),
+    ("If you spot a phishing site, forward the email to us.", "en"),
 ]
 
 
@@ -226,13 +268,14 @@ def test_labelled_set_stores_no_bitext_text() -> None:
     docs: dict[str, str] = {}
     for r in records:  # split by source document
         assert docs.setdefault(r["doc"], r["split"]) == r["split"]
-    later = [r for r in records if r.get("pass") is not None]  # passes 4, 5 and 7 added dev sentences only
-    assert len(later) >= 1100 and {r["pass"] for r in later} == {4, 5, 7} and {r["split"] for r in later} == {"dev"}
+    later = [r for r in records if r.get("pass") is not None]  # passes 4, 5, 7 and 9 added dev sentences only
+    assert len(later) >= 1500 and {r["pass"] for r in later} == {4, 5, 7, 9}
+    assert {r["split"] for r in later} == {"dev"}
 
 
 def test_extend_adds_only_new_dev_sentences() -> None:
     existing = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
-    demo = [r for r in existing if r["source"] == "demo" and r.get("pass") not in (4, 5, 7)]  # pools used up
+    demo = [r for r in existing if r["source"] == "demo" and r.get("pass") not in (4, 5, 7, 9)]  # pools used up
     added = extend(demo, demo_sentences=40, bitext_rows=0)  # no Bitext: the CSV is not needed here
     assert len(added) == 40
     texts = {r["text"] for r in demo}
@@ -262,3 +305,36 @@ def test_classifier_cv_scores_every_system_out_of_fold() -> None:
     assert result["rules"]["action"]["recall"] == 1.0
     for system in ("hashing", "hashing+rules"):
         assert 0.0 <= result[system]["accuracy"]["value"] <= 1.0
+
+
+def test_wording_masks_slots_lead_ins_and_greetings() -> None:
+    a = wording("Regarding your other question: I've refunded $30.00 to ana@acme.example.")
+    assert a == wording("Hi Ben, I've refunded $414.00 to li@pine.example.") == "x refunded $0 to x"
+    assert wording("Thanks for waiting, Tom!") != wording("Open Settings > Billing.")
+
+
+def test_pass9_and_test4_draw_new_sentences_from_their_split() -> None:
+    existing = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    demo = [r for r in existing if r["source"] == "demo"]
+    texts = {r["text"] for r in demo}
+    added = extend_pass9(demo, demo_per_language={"de": 5, "fr": 5}, bitext_rows=0)  # no Bitext: no CSV needed
+    assert len(added) == 10 and {r["pass"] for r in added} == {9} and {r["language"] for r in added} == {"de", "fr"}
+    assert all(r["split"] == "dev" == split_of(r["doc"].removeprefix("demo4800:")) for r in added)
+    assert not {r["text"] for r in added} & texts
+    drawn = extend_test4(demo, templates_per_language={"es": 3}, bitext_rows=0)
+    new = [r for r in drawn if r["wording"] == "new"]
+    assert [r["wording"] for r in drawn[len(new):]] == ["template"] * 3 and new
+    assert all(r["split"] == "test4" and r["pass"] == 10 for r in drawn)
+    assert all(split_of(r["doc"].removeprefix("demo4800:")) == "test" for r in drawn)
+    known = {wording(t) for t in texts}
+    assert all(wording(r["text"]) not in known for r in new)  # new wording: no record has it
+    assert len({wording(r["text"]) for r in new}) == len(new)  # one sentence per wording
+    assert not {r["text"] for r in drawn} & texts
+
+
+def test_test4_file_is_labelled_and_apart() -> None:
+    records = [json.loads(line) for line in TEST4.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(records) >= 250 and {r["split"] for r in records} == {"test4"} and {r["pass"] for r in records} == {10}
+    assert {r["wording"] for r in records} == {"new", "template"}
+    for r in records:
+        assert r["label"] in ("guidance", "action", "case_fact") and ("text" in r) == (r["source"] == "demo")
