@@ -375,7 +375,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{DATA} exists: move it away to rebuild the pre-labelled set")
         save(build())
         return 0
-    test_parts = {"test2": (args.build_test2, TEST2, extend_test2), "test3": (args.build_test3, TEST3, extend_test3),
+    Draw = Callable[[Sequence[dict[str, Any]]], list[dict[str, Any]]]
+    test_parts: dict[str, tuple[bool, Path, Draw]] = {
+        "test2": (args.build_test2, TEST2, extend_test2), "test3": (args.build_test3, TEST3, extend_test3),
                   "test4": (args.build_test4, TEST4, extend_test4)}
     for name, (wanted, path, draw) in test_parts.items():
         if wanted:
