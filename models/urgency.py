@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from models.routing_policy import RoutingPolicy
-from models.sentiment import SentimentScorer
+from models.sentiment import LexiconScore, SentimentScorer
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,15 @@ class UrgencyResult:
     model_label: str
     signals: list[Signal]
     sentiment: float
+
+
+@dataclass(frozen=True, slots=True)
+class TextCues:
+    """What the signals read in a ticket's text, before the model's urgency is known: for each wording signal
+    the first match (or None), and the sentiment (None when the policy has no sentiment signal)."""
+
+    wording: tuple[str | None, ...]
+    sentiment: LexiconScore | None
 
 
 class UrgencySignals:
@@ -50,26 +59,42 @@ class UrgencySignals:
             target = self.policy.max_urgency(target, self.policy.bump(current, bump))
         return target
 
-    def apply(
-        self, text: str, *, model_label: str, channel: str | None = None, tier: str | None = None,
-        language: str | None = None,
-    ) -> UrgencyResult:
-        """`language`: the ticket's (given or detected) language, for the anger lexicon; None reads English."""
+    def cues(self, text: str, language: str | None = None) -> TextCues:
+        """The text's wording matches and sentiment (`language` as in `apply`); `apply(..., cues=)` uses them, so
+        they can be read beside other work (service/pipeline.py does for a lone ticket)."""
         spec = self.policy.spec.urgency_signals
-        self.policy.rank(model_label)
-        fired: list[Signal] = []
-        final = model_label
-        for signal, patterns in self._wording:
+        wording = []
+        for _, patterns in self._wording:
+            found = None
             for pattern in patterns:
                 match = pattern.search(text)
                 if match:
-                    wanted = self._raise(model_label, signal.at_least, signal.bump)
-                    fired.append(Signal(signal.name, "wording", match.group(0), wanted))
-                    final = self.policy.max_urgency(final, wanted)
+                    found = match.group(0)
                     break
+            wording.append(found)
+        read = self.sentiment.score(text, language) if spec.sentiment is not None else None
+        return TextCues(tuple(wording), read)
+
+    def apply(
+        self, text: str, *, model_label: str, channel: str | None = None, tier: str | None = None,
+        language: str | None = None, cues: TextCues | None = None,
+    ) -> UrgencyResult:
+        """`language`: the ticket's (given or detected) language, for the anger lexicon; None reads English.
+        `cues`: `self.cues(text, language)`, already read."""
+        spec = self.policy.spec.urgency_signals
+        self.policy.rank(model_label)
+        if cues is None:
+            cues = self.cues(text, language)
+        fired: list[Signal] = []
+        final = model_label
+        for (signal, _), evidence in zip(self._wording, cues.wording, strict=True):
+            if evidence is not None:
+                wanted = self._raise(model_label, signal.at_least, signal.bump)
+                fired.append(Signal(signal.name, "wording", evidence, wanted))
+                final = self.policy.max_urgency(final, wanted)
         score = 0.0
-        if spec.sentiment is not None:
-            read = self.sentiment.score(text, language)
+        if spec.sentiment is not None and cues.sentiment is not None:
+            read = cues.sentiment
             score = read.compound
             if score <= spec.sentiment.threshold:
                 wanted = self._raise(model_label, spec.sentiment.at_least, spec.sentiment.bump)

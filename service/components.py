@@ -15,6 +15,7 @@ from index.dense import set_faiss_threads
 from index.holder import IndexHolder
 from index.multilingual import make_cross_lingual_embedder
 from models.atomic import atomic_write_json
+from models.classifier import limit_blas_threads
 from models.drafting.composer import ComposerDrafter
 from models.drafting.handoff import HandoffDrafter
 from models.drafting.phrasebook import PhraseBook
@@ -52,8 +53,10 @@ def build_embedder(settings: Settings) -> Embedder:
 def load_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
     """The routing models: embedder, heads of the served model, urgency signals and the routing policy."""
     policy = RoutingPolicy.from_yaml(settings.routing_rules)
+    limit_blas_threads(settings.embedder.num_threads or 1)  # one thread per batch, like ONNX Runtime and FAISS
     return Engine.load(embedder=embedder or build_embedder(settings), model_dir=settings.resolved_model_dir,
-                       policy=policy, batch_size=settings.embedder.batch_size)
+                       policy=policy, batch_size=settings.embedder.batch_size,
+                       lone_lane=settings.batching.lone_lane)
 
 
 # -- retrieval -----------------------------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ the API's `timings`, the Prometheus metrics (service/metrics/) and the traces (s
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -50,10 +52,10 @@ from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, S
 from models.embedding.base import Embedder, Matrix
 from models.errors import ArtifactError, ArtifactMismatchError, DeskmateError, EmptyTextError
 from models.language import DetectedLanguage, LanguageDetector
-from models.routing_heads import HeadPrediction, RoutingModel
+from models.routing_heads import HeadPrediction, RoutingModel, TextSide
 from models.routing_policy import RoutingDecision, RoutingPolicy
 from models.text import ticket_text
-from models.urgency import Signal, UrgencySignals
+from models.urgency import Signal, TextCues, UrgencySignals
 from service.ids import new_id
 from service.records import (
     OwnershipConflict,
@@ -296,6 +298,51 @@ def clean_text(ticket: TicketInput, position: int | None = None) -> str:
     return text
 
 
+class LoneLane:
+    """A second thread for a ticket routed alone, so that one request uses both cores.
+
+    A call is lone when it routes one ticket, nothing else is being routed in this process, and the last
+    `CALM_CALLS` calls were lone too (traffic is sequential, not merely between two overlapping calls). Then the
+    ticket's text side (the USE vector and its share of the kNN products, the TF-IDF block, its language, the
+    urgency signals' cues) is computed on the lane while the calling thread runs MiniLM. Under concurrent traffic
+    every batch runs on its own thread as before: the other core is busy with other batches and the event loop, and
+    splitting a ticket would only take time from them. The answers are the same either way (tests/service/
+    test_pipeline.py); docs/results.md, Route latency, has the measurement.
+    """
+
+    CALM_CALLS = 8
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="route-lane")
+        self._lock = threading.Lock()
+        self._inflight = 0
+        self._calm = 0  # consecutive calls that found nothing else in flight
+        self.used = 0  # lone tickets that took the lane (tests and the bench read it)
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        return self._pool
+
+    def enter(self, tickets: int) -> bool:
+        """Count one routing call in; True when it is a lone ticket (see the class doc)."""
+        with self._lock:
+            self._inflight += 1
+            alone = tickets == 1 and self._inflight == 1
+            lone = alone and self._calm >= self.CALM_CALLS
+            self._calm = self._calm + 1 if alone else 0
+            self.used += lone
+            return lone
+
+    def leave(self) -> None:
+        with self._lock:
+            self._inflight -= 1
+            if self._inflight > 0:  # calls overlapped: traffic is concurrent
+                self._calm = 0
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 @dataclass(slots=True)
 class Engine:
     """The routing models, loaded once: embedder, topic and urgency heads, urgency signals, policy."""
@@ -306,9 +353,11 @@ class Engine:
     signals: UrgencySignals
     language: LanguageDetector
     batch_size: int = 64
+    lane: LoneLane | None = None  # None: a lone ticket runs on one thread like any batch
 
     @classmethod
-    def load(cls, *, embedder: Embedder, model_dir: Path, policy: RoutingPolicy, batch_size: int = 64) -> Engine:
+    def load(cls, *, embedder: Embedder, model_dir: Path, policy: RoutingPolicy, batch_size: int = 64,
+             lone_lane: bool = False) -> Engine:
         embedder.load()
         model = RoutingModel.load(model_dir, embedder=embedder)
         model.load_aux()
@@ -318,7 +367,7 @@ class Engine:
         language = LanguageDetector()
         language.load()
         engine = cls(embedder=embedder, model=model, policy=policy, signals=signals, language=language,
-                     batch_size=batch_size)
+                     batch_size=batch_size, lane=LoneLane() if lone_lane else None)
         engine.warm_up()
         return engine
 
@@ -355,19 +404,52 @@ class Engine:
             raise ValueError(f"{len(tickets)} tickets but {len(desks)} desks")
         clock = StepClock()
         ticket_texts = [clean_text(t, i if len(tickets) > 1 else None) for i, t in enumerate(tickets)]
+        lane = self.lane
+        if lane is None:
+            return self._embed_and_route(tickets, desks, ticket_texts, texts, clock)
+        lone = lane.enter(len(tickets))  # every call counts while it runs, so a lone one knows it is alone
+        try:
+            return self._embed_and_route(tickets, desks, ticket_texts, texts, clock, lane.pool if lone else None)
+        finally:
+            lane.leave()
+
+    def _embed_and_route(self, tickets: Sequence[TicketInput], desks: Sequence[str], ticket_texts: list[str],
+                         texts: Sequence[str], clock: StepClock,
+                         lane: ThreadPoolExecutor | None = None) -> tuple[list[RouteResult], Matrix]:
+        model = self.model
+        side = lane.submit(self._text_side, model, tickets, ticket_texts) if lane is not None else None
         vectors = self.embedder.encode(ticket_texts + list(texts), batch_size=self.batch_size)
         embed = clock.lap("embed", shared=len(tickets), texts=len(ticket_texts) + len(texts))
-        routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], clock, embed)
+        found = side.result() if side is not None else None  # a lone ticket's text side, read beside MiniLM
+        text_side, languages, cues = found if found is not None else (None, None, None)
+        routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], clock, embed,
+                                side=text_side, languages=languages, cues=cues)
         return routed, vectors[len(tickets):]
 
+    def _text_side(self, model: RoutingModel, tickets: Sequence[TicketInput], texts: list[str],
+                   ) -> tuple[TextSide, list[tuple[DetectedLanguage, str]], list[TextCues]]:
+        """Everything a ticket's routing reads from its text alone: the model's text side, the language and
+        the urgency signals' cues."""
+        languages = self._languages(tickets, texts)
+        cues = [self.signals.cues(text, language.code) for text, (language, _) in zip(texts, languages, strict=True)]
+        return model.text_side(texts), languages, cues
+
+    def _languages(self, tickets: Sequence[TicketInput],
+                   texts: Sequence[str]) -> list[tuple[DetectedLanguage, str]]:
+        """The language of each ticket, given or detected; it picks the abstain thresholds of that language
+        (models/fairness.py)."""
+        return [(DetectedLanguage(t.language.lower(), 1.0), "request") if t.language
+                else (self.language.detect(text), "detected") for t, text in zip(tickets, texts, strict=True)]
+
     def _classify(self, tickets: Sequence[TicketInput], desks: Sequence[str], texts: list[str], vectors: Matrix,
-                  clock: StepClock, embed: Step) -> list[RouteResult]:
+                  clock: StepClock, embed: Step, *, side: TextSide | None = None,
+                  languages: list[tuple[DetectedLanguage, str]] | None = None,
+                  cues: list[TextCues] | None = None) -> list[RouteResult]:
         if not tickets:
             return []
-        # the language (given or detected) picks the abstain thresholds of that language (models/fairness.py)
-        languages = [(DetectedLanguage(t.language.lower(), 1.0), "request") if t.language
-                     else (self.language.detect(text), "detected") for t, text in zip(tickets, texts, strict=True)]
-        predictions = self.model.predict(texts, vectors, languages=[lang.code for lang, _ in languages])
+        if languages is None:
+            languages = self._languages(tickets, texts)
+        predictions = self.model.predict(texts, vectors, languages=[lang.code for lang, _ in languages], side=side)
         results: list[RouteResult] = []
         for row, (ticket, desk, text, prediction) in enumerate(zip(tickets, desks, texts, predictions, strict=True)):
             if prediction.urgency is not None:
@@ -376,7 +458,7 @@ class Engine:
                 model_urgency, urgency_conf = self.policy.spec.default_urgency, 0.0
             language, source = languages[row]
             urgency = self.signals.apply(text, model_label=model_urgency, channel=ticket.channel, tier=ticket.tier,
-                                         language=language.code)
+                                         language=language.code, cues=cues[row] if cues is not None else None)
             abstained = prediction.abstain_reason is not None
             decision = self.policy.decide(
                 topic=None if abstained else prediction.topic.label, urgency=urgency.label, desk=desk,

@@ -259,6 +259,10 @@ class BatchingSettings(BaseModel):
     max_batch_size: int = Field(default=32, ge=1, le=1024)
     # Batches run at once (each in its own thread, one ONNX thread each): about the CPU cores.
     workers: int = Field(default=2, ge=1, le=64)
+    # A ticket routed while nothing else is in flight in this process computes its USE vector, TF-IDF block and
+    # language on a second thread while MiniLM runs, and its nearest-neighbour score while the heads run: the
+    # same answers, a lower latency when cores are free (service/pipeline.py `LoneLane`; docs/results.md).
+    lone_lane: bool = True
 
 
 class DeskSettings(BaseModel):

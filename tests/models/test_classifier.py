@@ -137,3 +137,123 @@ def test_tuning_picks_the_score_that_catches_more_out_of_scope() -> None:
                             oos_knn=rng.uniform(0.2, 0.5, 30), max_false_reject=0.05)
     assert rule.oos_score == "knn" and rule.tuning["oos_recall_knn"] == 1.0
     assert rule.tuning["oos_recall_energy"] < 1.0
+
+
+# -- request-path fast paths: the same numbers as scikit-learn and scipy, without their per-call overhead ----------
+FAST_TEXTS = ["Invoice INV-2231 was charged twice!!", "Le tableau de bord est en panne depuis 9h",
+              "¿Puedo exportar mis tareas a CSV?", "", "ok", "charged charged charged twice twice"]
+
+
+@pytest.mark.parametrize("settings", [
+    {"ngram_range": (1, 2), "sublinear_tf": True},
+    {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "min_df": 2},
+    {"analyzer": "char", "ngram_range": (1, 3), "binary": True, "norm": "l1"},
+    {"ngram_range": (1, 1), "use_idf": False, "norm": None},
+])
+def test_tfidf_transform_is_bit_identical_to_scikit_learn(settings: dict[str, object]) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from models.classifier import tfidf_transform
+
+    corpus = [r.text for r in synthetic_rows(seed=4)] + FAST_TEXTS[:3]
+    vectorizer = TfidfVectorizer(**settings).fit(corpus)
+    texts = FAST_TEXTS + corpus[:40]
+    expected, got = vectorizer.transform(texts), tfidf_transform(vectorizer, texts)
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)  # bit for bit, not approximately
+    one = tfidf_transform(vectorizer, [texts[0]])
+    assert np.array_equal(one.toarray(), expected[:1].toarray())
+
+
+def test_join_dense_builds_what_hstack_builds() -> None:
+    import scipy.sparse as sp
+
+    from models.classifier import join_dense
+
+    rng = np.random.default_rng(5)
+    sparse = (sp.diags([1.0, 1.0, 0.0, 1.0, 1.0]) @ sp.random(5, 40, density=0.2, random_state=6)).tocsr()
+    sparse.eliminate_zeros()  # row 2 is empty
+    assert sparse[2].nnz == 0
+    block = rng.normal(size=(5, 7))
+    block[0, :3] = 0.0  # zeros are dropped, as csr_matrix(block) drops them
+    block[4] = 0.0
+    expected, got = sp.hstack([sparse, sp.csr_matrix(block)]).tocsr(), join_dense(sparse, block)
+    assert got.shape == expected.shape
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+    with pytest.raises(InvalidInputError, match="embedding rows"):
+        join_dense(sparse, block[:3])
+
+
+@pytest.mark.parametrize("estimator", ["logreg", "linear_svm"])
+def test_head_logits_equal_decision_function(embedder: HashingEmbedder, estimator: str) -> None:
+    rows = synthetic_rows(seed=2, n_oos=0)
+    texts, labels = [r.text for r in rows], [r.topic for r in rows]
+    dense = embedder.encode(texts)
+    head = ClassifierHead(HeadConfig(estimator=estimator, C=1.0)).fit(texts, dense, labels)  # type: ignore[arg-type]
+    features = head._features(texts, dense, fit=False)
+    assert np.array_equal(head.logits(texts, dense), head._estimator.decision_function(features))  # type: ignore[union-attr]
+    binary = [label if label == "billing" else "other" for label in labels]  # one column of scores, stacked to two
+    two = ClassifierHead(HeadConfig(estimator=estimator, C=1.0)).fit(texts, dense, binary)  # type: ignore[arg-type]
+    scores = two._estimator.decision_function(two._features(texts, dense, fit=False))  # type: ignore[union-attr]
+    assert np.array_equal(two.logits(texts, dense), np.stack([-scores, scores], axis=1))
+    head.fit(texts[::2], dense[::2], labels[::2])  # a refit replaces the cached coefficients
+    assert np.array_equal(head.logits(texts, dense),
+                          head._estimator.decision_function(head._features(texts, dense, fit=False)))  # type: ignore[union-attr]
+
+
+def test_knn_similarity_joined_matches_the_whole_product() -> None:
+    from models.classifier import knn_partial, knn_similarity_joined
+    from models.embedding.base import normalize
+
+    rng = np.random.default_rng(8)
+    bank = normalize(rng.normal(size=(300, 24)).astype(np.float32))
+    features = rng.normal(size=(6, 24)).astype(np.float32)
+    whole = knn_similarity(bank, normalize(features))
+    first, rest = np.ascontiguousarray(bank[:, :16]), np.ascontiguousarray(bank[:, 16:])
+    joined = knn_similarity_joined(first, features, knn_partial(rest, features[:, 16:]))
+    assert np.allclose(joined, whole, atol=1e-6) and not np.allclose(joined, whole + 1e-3, atol=1e-6)
+
+
+def test_limit_blas_threads_makes_the_knn_product_skip_its_per_call_limit() -> None:
+    from models.classifier import _blas_single_threaded, _blas_threads, limit_blas_threads
+
+    before = {lib.filepath: lib.num_threads for lib in _blas_threads().select(user_api="blas").lib_controllers}
+    try:
+        limit_blas_threads(1)
+        assert _blas_single_threaded()
+    finally:
+        for lib in _blas_threads().select(user_api="blas").lib_controllers:
+            lib.set_num_threads(before[lib.filepath])
+
+
+def test_text_side_computed_apart_gives_the_same_routing(trained_model: RoutingModel,
+                                                         embedder: HashingEmbedder) -> None:
+    texts = ["invoice charged twice", "site is down 502 error", "please add dark mode", "what's the weather"]
+    primary = embedder.encode(texts)
+    side = trained_model.text_side(texts)
+    assert side.text is not None and side.aux == ()
+    inline, apart = trained_model.predict(texts, primary), trained_model.predict(texts, primary, side=side)
+    assert apart == inline
+
+
+def test_knn_share_of_the_auxiliary_columns_joins_to_the_whole_score(trained_model: RoutingModel) -> None:
+    import dataclasses
+
+    from models.classifier import knn_partial
+    from models.embedding.base import normalize
+
+    rng = np.random.default_rng(9)
+    width = trained_model.embedder_dim
+    bank = normalize(rng.normal(size=(200, width + 32)).astype(np.float32))
+    model = dataclasses.replace(trained_model, knn_bank=bank,
+                                abstain=dataclasses.replace(trained_model.abstain, oos_score="knn"))
+    parts = model.knn_parts()
+    assert parts is not None and parts[0].shape == (200, width) and parts[1].flags.c_contiguous
+    dense = rng.normal(size=(3, width + 32)).astype(np.float32)
+    joined = model.knn_scores(dense, knn_partial(parts[1], dense[:, width:]))
+    whole = model.knn_scores(dense)
+    assert joined is not None and whole is not None and np.allclose(joined, whole, atol=1e-6)
+    narrow = dataclasses.replace(model, knn_bank=bank[:, :width].copy())  # no auxiliary columns: nothing to split
+    assert narrow.knn_parts() is None

@@ -24,28 +24,31 @@ def _separate_heads(model_dir: Path) -> tuple[ClassifierHead, ClassifierHead]:
     return topic, urgency
 
 
-def _count_transforms(head: ClassifierHead) -> list[int]:
-    """Counts the word-n-gram TF-IDF transforms the head's vectorizer runs from now on."""
+def _count_transforms(head: ClassifierHead, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the word-n-gram TF-IDF transforms the head's vectorizer runs from now on (`tfidf_transform`, which
+    the request path uses instead of the vectorizer's own `transform`)."""
+    import models.classifier
+
     calls = [0]
     assert head.vectorizer is not None
     vectorizer = head.vectorizer.transformer_list[0][1]
-    original = vectorizer.transform
+    original = models.classifier.tfidf_transform
 
-    def counting(texts: list[str]) -> object:
-        calls[0] += 1
-        return original(texts)
+    def counting(transformer: object, texts: list[str]) -> object:
+        calls[0] += transformer is vectorizer
+        return original(transformer, texts)
 
-    vectorizer.transform = counting
+    monkeypatch.setattr(models.classifier, "tfidf_transform", counting)
     return calls
 
 
-def test_v1_model_shares_tfidf_and_predicts_identically(trained_model_dir: Path,
-                                                        embedder: HashingEmbedder) -> None:
+def test_v1_model_shares_tfidf_and_predicts_identically(trained_model_dir: Path, embedder: HashingEmbedder,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     assert read_manifest(trained_model_dir)["format_version"] == 1 == MODEL_FORMAT_VERSION
     model = RoutingModel.load(trained_model_dir, embedder=embedder)
     assert model.urgency is not None and model.urgency.vectorizer is model.topic.vectorizer
     dense = model.dense_features(TEXTS, embedder.encode(TEXTS))
-    calls = _count_transforms(model.topic)
+    calls = _count_transforms(model.topic, monkeypatch)
     topic_out, urgency_out = model.predict_outputs(TEXTS, dense)
     assert calls[0] == 1 and urgency_out is not None
 
@@ -59,7 +62,8 @@ def test_v1_model_shares_tfidf_and_predicts_identically(trained_model_dir: Path,
     assert labels[:3] == ["billing", "outage", "feature_request"]
 
 
-def test_heads_fitted_on_other_texts_keep_their_own_transform(embedder: HashingEmbedder) -> None:
+def test_heads_fitted_on_other_texts_keep_their_own_transform(embedder: HashingEmbedder,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     rows = synthetic_rows(seed=5, n_oos=0)
     texts, dense = [r.text for r in rows], embedder.encode([r.text for r in rows])
     topic = ClassifierHead(HeadConfig(C=1.0)).fit(texts, dense, [r.topic for r in rows])
@@ -68,7 +72,7 @@ def test_heads_fitted_on_other_texts_keep_their_own_transform(embedder: HashingE
     assert not topic.share_vectorizer(urgency)
     query = embedder.encode(TEXTS)
     expected = urgency.predict(TEXTS, query)
-    calls = _count_transforms(urgency)
+    calls = _count_transforms(urgency, monkeypatch)
     features = topic.text_features(TEXTS)  # another vectorizer's block: ignored, the head transforms itself
     out = urgency.predict(TEXTS, query, text_features=features)
     assert calls[0] == 1

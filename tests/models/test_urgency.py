@@ -57,3 +57,24 @@ def test_channel_and_tier_floors(signals: UrgencySignals) -> None:
 def test_signals_never_lower_urgency(signals: UrgencySignals) -> None:
     result = signals.apply("quick question", model_label="urgent", channel="phone")
     assert result.label == "urgent"
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("The dashboard is down for all of our users since 9am", "en"),
+    ("This is absolutely unacceptable, I am furious, fix it now", "en"),
+    ("Seit heute Morgen Ausfall bei allen Kollegen", "de"),
+    ("How do I change the billing email on my invoices?", None),
+])
+def test_cues_read_apart_give_the_same_result(signals: UrgencySignals, text: str, language: str | None) -> None:
+    cues = signals.cues(text, language)
+    for label in ("low", "normal", "high"):
+        inline = signals.apply(text, model_label=label, channel="chat", tier="enterprise", language=language)
+        apart = signals.apply(text, model_label=label, channel="chat", tier="enterprise", language=language, cues=cues)
+        assert apart == inline
+    assert len(cues.wording) == len(signals.policy.spec.urgency_signals.wording)
+
+
+def test_cues_hold_what_fired(signals: UrgencySignals) -> None:
+    cues = signals.cues("The dashboard is down for all of our users since 9am", "en")
+    assert any(found is not None for found in cues.wording)
+    assert signals.cues("Thanks, all good now", "en").wording == (None,) * len(cues.wording)

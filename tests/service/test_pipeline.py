@@ -102,3 +102,65 @@ def test_suggest_records_a_typed_record_with_the_customer_name(engine: Engine, t
     assert record.suggestion_id == suggestion.suggestion_id and record.route.ticket.ticket_id == "T-9"
     assert record.route.ticket.customer_name == "Ana Souza" and record.sources.case_ids[0] == "c1"
     assert record.index_version == holder.version
+
+
+# -- the lone-ticket lane: a ticket routed alone uses a second thread, with the same answers -----------------------
+def _route_key(result: Any) -> tuple[Any, ...]:
+    return (result.topic.label, result.topic.confidence, [(a.label, a.probability) for a in result.topic.alternatives],
+            result.reason, result.urgency.label, result.urgency.model_label, result.urgency.signals,
+            result.language, result.language_source, result.decision)
+
+
+def test_lone_lane_routes_a_lone_ticket_the_same_way(engine: Engine) -> None:
+    from service.pipeline import LoneLane
+
+    lane = LoneLane()
+    laned = dataclasses.replace(engine, lane=lane)
+    for _ in range(LoneLane.CALM_CALLS):  # sequential traffic first: then the lane is taken
+        laned.route([TICKET], desk="generic")
+    assert lane.used == 0
+    tickets = [TICKET, TicketInput(subject="", body="Le site est en panne, erreur 502 partout !", channel="chat"),
+               TicketInput(subject="Dark mode", body="please add dark mode", language="en", tier="enterprise"),
+               TicketInput(subject="pizza", body="what is the best pizza in town")]
+    for ticket in tickets:
+        alone = laned.route([ticket], desk="generic")[0]
+        inline = engine.route([ticket], desk="generic")[0]
+        assert _route_key(alone) == _route_key(inline)
+        assert alone.vector.tobytes() == inline.vector.tobytes()
+    assert lane.used == len(tickets)
+    laned.route(tickets[:2], desk="generic")  # a batch keeps its own thread, and resets the calm
+    laned.route([TICKET], desk="generic")
+    assert lane.used == len(tickets)
+    lane.close()
+
+
+def test_lone_lane_stays_off_while_traffic_is_concurrent(engine: Engine) -> None:
+    from service.pipeline import LoneLane
+
+    lane = LoneLane()
+    laned = dataclasses.replace(engine, lane=lane)
+    for _ in range(LoneLane.CALM_CALLS):
+        laned.route([TICKET], desk="generic")
+    assert lane.enter(3) is False  # a batch in flight on another thread
+    try:
+        result = laned.route([TICKET], desk="generic")[0]
+    finally:
+        lane.leave()
+    assert lane.used == 0 and _route_key(result) == _route_key(engine.route([TICKET], desk="generic")[0])
+    for _ in range(LoneLane.CALM_CALLS):  # the overlap made traffic concurrent: calm again before the lane
+        laned.route([TICKET], desk="generic")
+    assert lane.used == 0
+    laned.route([TICKET], desk="generic")
+    assert lane.used == 1
+    lane.close()
+
+
+def test_service_engine_has_the_lane_by_default(trained_model_dir: Path) -> None:
+    from service.settings import Settings
+
+    assert Settings().batching.lone_lane is True
+    policy = RoutingPolicy.from_yaml(REPO_ROOT / "config" / "routing.yaml")
+    off = Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir, policy=policy)
+    on = Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir, policy=policy, lone_lane=True)
+    assert off.lane is None and on.lane is not None
+    on.lane.close()
