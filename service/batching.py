@@ -76,7 +76,7 @@ class _Pending:
 class PipelineBatcher:
     """Coalesces concurrent pipeline jobs into batches of `Pipeline.run_batch` (see the module doc)."""
 
-    def __init__(self, run_batch: RunBatch, *, max_batch_size: int = 32, max_wait_ms: float = 2.0,
+    def __init__(self, run_batch: RunBatch, *, max_batch_size: int = 32, max_wait_ms: float = 0.0,
                  workers: int = 1) -> None:
         if max_batch_size < 1:
             raise ValueError("max_batch_size must be >= 1")

@@ -254,7 +254,9 @@ class BatchingSettings(BaseModel):
     enabled: bool = True
     # Longest a request waits for others to join its batch, in milliseconds; a worker lingers only while traffic
     # is concurrent (several requests queued, or the previous batch held several): a lone request never waits.
-    max_wait_ms: float = Field(default=2.0, ge=0.0, le=100.0)
+    # 0 (no linger: batches still form from what queues while a batch runs) measured 1.27x the req/s of 2 ms at 8
+    # clients and the same at 32 (docs/results.md, 2026-12-04).
+    max_wait_ms: float = Field(default=0.0, ge=0.0, le=100.0)
     # Most requests in one batch.
     max_batch_size: int = Field(default=32, ge=1, le=1024)
     # Batches run at once (each in its own thread, one ONNX thread each): about the CPU cores.
