@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,19 @@ def load_demo_tickets(limit: int) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     keep = ("id", "subject", "body", "channel", "language", "customer")
     return [{k: r[k] for k in keep if k in r} for r in rows[:limit]]
+
+
+def unrecorded_tickets(limit: int) -> list[dict[str, Any]]:
+    """The first `limit` demo tickets without their ids, so that a server routing them records nothing."""
+    return [{k: v for k, v in t.items() if k != "id"} for t in load_demo_tickets(limit)]
+
+
+def ratio_rows(results: Mapping[str, Mapping[str, float]], names: Sequence[str],
+               baseline: str) -> list[dict[str, Any]]:
+    """One table row per server in `names`: its latency percentiles and its p50 / p99 as ratios to `baseline`'s."""
+    base = results[baseline]
+    return [{"server": name, **results[name], "p50_ratio_vs_off": results[name]["p50_ms"] / base["p50_ms"],
+             "p99_ratio_vs_off": results[name]["p99_ms"] / base["p99_ms"]} for name in names]
 
 
 def print_table(title: str, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:

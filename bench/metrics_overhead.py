@@ -22,7 +22,14 @@ from typing import Any
 import httpx
 from prometheus_client import CollectorRegistry
 
-from bench.common import alternated_route_latency, load_demo_tickets, percentiles, print_table, running_server
+from bench.common import (
+    alternated_route_latency,
+    percentiles,
+    print_table,
+    ratio_rows,
+    running_server,
+    unrecorded_tickets,
+)
 from service.settings import Settings
 
 
@@ -73,12 +80,9 @@ def main() -> None:
     args = parser.parse_args()
 
     model_dir = args.model_dir or Settings().resolved_model_dir
-    # Without ids, so the servers record nothing (as in bench/route_throughput.py).
-    tickets = [{k: v for k, v in t.items() if k != "id"} for t in load_demo_tickets(200)]
+    tickets = unrecorded_tickets(200)
     http = http_pair(tickets, requests=args.requests, warmup=args.warmup, model_dir=model_dir)
-    baseline = http["metrics_off"]
-    rows = [{"server": name, **values, "p50_ratio_vs_off": values["p50_ms"] / baseline["p50_ms"],
-             "p99_ratio_vs_off": values["p99_ms"] / baseline["p99_ms"]} for name, values in http.items()]
+    rows = ratio_rows(http, list(http), "metrics_off")
     print_table("/v1/route over HTTP, one client, metrics on vs off (alternated)", rows,
                 ["server", "n", "p50_ms", "p99_ms", "mean_ms", "p50_ratio_vs_off", "p99_ratio_vs_off"])
     costs = hooks(tickets, model_dir=model_dir, calls=args.calls)

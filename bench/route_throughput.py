@@ -52,7 +52,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from bench.common import REPO_ROOT, load_demo_tickets, percentiles, running_server
+from bench.common import REPO_ROOT, percentiles, running_server, unrecorded_tickets
 from service.settings import Settings
 
 TARGETS = ("deskmate-batched", "deskmate-unbatched", "naive")
@@ -337,7 +337,7 @@ def main() -> None:
         parser.error(f"no routing model at {model_dir}; run `deskmate demo` or `deskmate train` first (see --help)")
     max_wait_ms = settings.batching.max_wait_ms if args.max_wait_ms is None else args.max_wait_ms
     max_batch_size = settings.batching.max_batch_size if args.max_batch_size is None else args.max_batch_size
-    tickets = [{k: v for k, v in t.items() if k != "id"} for t in load_demo_tickets(args.tickets)]
+    tickets = unrecorded_tickets(args.tickets)
     levels = sorted(set(args.clients))
     use_onnx_dir = args.use_onnx_dir.resolve() if args.use_onnx_dir else None
     if use_onnx_dir is not None and not (use_onnx_dir / "manifest.json").is_file():

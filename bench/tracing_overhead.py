@@ -27,11 +27,12 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from bench.common import (
     alternated_route_latency,
-    load_demo_tickets,
     otlp_collector,
     percentiles,
     print_table,
+    ratio_rows,
     running_server,
+    unrecorded_tickets,
 )
 from service.settings import Settings, TracingSettings
 
@@ -100,12 +101,9 @@ def main() -> None:
     args = parser.parse_args()
 
     model_dir = args.model_dir or Settings().resolved_model_dir
-    # Without ids, so the servers record nothing (as in bench/route_throughput.py).
-    tickets = [{k: v for k, v in t.items() if k != "id"} for t in load_demo_tickets(200)]
+    tickets = unrecorded_tickets(200)
     http = http_pair(tickets, requests=args.requests, warmup=args.warmup, model_dir=model_dir)
-    baseline = http["tracing_off"]
-    rows = [{"server": name, **http[name], "p50_ratio_vs_off": http[name]["p50_ms"] / baseline["p50_ms"],
-             "p99_ratio_vs_off": http[name]["p99_ms"] / baseline["p99_ms"]} for name in ("tracing_on", "tracing_off")]
+    rows = ratio_rows(http, ["tracing_on", "tracing_off"], "tracing_off")
     print_table("/v1/route over HTTP, one client, tracing on (OTLP/HTTP to a local sink) vs off (alternated)", rows,
                 ["server", "n", "p50_ms", "p90_ms", "p99_ms", "mean_ms", "p50_ratio_vs_off", "p99_ratio_vs_off"])
     print_table("OTLP export", [{"posts": http["otlp_posts"], "bytes": http["otlp_bytes"]}], ["posts", "bytes"])
