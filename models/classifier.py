@@ -432,17 +432,22 @@ def _blas_single_threaded() -> bool:
     return all(lib.num_threads <= 1 for lib in _blas_threads().select(user_api="blas").lib_controllers)
 
 
+def _knn_blas_threads(rows: int) -> contextlib.AbstractContextManager[Any]:
+    """One BLAS thread for a product of up to KNN_SINGLE_THREAD_ROWS query rows (nothing to do once
+    `limit_blas_threads(1)` ran)."""
+    if rows <= KNN_SINGLE_THREAD_ROWS and not _blas_single_threaded():
+        return _blas_threads().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
+    return contextlib.nullcontext()
+
+
 def knn_similarity(bank: npt.NDArray[np.float32], queries: npt.NDArray[np.float32], *, k: int = 10) -> FloatArray:
     """In-scope score (higher = more in scope): mean cosine of each query's k nearest training rows."""
     if bank.shape[0] == 0:
         return np.zeros(queries.shape[0])
     k = min(k, bank.shape[0])
     queries = np.asarray(queries, dtype=bank.dtype)  # float32 x float32 product; a float64 query would upcast the bank
-    limit = (_blas_threads().limit(limits=1, user_api="blas")
-             if queries.shape[0] <= KNN_SINGLE_THREAD_ROWS and not _blas_single_threaded()
-             else contextlib.nullcontext())
     out = np.empty(queries.shape[0])
-    with limit:
+    with _knn_blas_threads(queries.shape[0]):
         for start in range(0, queries.shape[0], 512):
             sims = queries[start:start + 512] @ bank.T
             out[start:start + 512] = np.partition(sims, -k, axis=1)[:, -k:].mean(axis=1)
@@ -453,10 +458,7 @@ def knn_partial(bank: npt.NDArray[np.float32], queries: npt.NDArray[np.float32])
     """Un-normalized products of `queries` with `bank`, when both are some of the columns of the features
     `knn_similarity` multiplies: one share of it, computed apart (see `knn_similarity_joined`)."""
     queries = np.asarray(queries, dtype=bank.dtype)
-    limit = (_blas_threads().limit(limits=1, user_api="blas")
-             if queries.shape[0] <= KNN_SINGLE_THREAD_ROWS and not _blas_single_threaded()
-             else contextlib.nullcontext())
-    with limit:
+    with _knn_blas_threads(queries.shape[0]):
         return np.asarray(queries @ bank.T)
 
 

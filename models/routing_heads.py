@@ -210,7 +210,7 @@ class RoutingModel:
         dense = self.dense_features(texts, primary, side.aux if side is not None else None)
         topic_out, urgency_out = self.predict_outputs(texts, dense,
                                                       text_features=side.text if side is not None else None)
-        knn = self.knn_scores(dense, side.knn_aux) if side is not None and side.knn_aux is not None else None
+        knn = self.knn_scores(dense, side.knn_aux if side is not None else None)
         reasons = self.abstain_reasons(topic_out, dense, languages, knn=knn)
         results = []
         for i in range(len(texts)):

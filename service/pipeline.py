@@ -15,6 +15,7 @@ the API's `timings`, the Prometheus metrics (service/metrics/) and the traces (s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -323,6 +324,15 @@ class LoneLane:
     def pool(self) -> ThreadPoolExecutor:
         return self._pool
 
+    @contextlib.contextmanager
+    def taking(self, tickets: int) -> Iterator[ThreadPoolExecutor | None]:
+        """One routing call of `tickets` tickets, counted while it runs: the lane's pool when it is lone, else None."""
+        lone = self.enter(tickets)
+        try:
+            yield self._pool if lone else None
+        finally:
+            self.leave()
+
     def enter(self, tickets: int) -> bool:
         """Count one routing call in; True when it is a lone ticket (see the class doc)."""
         with self._lock:
@@ -404,26 +414,15 @@ class Engine:
             raise ValueError(f"{len(tickets)} tickets but {len(desks)} desks")
         clock = StepClock()
         ticket_texts = [clean_text(t, i if len(tickets) > 1 else None) for i, t in enumerate(tickets)]
-        lane = self.lane
-        if lane is None:
-            return self._embed_and_route(tickets, desks, ticket_texts, texts, clock)
-        lone = lane.enter(len(tickets))  # every call counts while it runs, so a lone one knows it is alone
-        try:
-            return self._embed_and_route(tickets, desks, ticket_texts, texts, clock, lane.pool if lone else None)
-        finally:
-            lane.leave()
-
-    def _embed_and_route(self, tickets: Sequence[TicketInput], desks: Sequence[str], ticket_texts: list[str],
-                         texts: Sequence[str], clock: StepClock,
-                         lane: ThreadPoolExecutor | None = None) -> tuple[list[RouteResult], Matrix]:
-        model = self.model
-        side = lane.submit(self._text_side, model, tickets, ticket_texts) if lane is not None else None
-        vectors = self.embedder.encode(ticket_texts + list(texts), batch_size=self.batch_size)
-        embed = clock.lap("embed", shared=len(tickets), texts=len(ticket_texts) + len(texts))
-        found = side.result() if side is not None else None  # a lone ticket's text side, read beside MiniLM
-        text_side, languages, cues = found if found is not None else (None, None, None)
-        routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], clock, embed,
-                                side=text_side, languages=languages, cues=cues)
+        calls = self.lane.taking(len(tickets)) if self.lane is not None else contextlib.nullcontext(None)
+        with calls as lane:  # a lone ticket's text side is read on the lane while MiniLM runs here
+            model = self.model
+            side = lane.submit(self._text_side, model, tickets, ticket_texts) if lane is not None else None
+            vectors = self.embedder.encode(ticket_texts + list(texts), batch_size=self.batch_size)
+            embed = clock.lap("embed", shared=len(tickets), texts=len(ticket_texts) + len(texts))
+            text_side, languages, cues = side.result() if side is not None else (None, None, None)
+            routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], clock, embed,
+                                    side=text_side, languages=languages, cues=cues)
         return routed, vectors[len(tickets):]
 
     def _text_side(self, model: RoutingModel, tickets: Sequence[TicketInput], texts: list[str],
