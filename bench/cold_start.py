@@ -11,15 +11,24 @@ Per dataset, shots k and seed (examples: the first k of a seeded per-topic draw 
 - frozen_lr: logistic regression (C=10) on frozen all-MiniLM-L6-v2 embeddings of the examples;
 - cold_start: Deskmate's cold-start model (`models.cold_start`: examples + templated descriptions, embeddings +
   TF-IDF, out-of-fold calibration, abstain rule tuned on the background set); 0 shots = zero-shot prototypes;
+- cold_start_st (only at `--self-train-shots`): the same with self-training on the dataset's unlabelled pool
+  (Banking77: the rest of train.csv's non-test part; CLINC150: train.jsonl plus the 100 out-of-scope rows of
+  oos_train.jsonl, as a desk's history holds off-topic tickets too), labels dropped;
 - cold_start_ft (only at `--finetune-shots`): the same after a contrastive fine-tune of MiniLM on the examples
-  and descriptions (`models.contrastive`), test texts re-embedded with the fine-tuned model.
+  and descriptions (`models.contrastive`), test texts re-embedded with the fine-tuned model;
+- cold_start_ft_st (at shots in both lists): the fine-tuned model with self-training on the unlabelled pool.
 Accuracy is the top-1 accuracy on all test rows (no abstention); `reject` is the share of in-scope test rows the
 cold-start model hands to a human, `oos_recall` (CLINC150) the share of oos_val it catches.
 
 Out-of-fold calibration uses 2 folds here (`train-topics` uses 3): it sets the temperature and abstain rule only.
 
+`--tune-self-training` chooses the self-training options without a test part: a seeded 1,500 rows of Banking77's
+example pool (seed 7) are the validation part, examples (8 per intent) and the unlabelled pool come from the rest;
+logistic regression (C=30) on frozen MiniLM, without and with each option set of `SELF_TRAINING_GRID`.
+
     nice -n 10 python -m bench.cold_start [--datasets banking77,clinc150] [--seeds 13,14,15] [--finetune-shots 8]
         [--finetune-datasets banking77] [--finetune-seeds 13] [--max-test 1500] [--finetune-device cuda]
+        [--self-train-shots 8]
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +52,14 @@ from sklearn.pipeline import make_pipeline, make_union
 
 from bench.common import REPO_ROOT
 from models.classifier import ClassifierHead, HeadConfig
-from models.cold_start import ColdStartOptions, Topic, TopicList, build_cold_start_model, description_from_name
+from models.cold_start import (
+    ColdStartOptions,
+    Topic,
+    TopicList,
+    build_cold_start_model,
+    description_from_name,
+    self_train,
+)
 from models.contrastive import FineTuneOptions, fine_tune
 from models.data import FieldMapping, LabelledText, load_labelled, stratified_split
 from models.embedding.base import DEFAULT_MODEL, Embedder, Matrix
@@ -52,6 +69,8 @@ logger = logging.getLogger("bench.cold_start")
 
 DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 SHOTS = (0, 4, 8, 16)
+# (rounds, per_topic, weight) tried by --tune-self-training; the shipped ColdStartOptions default is (3, 64, 0.3)
+SELF_TRAINING_GRID = ((3, 24, 0.5), (4, 32, 1.0), (3, 64, 0.3))
 
 
 class CachedEmbedder:
@@ -103,6 +122,16 @@ def load_dataset(name: str, data_dir: Path) -> tuple[list[LabelledText], list[La
     return load_labelled(folder / "train.jsonl", mapping), load_labelled(folder / "val.jsonl", mapping), oos
 
 
+def unlabelled_pool(name: str, data_dir: Path, pool: list[LabelledText]) -> list[str]:
+    """The texts self-training may read, labels dropped: the example pool (CLINC150: with oos_train.jsonl's
+    off-topic rows). Never a test row."""
+    texts = [r.text for r in pool]
+    if name == "clinc150":
+        texts += [r.text for r in load_labelled(data_dir / "clinc150" / "oos_train.jsonl",
+                                                FieldMapping(text="text", topic="intent", urgency=None))]
+    return texts
+
+
 def draw(pool: list[LabelledText], *, seed: int, per_topic: int = 16) -> dict[str, list[str]]:
     rng = np.random.default_rng(seed)
     by_topic: dict[str, list[str]] = {}
@@ -123,8 +152,9 @@ def examples(topics: TopicList) -> tuple[list[str], list[str]]:
 
 
 def cold_start_scores(topics: TopicList, embedder: Embedder, test: list[LabelledText], oos: list[str],
-                      seed: int) -> dict[str, float]:
-    result = build_cold_start_model(topics=topics, embedder=embedder, options=ColdStartOptions(seed=seed, folds=2))
+                      seed: int, unlabelled: Sequence[str] = ()) -> dict[str, float]:
+    result = build_cold_start_model(topics=topics, embedder=embedder, options=ColdStartOptions(seed=seed, folds=2),
+                                    unlabelled=unlabelled)
     model = result.model
     texts = [r.text for r in test]
     primary = embedder.encode(texts)
@@ -159,10 +189,12 @@ def tfidf_lr(topics: TopicList, test: list[LabelledText], seed: int) -> float:
 
 def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int], finetune_shots: list[int],
                 finetune_seeds: list[int], embedder: CachedEmbedder, threads: int, record: dict[str, Any],
-                max_test: int | None, device: str = "cpu") -> None:
+                max_test: int | None, device: str = "cpu", self_train_shots: Sequence[int] = ()) -> None:
     pool, test, oos = load_dataset(name, data_dir)
     test = cap(test, max_test)
-    record.update({"pool_rows": len(pool), "test_rows": len(test), "oos_rows": len(oos), "runs": []})
+    unlabelled = unlabelled_pool(name, data_dir, pool) if self_train_shots else []
+    record.update({"pool_rows": len(pool), "test_rows": len(test), "oos_rows": len(oos),
+                   "unlabelled_rows": len(unlabelled), "runs": []})
     for seed in seeds:
         drawn = draw(pool, seed=seed)
         for k in shots:
@@ -170,6 +202,10 @@ def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int]
             started = time.perf_counter()
             run: dict[str, Any] = {"seed": seed, "shots": k,
                                    "cold_start": cold_start_scores(topics, embedder, test, oos, seed)}
+            if k in self_train_shots and k > 0:
+                st_started = time.perf_counter()
+                run["cold_start_st"] = {**cold_start_scores(topics, embedder, test, oos, seed, unlabelled),
+                                        "seconds": round(time.perf_counter() - st_started, 1)}
             if k > 0:
                 run["tfidf_lr"] = tfidf_lr(topics, test, seed)
                 run["frozen_lr"] = frozen_lr(topics, embedder, test, seed)
@@ -186,9 +222,45 @@ def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int]
                     run["cold_start_ft"] = {**cold_start_scores(topics, tuned, test, oos, seed),
                                             "fine_tune_seconds": round(ft_seconds, 1)}
                     run["frozen_lr_ft"] = frozen_lr(topics, tuned, test, seed)
+                    if k in self_train_shots:
+                        run["cold_start_ft_st"] = cold_start_scores(topics, tuned, test, oos, seed, unlabelled)
             run["seconds"] = round(time.perf_counter() - started, 1)
             logger.info("%s seed %d shots %d: %s", name, seed, k, json.dumps(run))
             record["runs"].append(run)
+
+
+def tune_self_training(*, data_dir: Path, seeds: list[int], embedder: CachedEmbedder, shots: int = 8,
+                       validation_rows: int = 1500) -> dict[str, Any]:
+    """Validation accuracy of frozen LR without and with self-training (each `SELF_TRAINING_GRID` entry)."""
+    pool, _, _ = load_dataset("banking77", data_dir)
+    rest, val = stratified_split([r.topic for r in pool], test_size=validation_rows / len(pool), seed=7)
+    validation = [pool[i] for i in val]
+    unlabelled = [pool[i] for i in rest]
+    val_texts = [r.text for r in validation]
+    val_dense = embedder.encode(val_texts)
+    pool_texts = [r.text for r in unlabelled]
+    pool_dense = embedder.encode(pool_texts)
+    config = HeadConfig(C=30.0, tfidf=False)
+
+    def accuracy(head: ClassifierHead) -> float:
+        probabilities = head.predict(val_texts, val_dense).probabilities
+        return float(np.mean([head.labels[j] == r.topic for j, r in zip(probabilities.argmax(axis=1), validation,
+                                                                          strict=True)]))
+
+    rows: dict[str, list[float]] = {}
+    for seed in seeds:
+        texts, labels = examples(topic_list(draw(unlabelled, seed=seed), shots))
+        dense = embedder.encode(texts)
+        rows.setdefault("none", []).append(accuracy(ClassifierHead(replace(config, seed=seed)).fit(texts, dense,
+                                                                                                  labels)))
+        for rounds, per_topic, weight in SELF_TRAINING_GRID:
+            head, _ = self_train(replace(config, seed=seed), texts, dense, labels, pool_texts, pool_dense,
+                                 rounds=rounds, per_topic=per_topic, weight=weight)
+            rows.setdefault(f"rounds={rounds} per_topic={per_topic} weight={weight}", []).append(accuracy(head))
+        logger.info("self-training validation, seed %d: %s", seed, json.dumps({k: v[-1] for k, v in rows.items()}))
+    return {"validation_rows": len(validation), "unlabelled_rows": len(unlabelled), "shots": shots,
+            "head": "logistic regression C=30 on frozen MiniLM",
+            "results": {k: {"mean": float(np.mean(v)), "std": float(np.std(v)), "runs": v} for k, v in rows.items()}}
 
 
 def summarize(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -197,7 +269,8 @@ def summarize(record: dict[str, Any]) -> list[dict[str, Any]]:
     shots = sorted({r["shots"] for r in record["runs"]})
     for k in shots:
         runs = [r for r in record["runs"] if r["shots"] == k]
-        for method in ("tfidf_lr", "frozen_lr", "cold_start", "frozen_lr_ft", "cold_start_ft"):
+        for method in ("tfidf_lr", "frozen_lr", "cold_start", "cold_start_st", "frozen_lr_ft", "cold_start_ft",
+                       "cold_start_ft_st"):
             values = [r[method]["accuracy"] if isinstance(r.get(method), dict) else r.get(method) for r in runs]
             values = [v for v in values if v is not None]
             if values:
@@ -219,6 +292,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--finetune-shots", default="8", help="shots with the fine-tuned variant ('' for none)")
     parser.add_argument("--finetune-datasets", default="banking77,clinc150")
     parser.add_argument("--finetune-seeds", default="", help="seeds with the fine-tuned variant (default: all)")
+    parser.add_argument("--self-train-shots", default="8",
+                        help="shots with the self-trained variant on the unlabelled pool ('' for none)")
+    parser.add_argument("--tune-self-training", action="store_true",
+                        help="only choose the self-training options on a validation part (no test part is read)")
     parser.add_argument("--max-test", type=int, default=None, help="seeded stratified cap of each test part")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--threads", type=int, default=2)
@@ -235,13 +312,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seeds": seeds, "shots": shots,
         "embedder": DEFAULT_MODEL, "note": "CPU shared with other jobs; times are upper bounds", "datasets": {}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.tune_self_training:
+        results["self_training_validation"] = tune_self_training(data_dir=args.data_dir, seeds=seeds,
+                                                                 embedder=embedder)
+        for name, row in results["self_training_validation"]["results"].items():
+            logger.info("validation %-40s %.4f ± %.4f", name, row["mean"], row["std"])
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     for name in args.datasets.split(","):
         record: dict[str, Any] = {}
         results["datasets"][name] = record
         run_dataset(name, data_dir=args.data_dir, seeds=seeds, shots=shots,
                     finetune_shots=ft_shots if name in args.finetune_datasets.split(",") else [],
                     finetune_seeds=[int(s) for s in args.finetune_seeds.split(",") if s], embedder=embedder,
-                    threads=args.threads, record=record, max_test=args.max_test, device=args.finetune_device)
+                    threads=args.threads, record=record, max_test=args.max_test, device=args.finetune_device,
+                    self_train_shots=[int(s) for s in args.self_train_shots.split(",") if s])
         record["summary"] = summarize(record)
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         for row in record["summary"]:

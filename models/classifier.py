@@ -313,7 +313,9 @@ class ClassifierHead:
         return join_dense(sparse, block)
 
     # -- training -------------------------------------------------------------------------------
-    def fit(self, texts: list[str], dense: npt.NDArray[np.float32], labels: list[str]) -> ClassifierHead:
+    def fit(self, texts: list[str], dense: npt.NDArray[np.float32], labels: list[str],
+            sample_weight: npt.NDArray[np.float64] | None = None) -> ClassifierHead:
+        """Fit on (text, dense row, label); `sample_weight` (linear estimators only) weighs each row's loss."""
         classes = sorted(set(labels))
         if len(classes) < 2:
             raise InvalidInputError(f"need at least two classes to train, got {classes}")
@@ -322,7 +324,11 @@ class ClassifierHead:
         y = np.array([index[label] for label in labels])
         X = self._features(texts, dense, fit=True)
         cfg = self.config
+        if sample_weight is not None and len(sample_weight) != len(labels):
+            raise InvalidInputError(f"{len(sample_weight)} sample weights for {len(labels)} rows")
         if cfg.estimator == "mlp":
+            if sample_weight is not None:
+                raise InvalidInputError("the mlp head does not take sample weights")
             self._estimator = MlpClassifier(cfg).fit(np.asarray(X), y, len(classes))
         else:
             linear: LogisticRegression | LinearSVC
@@ -330,7 +336,7 @@ class ClassifierHead:
                 linear = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, random_state=cfg.seed)
             else:
                 linear = LinearSVC(C=cfg.C, max_iter=cfg.max_iter, random_state=cfg.seed)
-            self._estimator = linear.fit(X, y)
+            self._estimator = linear.fit(X, y, sample_weight=sample_weight)
         self.temperature = 1.0
         return self
 

@@ -2,6 +2,8 @@
 
 A thin command over `models.cold_start.train_from_topics`; `--fine-tune` first adapts the embedder to the examples
 (`models.contrastive`) and builds the model on the fine-tuned embedder, whose directory the service must then use.
+`--unlabelled FILE` (JSONL/CSV tickets, as `deskmate label-queue --input` reads them) adds self-training on the
+desk's unlabelled tickets.
 """
 
 from __future__ import annotations
@@ -19,15 +21,26 @@ from models.cold_start import ColdStartOptions, load_topics, train_from_topics
 from models.contrastive import FineTuneOptions, fine_tune
 from models.embedding.base import Embedder
 from models.errors import DeskmateError, InvalidInputError
+from scripts.label_queue import tickets_from_file
 from service.components import build_embedder
 from service.settings import Settings
 
 
 def train_topics(*, topics: Path, out: Path, settings: Settings, options: ColdStartOptions,
                  fine_tune_options: FineTuneOptions | None = None, embedder_out: Path | None = None,
-                 command: str | None = None, embedder: Embedder | None = None) -> dict[str, Any]:
+                 command: str | None = None, embedder: Embedder | None = None,
+                 unlabelled: Path | None = None) -> dict[str, Any]:
     """Build and save the cold-start model; returns a summary (path, method, embedder, metrics)."""
     extra: dict[str, Any] = {}
+    pool: list[str] = []
+    if unlabelled is not None:
+        if not unlabelled.is_file():
+            raise InvalidInputError(f"--unlabelled {unlabelled}: no such file")
+        pool = [t.text for t in tickets_from_file(unlabelled)]
+        if not pool:
+            raise InvalidInputError(f"--unlabelled {unlabelled}: no ticket without a topic in it (id, subject/body "
+                                    "or text; rows with a topic are labelled already)")
+        extra["unlabelled"] = {"path": str(unlabelled), "tickets": len(pool)}
     if fine_tune_options is not None:
         if embedder_out is None:
             raise InvalidInputError("--fine-tune needs --embedder-out DIR (where the fine-tuned embedder is written)")
@@ -47,7 +60,7 @@ def train_topics(*, topics: Path, out: Path, settings: Settings, options: ColdSt
         embedder = build_embedder(settings)
     embedder.load()
     path, result = train_from_topics(topics_path=topics, out_dir=out, embedder=embedder, options=options,
-                                     command=command, extra=extra)
+                                     command=command, extra=extra, unlabelled=pool)
     return {"path": str(path), "method": result.manifest["cold_start"]["method"], "embedder": embedder.model_id,
             "topics": len(result.model.topic.labels), "abstain": result.model.abstain.to_dict(),
             "validation": result.metrics.get("validation", {}), **extra}
@@ -65,6 +78,8 @@ def train_topics_command(
         "--fine-tune", help="Contrastive fine-tune of the embedder on the examples first (needs torch).")] = False,
     embedder_out: Annotated[Path | None, typer.Option(help="Where --fine-tune writes the embedder.")] = None,
     epochs: Annotated[int, typer.Option(help="Fine-tuning epochs.")] = 2,
+    unlabelled: Annotated[Path | None, typer.Option(
+        help="JSONL/CSV of the desk's tickets without a topic (id, subject/body or text): self-training.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Train a routing model from a desk's topic list (zero-shot from descriptions, or few-shot from examples)."""
@@ -78,7 +93,7 @@ def train_topics_command(
     command = shlex.join(["deskmate", "train-topics", *sys.argv[2:]])
     try:
         summary = train_topics(topics=topics, out=out, settings=settings, options=options, fine_tune_options=ft,
-                               embedder_out=embedder_out, command=command)
+                               embedder_out=embedder_out, command=command, unlabelled=unlabelled)
     except DeskmateError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
@@ -90,6 +105,10 @@ def train_topics_command(
     topic = summary["validation"].get("topic")
     if topic:
         typer.echo(f"out-of-fold accuracy {topic['accuracy']:.4f} on {topic['n']} rows")
+    st = summary["validation"].get("self_training")
+    if st:
+        typer.echo(f"self-training: {st['pseudo_rows']} of {st['unlabelled']} unlabelled tickets joined the training "
+                   f"rows (weight {st['weight']})")
     if "fine_tuned_embedder" in summary:
         typer.echo("serve it with DESKMATE_EMBEDDER__BACKEND=sentence-transformers "
                    f"DESKMATE_EMBEDDER__MODEL={summary['fine_tuned_embedder']} (or `deskmate export-onnx` it)")

@@ -31,6 +31,24 @@ def test_head_refuses_single_class_and_misaligned_input(embedder: HashingEmbedde
         ClassifierHead().fit(["a", "b"], embedder.encode(["a"]), ["x", "y"])
 
 
+def test_sample_weights_weigh_rows_and_are_checked() -> None:
+    dense = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.45, 0.55]], dtype=np.float32)
+    texts, labels = ["a1", "a2", "b1", "x"], ["a", "a", "b", "a"]
+    probe = np.array([[0.4, 0.6]], dtype=np.float32)
+    config = HeadConfig(C=10.0, tfidf=False)
+
+    def p_a(weights: np.ndarray) -> float:
+        head = ClassifierHead(config).fit(texts, dense, labels, sample_weight=weights)
+        return float(head.predict(["probe"], probe).probabilities[0, head.labels.index("a")])
+
+    # the row labelled "a" next to the probe counts ten times more: the probe leans to "a"
+    assert p_a(np.array([1.0, 1.0, 1.0, 10.0])) > p_a(np.array([1.0, 1.0, 1.0, 0.1])) + 0.2
+    with pytest.raises(InvalidInputError, match="3 sample weights for 4 rows"):
+        ClassifierHead(config).fit(texts, dense, labels, sample_weight=np.ones(3))
+    with pytest.raises(InvalidInputError, match="mlp head does not take sample weights"):
+        ClassifierHead(HeadConfig(estimator="mlp")).fit(texts, dense, labels, sample_weight=np.ones(4))
+
+
 def test_save_load_round_trip_predicts_identically(trained_model_dir: Path, embedder: HashingEmbedder) -> None:
     model = RoutingModel.load(trained_model_dir, embedder=embedder)
     texts = ["invoice charged twice", "site is down 502 error", "please add dark mode"]

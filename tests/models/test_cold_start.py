@@ -14,11 +14,14 @@ from models.classifier import HeadConfig
 from models.cold_start import (
     ColdStartOptions,
     PrototypeClassifier,
+    Topic,
+    TopicList,
     build_cold_start_model,
     description_from_name,
     fold_ids,
     load_topics,
     parse_topics,
+    self_train,
     train_from_topics,
 )
 from models.embedding.hashing import HashingEmbedder
@@ -141,6 +144,71 @@ def test_few_shot_model_is_a_normal_model_directory(tmp_path: Path, embedder: Ha
     assert [p.topic.label for p in loaded.predict(texts, primary)] == \
         [p.topic.label for p in result.model.predict(texts, primary)]
     assert loaded.topic.labels == sorted(load_topics(DEMO_TOPICS).names)
+
+
+SEEDS = {"billing": ["invoice", "charge", "payment", "card"], "login_access": ["password", "login", "locked", "sign"],
+         "outage": ["down", "unreachable", "error", "timeout"]}
+# words the examples never use; the desk's unlabelled tickets use them next to the seed words
+NEW = {"billing": ["ledger", "receipt", "vat", "dunning"], "login_access": ["sso", "okta", "mfa", "totp"],
+       "outage": ["latency", "status", "incident", "degraded"]}
+
+
+def _words_topics() -> TopicList:
+    return TopicList(topics=tuple(Topic(name=name, description=f"{words[0]} and {words[1]} questions",
+                                        examples=(f"help with my {words[0]} {words[1]}",
+                                                  f"question about {words[2]} and {words[3]}"))
+                                  for name, words in SEEDS.items()), source="test", sha256="")
+
+
+def test_self_training_learns_the_desk_vocabulary_from_unlabelled_tickets(embedder: HashingEmbedder) -> None:
+    rng = np.random.default_rng(5)
+    names = list(SEEDS)
+    pool = [f"{rng.choice(SEEDS[n])} {rng.choice(NEW[n])} {rng.choice(NEW[n])} please"
+            for n in (names[i % 3] for i in range(150))]
+    held = [(n, f"my {NEW[n][i]} and {NEW[n][(i + 1) % 4]} please") for n in names for i in range(4)]
+    topics = _words_topics()
+    plain = build_cold_start_model(topics=topics, embedder=embedder, options=FAST)
+    trained = build_cold_start_model(topics=topics, embedder=embedder, options=FAST, unlabelled=pool)
+    assert trained.manifest["cold_start"]["method"] == "few-shot logistic regression + self-training"
+    info = trained.manifest["cold_start"]["self_training"]
+    assert info["unlabelled"] == len(set(pool)) and 0 < info["pseudo_rows"] <= len(set(pool))
+    assert plain.manifest["cold_start"]["self_training"] is None
+
+    def accuracy(model: RoutingModel) -> float:
+        texts = [t for _, t in held]
+        preds = model.predict(texts, embedder.encode(texts))
+        return float(np.mean([p.topic.label == n for p, (n, _) in zip(preds, held, strict=True)]))
+
+    # tickets written only in the words the examples never used: known after self-training
+    assert accuracy(plain.model) < 0.6
+    assert accuracy(trained.model) >= 0.9
+    off = build_cold_start_model(topics=topics, embedder=embedder, unlabelled=pool,
+                                 options=ColdStartOptions(head=FAST.head, self_training_rounds=0))
+    assert off.manifest["cold_start"]["method"] == "few-shot logistic regression"
+
+
+def test_self_train_grows_per_topic_and_keeps_the_surest_rows() -> None:
+    rng = np.random.default_rng(3)
+    centres = np.eye(3, 8, dtype=np.float32) * 3
+    labels = ["a", "b", "c"]
+    dense = centres + rng.normal(0, 0.3, (3, 8)).astype(np.float32)
+    pool_true = rng.integers(0, 3, 300)
+    pool = centres[pool_true] + rng.normal(0, 0.6, (300, 8)).astype(np.float32)
+    texts = [f"t{i}" for i in range(3)]
+    pool_texts = [f"p{i}" for i in range(300)]
+    config = HeadConfig(C=10.0, tfidf=False)
+    head, pseudo = self_train(config, texts, dense, labels, pool_texts, pool, rounds=2, per_topic=10, weight=0.3)
+    counts = {label: pseudo.labels.count(label) for label in labels}
+    assert counts == {"a": 20, "b": 20, "c": 20}  # round 2 keeps 2 x 10 per predicted topic
+    truth = {f"p{i}": labels[t] for i, t in enumerate(pool_true)}
+    assert np.mean([truth[t] == label for t, label in zip(pseudo.texts, pseudo.labels, strict=True)]) > 0.95
+    assert set(pseudo.weights) == {0.3} and head.labels == labels
+
+
+def test_self_training_needs_examples(embedder: HashingEmbedder, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="needs examples"):
+        build_cold_start_model(topics=load_topics(_write(tmp_path, ZERO_SHOT)), embedder=embedder, options=FAST,
+                               unlabelled=["my invoice is wrong"])
 
 
 def test_zero_shot_directory_round_trips(tmp_path: Path, embedder: HashingEmbedder) -> None:

@@ -61,6 +61,31 @@ def test_train_topics_then_label_queue(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("hashing_env")
+def test_train_topics_with_unlabelled_tickets_self_trains(tmp_path: Path) -> None:
+    demo = [json.loads(line) for line in (REPO_ROOT / "data" / "demo" / "tickets.jsonl").read_text().splitlines()]
+    unlabelled = tmp_path / "unlabelled.jsonl"
+    unlabelled.write_text("".join(json.dumps({"id": r["id"], "subject": r["subject"], "body": r["body"]}) + "\n"
+                                  for r in demo[:300]) + json.dumps({**demo[300], "topic": "billing"}) + "\n")
+    out = tmp_path / "model"
+    result = runner.invoke(app, ["train-topics", "--topics", str(DEMO_TOPICS), "--out", str(out), "--no-tfidf",
+                                 "--unlabelled", str(unlabelled)])
+    assert result.exit_code == 0, result.output
+    assert "few-shot logistic regression + self-training" in result.output
+    assert "of 300 unlabelled tickets joined the training rows" in result.output  # the labelled row is skipped
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["cold_start"]["unlabelled"] == {"path": str(unlabelled), "tickets": 300}
+    assert manifest["cold_start"]["self_training"]["pseudo_rows"] > 0
+
+    only_labelled = tmp_path / "labelled.jsonl"
+    only_labelled.write_text(json.dumps({**demo[0], "topic": "billing"}) + "\n")
+    for path, message in ((only_labelled, "no ticket without a topic"), (tmp_path / "missing.jsonl", "no such file")):
+        result = runner.invoke(app, ["train-topics", "--topics", str(DEMO_TOPICS), "--out", str(tmp_path / "m2"),
+                                     "--unlabelled", str(path)])
+        assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "m2").exists()
+
+
+@pytest.mark.usefixtures("hashing_env")
 def test_cli_errors_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "topics.yaml"
     bad.write_text("topics:\n  - name: only\n")
