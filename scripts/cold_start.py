@@ -78,13 +78,19 @@ def train_topics_command(
         "--fine-tune", help="Contrastive fine-tune of the embedder on the examples first (needs torch).")] = False,
     embedder_out: Annotated[Path | None, typer.Option(help="Where --fine-tune writes the embedder.")] = None,
     epochs: Annotated[int, typer.Option(help="Fine-tuning epochs.")] = 2,
+    max_false_reject: Annotated[float, typer.Option(
+        help="In-scope reject budget of the abstain rule (higher catches more off-topic tickets).")] = 0.03,
     unlabelled: Annotated[Path | None, typer.Option(
         help="JSONL/CSV of the desk's tickets without a topic (id, subject/body or text): self-training.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Train a routing model from a desk's topic list (zero-shot from descriptions, or few-shot from examples)."""
     settings = Settings()
+    if not 0.0 < max_false_reject < 1.0:
+        typer.echo(f"error: --max-false-reject must be between 0 and 1, got {max_false_reject}", err=True)
+        raise typer.Exit(code=2)
     options = ColdStartOptions(oos_label=settings.oos_label, seed=seed, background=background,
+                               max_false_reject=max_false_reject,
                                head=HeadConfig(C=c, tfidf=tfidf, seed=seed), batch_size=settings.embedder.batch_size)
     ft = None
     if fine_tune_embedder:

@@ -68,13 +68,17 @@ def test_train_topics_with_unlabelled_tickets_self_trains(tmp_path: Path) -> Non
                                   for r in demo[:300]) + json.dumps({**demo[300], "topic": "billing"}) + "\n")
     out = tmp_path / "model"
     result = runner.invoke(app, ["train-topics", "--topics", str(DEMO_TOPICS), "--out", str(out), "--no-tfidf",
-                                 "--unlabelled", str(unlabelled)])
+                                 "--unlabelled", str(unlabelled), "--max-false-reject", "0.1"])
     assert result.exit_code == 0, result.output
     assert "few-shot logistic regression + self-training" in result.output
     assert "of 300 unlabelled tickets joined the training rows" in result.output  # the labelled row is skipped
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["cold_start"]["unlabelled"] == {"path": str(unlabelled), "tickets": 300}
     assert manifest["cold_start"]["self_training"]["pseudo_rows"] > 0
+    assert manifest["training"]["max_false_reject"] == 0.1
+    bad = runner.invoke(app, ["train-topics", "--topics", str(DEMO_TOPICS), "--out", str(tmp_path / "m3"),
+                              "--max-false-reject", "1.5"])
+    assert bad.exit_code == 2 and "between 0 and 1" in bad.output
 
     only_labelled = tmp_path / "labelled.jsonl"
     only_labelled.write_text(json.dumps({**demo[0], "topic": "billing"}) + "\n")
