@@ -298,13 +298,20 @@ def _few_shot(topics: TopicList, texts: list[str], labels: list[str], dense: npt
               bg_dense: npt.NDArray[np.float32], bg_texts: list[str], options: ColdStartOptions,
               pool: tuple[list[str], npt.NDArray[np.float32]] | None = None,
               ) -> tuple[ClassifierHead, AbstainRule, dict[str, Any]]:
+    """The few-shot head (self-trained on `pool`, unlabelled texts and their vectors, when given), its
+    out-of-fold temperature and abstain rule, and their metrics."""
+    metrics: dict[str, Any] = {}
     pseudo: PseudoRows | None = None
-    if pool is not None and pool[0] and options.self_training_rounds > 0:
+    if pool is None:
+        head = _fit(options.head, texts, dense, labels, None)
+    else:
         head, pseudo = self_train(options.head, texts, dense, labels, pool[0], pool[1],
                                   rounds=options.self_training_rounds, per_topic=options.self_training_per_topic,
                                   weight=options.self_training_weight)
-    else:
-        head = _fit(options.head, texts, dense, labels, None)
+        metrics["self_training"] = {"unlabelled": len(pool[0]), "pseudo_rows": len(pseudo.texts),
+                                    "topics_without_pseudo_rows": sorted(set(head.labels) - set(pseudo.labels)),
+                                    "rounds": options.self_training_rounds,
+                                    "per_topic": options.self_training_per_topic, "weight": pseudo.weight}
     index = {label: i for i, label in enumerate(head.labels)}
     smallest = min(sum(1 for x in labels if x == name) for name in topics.names)
     folds = max(2, min(options.folds, max(smallest, 2)))
@@ -321,15 +328,7 @@ def _few_shot(topics: TopicList, texts: list[str], labels: list[str], dense: npt
         part = _fit(options.head, [texts[i] for i in train], dense[train], [labels[i] for i in train], pseudo)
         oof[test] = part.logits([texts[i] for i in test], dense[test])
     y = np.array([index[label] for label in labels])
-    metrics: dict[str, Any] = {"folds": folds, "out_of_fold_rows": int(held.sum())}
-    if pseudo is not None:
-        counts: dict[str, int] = {}
-        for label in pseudo.labels:
-            counts[label] = counts.get(label, 0) + 1
-        metrics["self_training"] = {"unlabelled": len(pool[0]) if pool else 0, "pseudo_rows": len(pseudo.texts),
-                                    "topics_without_pseudo_rows": sorted(set(head.labels) - set(counts)),
-                                    "rounds": options.self_training_rounds,
-                                    "per_topic": options.self_training_per_topic, "weight": pseudo.weight}
+    metrics.update({"folds": folds, "out_of_fold_rows": int(held.sum())})
     if held.sum() >= 2:
         head.temperature = fit_temperature(oof[held], y[held])
         out = HeadOutput(probabilities=softmax(oof[held] / head.temperature, axis=1), logits=oof[held])

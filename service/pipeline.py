@@ -320,10 +320,6 @@ class LoneLane:
         self._calm = 0  # consecutive calls that found nothing else in flight
         self.used = 0  # lone tickets that took the lane (tests and the bench read it)
 
-    @property
-    def pool(self) -> ThreadPoolExecutor:
-        return self._pool
-
     @contextlib.contextmanager
     def taking(self, tickets: int) -> Iterator[ThreadPoolExecutor | None]:
         """One routing call of `tickets` tickets, counted while it runs: the lane's pool when it is lone, else None."""
