@@ -22,7 +22,7 @@ from models.contrastive import FineTuneOptions, fine_tune
 from models.embedding.base import Embedder
 from models.errors import DeskmateError, InvalidInputError
 from scripts.label_queue import tickets_from_file
-from service.components import build_embedder
+from service.components import build_embedder, build_redactor
 from service.settings import Settings
 
 
@@ -36,11 +36,15 @@ def train_topics(*, topics: Path, out: Path, settings: Settings, options: ColdSt
     if unlabelled is not None:
         if not unlabelled.is_file():
             raise InvalidInputError(f"--unlabelled {unlabelled}: no such file")
-        pool = [t.text for t in tickets_from_file(unlabelled)]
-        if not pool:
+        tickets = tickets_from_file(unlabelled)
+        if not tickets:
             raise InvalidInputError(f"--unlabelled {unlabelled}: no ticket without a topic in it (id, subject/body "
                                     "or text; rows with a topic are labelled already)")
-        extra["unlabelled"] = {"path": str(unlabelled), "tickets": len(pool)}
+        # raw exports: redacted before the head learns their words (its TF-IDF vocabulary is saved with the model)
+        redactor = build_redactor(settings)
+        redactor.load()
+        pool = [redactor.redact(t.text) for t in tickets]
+        extra["unlabelled"] = {"path": str(unlabelled), "tickets": len(pool), "redacted": redactor.enabled}
     if fine_tune_options is not None:
         if embedder_out is None:
             raise InvalidInputError("--fine-tune needs --embedder-out DIR (where the fine-tuned embedder is written)")

@@ -73,7 +73,7 @@ def test_train_topics_with_unlabelled_tickets_self_trains(tmp_path: Path) -> Non
     assert "few-shot logistic regression + self-training" in result.output
     assert "of 300 unlabelled tickets joined the training rows" in result.output  # the labelled row is skipped
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["cold_start"]["unlabelled"] == {"path": str(unlabelled), "tickets": 300}
+    assert manifest["cold_start"]["unlabelled"] == {"path": str(unlabelled), "tickets": 300, "redacted": True}
     assert manifest["cold_start"]["self_training"]["pseudo_rows"] > 0
     assert manifest["training"]["max_false_reject"] == 0.1
     bad = runner.invoke(app, ["train-topics", "--topics", str(DEMO_TOPICS), "--out", str(tmp_path / "m3"),
@@ -87,6 +87,27 @@ def test_train_topics_with_unlabelled_tickets_self_trains(tmp_path: Path) -> Non
                                      "--unlabelled", str(path)])
         assert result.exit_code == 2 and message in result.output, result.output
     assert not (tmp_path / "m2").exists()
+
+
+@pytest.mark.usefixtures("hashing_env")
+def test_unlabelled_tickets_are_redacted_before_the_model_learns_their_words(tmp_path: Path) -> None:
+    demo = [json.loads(line) for line in (REPO_ROOT / "data" / "demo" / "tickets.jsonl").read_text().splitlines()]
+    rows = [{"id": r["id"], "subject": r["subject"], "body": r["body"]} for r in demo[:200]]
+    rows.append({"id": "X-1", "subject": "Charged twice",
+                 "body": "Please refund zorbulax.quintrell@example.com, card 4111 1111 1111 1111, "
+                         "phone +1 415 555 0199"})
+    unlabelled = tmp_path / "unlabelled.jsonl"
+    unlabelled.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "model"
+    result = runner.invoke(app, ["train-topics", "--topics", str(DEMO_TOPICS), "--out", str(out),
+                                 "--unlabelled", str(unlabelled)])  # TF-IDF on: the model keeps a vocabulary
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["cold_start"]["self_training"]["pseudo_rows"] == 201  # every ticket joined, X-1 included
+    stored = b"".join(f.read_bytes() for f in out.rglob("*") if f.is_file())
+    for secret in (b"zorbulax", b"quintrell", b"4111 1111", b"0199"):
+        assert secret not in stored, secret
+    assert manifest["cold_start"]["unlabelled"]["redacted"] is True
 
 
 @pytest.mark.usefixtures("hashing_env")
