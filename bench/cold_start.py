@@ -18,7 +18,10 @@ Per dataset, shots k and seed (examples: the first k of a seeded per-topic draw 
   and descriptions (`models.contrastive`), test texts re-embedded with the fine-tuned model;
 - cold_start_ft_st (at shots in both lists): the fine-tuned model with self-training on the unlabelled pool.
 Accuracy is the top-1 accuracy on all test rows (no abstention); `reject` is the share of in-scope test rows the
-cold-start model hands to a human, `oos_recall` (CLINC150) the share of oos_val it catches.
+cold-start model hands to a human, `oos_recall` (CLINC150) the share of oos_val it catches. Two models whose abstain
+rules reject different shares of in-scope rows are not comparable on `oos_recall` alone: `oos_auroc_msp/energy` and
+`oos_recall_<score>_at_<5|10>` (out-of-scope recall at a 5 % / 10 % in-scope reject) compare them at one operating
+point (`oos_separation`).
 
 Out-of-fold calibration uses 2 folds here (`train-topics` uses 3): it sets the temperature and abstain rule only.
 
@@ -28,7 +31,7 @@ logistic regression (C=30) on frozen MiniLM, without and with each option set of
 
     nice -n 10 python -m bench.cold_start [--datasets banking77,clinc150] [--seeds 13,14,15] [--finetune-shots 8]
         [--finetune-datasets banking77] [--finetune-seeds 13] [--max-test 1500] [--finetune-device cuda]
-        [--self-train-shots 8]
+        [--self-train-shots 8] [--max-false-reject 0.03]
 """
 
 from __future__ import annotations
@@ -48,10 +51,11 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline, make_union
 
 from bench.common import REPO_ROOT
-from models.classifier import ClassifierHead, HeadConfig
+from models.classifier import ClassifierHead, HeadConfig, HeadOutput, energy
 from models.cold_start import (
     ColdStartOptions,
     Topic,
@@ -69,6 +73,8 @@ logger = logging.getLogger("bench.cold_start")
 
 DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 SHOTS = (0, 4, 8, 16)
+OOS_SEPARATION = tuple(f"oos_{m}" for m in ("auroc_msp", "auroc_energy", "recall_msp_at_5", "recall_msp_at_10",
+                                                   "recall_energy_at_5", "recall_energy_at_10"))
 # (rounds, per_topic, weight) tried by --tune-self-training; the shipped ColdStartOptions default is (3, 64, 0.3)
 SELF_TRAINING_GRID = ((3, 24, 0.5), (4, 32, 1.0), (3, 64, 0.3))
 
@@ -152,9 +158,10 @@ def examples(topics: TopicList) -> tuple[list[str], list[str]]:
 
 
 def cold_start_scores(topics: TopicList, embedder: Embedder, test: list[LabelledText], oos: list[str],
-                      seed: int, unlabelled: Sequence[str] = ()) -> dict[str, float]:
-    result = build_cold_start_model(topics=topics, embedder=embedder, options=ColdStartOptions(seed=seed, folds=2),
-                                    unlabelled=unlabelled)
+                      seed: int, unlabelled: Sequence[str] = (),
+                      max_false_reject: float = ColdStartOptions().max_false_reject) -> dict[str, float]:
+    options = ColdStartOptions(seed=seed, folds=2, max_false_reject=max_false_reject)
+    result = build_cold_start_model(topics=topics, embedder=embedder, options=options, unlabelled=unlabelled)
     model = result.model
     texts = [r.text for r in test]
     primary = embedder.encode(texts)
@@ -162,8 +169,25 @@ def cold_start_scores(topics: TopicList, embedder: Embedder, test: list[Labelled
     out = {"accuracy": float(np.mean([p.topic.label == r.topic for p, r in zip(preds, test, strict=True)])),
            "reject": float(np.mean([p.abstain_reason is not None for p in preds]))}
     if oos:
-        out["oos_recall"] = float(np.mean([p.abstain_reason is not None for p in model.predict(oos,
-                                                                                             embedder.encode(oos))]))
+        oos_dense = embedder.encode(oos)
+        out["oos_recall"] = float(np.mean([p.abstain_reason is not None for p in model.predict(oos, oos_dense)]))
+        out.update(oos_separation(model.topic.predict(texts, primary), model.topic.predict(oos, oos_dense)))
+    return out
+
+
+def oos_separation(in_scope: HeadOutput, oos: HeadOutput) -> dict[str, float]:
+    """Threshold-free out-of-scope metrics, so that two models are compared at the same operating point: AUROC of
+    the calibrated top probability (msp) and of the energy score (log-sum-exp of the logits) for in-scope vs
+    out-of-scope, and the out-of-scope recall when each score's threshold rejects 5 % or 10 % of the in-scope
+    rows (read off the in-scope rows' scores: a diagnostic of the ranking, not a tuned rule)."""
+    out: dict[str, float] = {}
+    for name, score_in, score_oos in (("msp", in_scope.probabilities.max(axis=1), oos.probabilities.max(axis=1)),
+                                      ("energy", energy(in_scope.logits), energy(oos.logits))):
+        y = np.r_[np.ones(len(score_in)), np.zeros(len(score_oos))]
+        out[f"oos_auroc_{name}"] = float(roc_auc_score(y, np.r_[score_in, score_oos]))
+        for reject in (0.05, 0.10):
+            threshold = float(np.quantile(score_in, reject))
+            out[f"oos_recall_{name}_at_{int(reject * 100)}"] = float(np.mean(score_oos < threshold))
     return out
 
 
@@ -189,7 +213,8 @@ def tfidf_lr(topics: TopicList, test: list[LabelledText], seed: int) -> float:
 
 def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int], finetune_shots: list[int],
                 finetune_seeds: list[int], embedder: CachedEmbedder, threads: int, record: dict[str, Any],
-                max_test: int | None, device: str = "cpu", self_train_shots: Sequence[int] = ()) -> None:
+                max_test: int | None, device: str = "cpu", self_train_shots: Sequence[int] = (),
+                max_false_reject: float = ColdStartOptions().max_false_reject) -> None:
     pool, test, oos = load_dataset(name, data_dir)
     test = cap(test, max_test)
     unlabelled = unlabelled_pool(name, data_dir, pool) if self_train_shots else []
@@ -200,11 +225,13 @@ def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int]
         for k in shots:
             topics = topic_list(drawn, k)
             started = time.perf_counter()
-            run: dict[str, Any] = {"seed": seed, "shots": k,
-                                   "cold_start": cold_start_scores(topics, embedder, test, oos, seed)}
+            run: dict[str, Any] = {
+                "seed": seed, "shots": k,
+                "cold_start": cold_start_scores(topics, embedder, test, oos, seed, (), max_false_reject)}
             if k in self_train_shots and k > 0:
                 st_started = time.perf_counter()
-                run["cold_start_st"] = {**cold_start_scores(topics, embedder, test, oos, seed, unlabelled),
+                run["cold_start_st"] = {**cold_start_scores(topics, embedder, test, oos, seed, unlabelled,
+                                                          max_false_reject),
                                         "seconds": round(time.perf_counter() - st_started, 1)}
             if k > 0:
                 run["tfidf_lr"] = tfidf_lr(topics, test, seed)
@@ -219,11 +246,12 @@ def run_dataset(name: str, *, data_dir: Path, seeds: list[int], shots: list[int]
                               options=FineTuneOptions(seed=seed, threads=threads, device=device))
                     ft_seconds = time.perf_counter() - ft_started
                     tuned = CachedEmbedder(SentenceTransformerEmbedder(tmp, num_threads=threads))
-                    run["cold_start_ft"] = {**cold_start_scores(topics, tuned, test, oos, seed),
+                    run["cold_start_ft"] = {**cold_start_scores(topics, tuned, test, oos, seed, (), max_false_reject),
                                             "fine_tune_seconds": round(ft_seconds, 1)}
                     run["frozen_lr_ft"] = frozen_lr(topics, tuned, test, seed)
                     if k in self_train_shots:
-                        run["cold_start_ft_st"] = cold_start_scores(topics, tuned, test, oos, seed, unlabelled)
+                        run["cold_start_ft_st"] = cold_start_scores(topics, tuned, test, oos, seed, unlabelled,
+                                                                     max_false_reject)
             run["seconds"] = round(time.perf_counter() - started, 1)
             logger.info("%s seed %d shots %d: %s", name, seed, k, json.dumps(run))
             record["runs"].append(run)
@@ -277,7 +305,7 @@ def summarize(record: dict[str, Any]) -> list[dict[str, Any]]:
                 row = {"shots": k, "method": method, "n": len(values), "mean": float(np.mean(values)),
                        "std": float(np.std(values))}
                 if isinstance(runs[0].get(method), dict):
-                    for extra in ("reject", "oos_recall"):
+                    for extra in ("reject", "oos_recall", *OOS_SEPARATION):
                         if extra in runs[0][method]:
                             row[extra] = float(np.mean([r[method][extra] for r in runs if method in r]))
                 rows.append(row)
@@ -296,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="shots with the self-trained variant on the unlabelled pool ('' for none)")
     parser.add_argument("--tune-self-training", action="store_true",
                         help="only choose the self-training options on a validation part (no test part is read)")
+    parser.add_argument("--max-false-reject", type=float, default=ColdStartOptions().max_false_reject,
+                        help="the abstain rule's in-scope reject budget (train-topics --max-false-reject)")
     parser.add_argument("--max-test", type=int, default=None, help="seeded stratified cap of each test part")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--threads", type=int, default=2)
@@ -310,7 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {
         "command": shlex.join([Path(sys.executable).name, "-m", "bench.cold_start", *sys.argv[1:]]),
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seeds": seeds, "shots": shots,
-        "embedder": DEFAULT_MODEL, "note": "CPU shared with other jobs; times are upper bounds", "datasets": {}}
+        "embedder": DEFAULT_MODEL, "max_false_reject": args.max_false_reject,
+        "note": "CPU shared with other jobs; times are upper bounds", "datasets": {}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.tune_self_training:
         results["self_training_validation"] = tune_self_training(data_dir=args.data_dir, seeds=seeds,
@@ -326,11 +357,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     finetune_shots=ft_shots if name in args.finetune_datasets.split(",") else [],
                     finetune_seeds=[int(s) for s in args.finetune_seeds.split(",") if s], embedder=embedder,
                     threads=args.threads, record=record, max_test=args.max_test, device=args.finetune_device,
-                    self_train_shots=[int(s) for s in args.self_train_shots.split(",") if s])
+                    self_train_shots=[int(s) for s in args.self_train_shots.split(",") if s],
+                    max_false_reject=args.max_false_reject)
         record["summary"] = summarize(record)
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         for row in record["summary"]:
-            extras = "".join(f" {k}={row[k]:.3f}" for k in ("reject", "oos_recall") if k in row)
+            extras = "".join(f" {k}={row[k]:.3f}" for k in ("reject", "oos_recall", *OOS_SEPARATION) if k in row)
             logger.info("%s %2d shots %-14s %.4f ± %.4f%s", name, row["shots"], row["method"], row["mean"],
                         row["std"], extras)
     results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
