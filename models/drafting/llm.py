@@ -178,7 +178,8 @@ class LLMDrafter:
         draft = Draft(text=_join(sentences), sentences=sentences, citations=citations_for(sentences, kinds),
                       language=request.language, tone="neutral", drafter=self.name, confidence=round(confidence, 4),
                       warnings=[*notes, *warnings])
-        reviewed = review(draft, request, placeholders=self._placeholders(request.language))
+        reviewed = review(draft, request, placeholders=self._placeholders(request.language),
+                          roles=getattr(self.fallback, "roles", None))  # the composer's learned role model
         if not reviewed.sentences:
             raise LLMError("nothing usable was left after the review")
         return reviewed

@@ -2,7 +2,8 @@
 sources it adapts (docs/drafting.md, "LLM drafts"), applied to what the model wrote.
 
 `review(draft, request)` takes a draft whose citations were already checked (`llm.check_citations`) and returns
-a new one where, sentence by sentence (roles from `roles.sentence_role`, in the draft's language):
+a new one where, sentence by sentence (roles from `roles.sentence_role`, in the draft's language, with the learned
+role model's second opinion on the rules' guidance when one is given):
 
 - a sentence asking the customer for a secret, echoing the system prompt, or obeying an injected instruction is
   removed (flagged);
@@ -31,7 +32,7 @@ from models.drafting.names import parse_name
 from models.drafting.phrasebook import CONFIRM_KIND
 from models.drafting.placeholders import sub_whole_words
 from models.drafting.prompts import SYSTEM_PROMPT
-from models.drafting.roles import is_action, sentence_role
+from models.drafting.roles import RoleReader, is_action, sentence_role
 from models.drafting.safety import asks_for_secret, plausible_name
 from models.drafting.types import AgentAction, Draft, DraftRequest, Sentence, SourceKind, citations_for, find_unfilled
 from models.salutations import BARE_TITLES, alternation, greetings, sign_offs
@@ -129,8 +130,10 @@ def _echoes_system_prompt(text: str) -> bool:
 
 
 class _Reviewer:
-    def __init__(self, draft: Draft, request: DraftRequest, placeholders: Mapping[str, str]) -> None:
+    def __init__(self, draft: Draft, request: DraftRequest, placeholders: Mapping[str, str],
+                 roles: RoleReader | None = None) -> None:
         self.draft, self.request = draft, request
+        self.roles = roles
         self.language = draft.language or request.language
         self.placeholders = {**DEFAULT_PLACEHOLDERS, **EXTRA_PLACEHOLDERS, **placeholders}
         name = plausible_name(request.customer_name)
@@ -193,6 +196,9 @@ class _Reviewer:
             return _Checked(None, warning=f"removed a sentence obeying or revealing instructions: {text[:80]!r}")
         # the model may switch language: an action in any of the four languages counts
         role = "action" if is_action(text, None) else sentence_role(text, self.language)
+        learned = False  # a case fact or action only the learned role model finds (the rules read guidance)
+        if role == "guidance" and self.roles is not None:
+            role, learned = self.roles.roles([text], self.language)[0]
         commitment = role == "action" or (PROMISE.search(text) is not None and (
             _COMMIT.search(text) is not None or _AMOUNT.search(text) is not None))
         redacted, count = self.redact(text, commitment=commitment)
@@ -208,7 +214,8 @@ class _Reviewer:
         masked = redacted
         for _, pattern in _DETAILS:
             masked = pattern.sub("[x]", masked)
-        if sentence_role(masked, self.language) == "case_fact" and not self.stated_by_customer(redacted):
+        fact = (learned and role == "case_fact") or sentence_role(masked, self.language) == "case_fact"
+        if fact and not self.stated_by_customer(redacted):
             return _Checked(None, warning=f"removed a case fact the ticket does not state: {text[:80]!r}")
         return _Checked(replace(sentence, text=redacted, quote=quote), warning=warning)
 
@@ -224,11 +231,14 @@ def _layout(sentences: list[Sentence], marked: set[int], *, one_line: bool) -> s
     return text
 
 
-def review(draft: Draft, request: DraftRequest, *, placeholders: Mapping[str, str] | None = None) -> Draft:
+def review(draft: Draft, request: DraftRequest, *, placeholders: Mapping[str, str] | None = None,
+           roles: RoleReader | None = None) -> Draft:
     """The draft with actions turned into `agent_actions` (kept only as marked sentences), unstated details
     replaced by placeholders and unsupported case facts removed. `placeholders` maps a kind ("amount",
-    "order_number", ...) to the draft language's placeholder (the phrase book's; English ones by default)."""
-    reviewer = _Reviewer(draft, request, placeholders or {})
+    "order_number", ...) to the draft language's placeholder (the phrase book's; English ones by default);
+    `roles`: the learned role model, a second opinion on the sentences the rules read as guidance (as the
+    composer uses it)."""
+    reviewer = _Reviewer(draft, request, placeholders or {}, roles)
     kinds: dict[str, SourceKind] = {s.id: s.kind for s in (*request.cases, *request.articles, *request.history)}
     kinds.update((c.source_id, c.kind) for c in draft.citations)
     sentences: list[Sentence] = []

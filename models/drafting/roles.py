@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 from models.salutations import BARE_TITLES, alternation, greetings
 
@@ -514,6 +514,13 @@ def sentence_role(sentence: str, language: str | None) -> SentenceRole:
     if is_case_fact(sentence, language):
         return "case_fact"
     return "guidance"
+
+
+class RoleReader(Protocol):
+    """Roles of one source's sentences from something beyond the rules (`models.drafting.role_model.RoleModel`):
+    (role, whether the learned model rather than the rules gave it)."""
+
+    def roles(self, sentences: Sequence[str], language: str | None) -> list[tuple[SentenceRole, bool]]: ...
 
 
 def sentence_roles(sentences: Iterable[str], language: str | None) -> list[SentenceRole]:

@@ -1,12 +1,14 @@
 """The review of LLM output (models/drafting/llm_review.py): actions become agent actions, details the ticket does
 not state become placeholders, case facts of other customers go, and `ready_to_send` follows."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
 
 from models.drafting.llm import check_citations
 from models.drafting.llm_review import CONFIRM_MARK, MODEL_SOURCE, review
+from models.drafting.roles import SentenceRole, sentence_role
 from models.drafting.types import Draft, DraftRequest, Source, SourceKind, citations_for
 
 CASE = Source(id="c1", kind="case", score=0.8, language="en", customer_name="Marek Novak",
@@ -175,3 +177,29 @@ def test_bench_measure_counts_leaks_actions_and_copied_lines_of_a_draft() -> Non
     assert _measure(plain, ticket, source, req) == {"leak": 1, "action": 1, "lines": 2, "kept": 2, "copied": 1}
     after = _measure(reviewed(CASE.text + " [1]"), ticket, source, req)
     assert after["leak"] == 0 and after["action"] == 0 and after["kept"] == 1
+
+
+class _FlagOne:
+    """A learned role reader that reads one sentence as `role` and leaves the rest to the rules."""
+
+    def __init__(self, flagged: str, role: SentenceRole) -> None:
+        self.flagged, self.role = flagged, role
+
+    def roles(self, sentences: Sequence[str], language: str | None) -> list[tuple[SentenceRole, bool]]:
+        return [(self.role, True) if s == self.flagged else (sentence_role(s, language), False) for s in sentences]
+
+
+def test_the_learned_role_model_reviews_llm_output_like_the_composers_sources() -> None:
+    fact = "Your projects and docs are all still there."  # a case fact the rules read as guidance
+    output = f"Duplicate charges are refunded within 5-10 business days [2]. {fact[:-1]} [1]."
+    req = request()
+    sentences, warnings = check_citations(output, SOURCES)
+    draft = Draft(text=" ".join(s.text for s in sentences), sentences=sentences,
+                  citations=citations_for(sentences, KINDS), language="en", tone="neutral", drafter="llm:test",
+                  confidence=0.5, warnings=warnings)
+    assert fact in review(draft, req).text  # the rules alone let it through
+    dropped = review(draft, req, roles=_FlagOne(fact, "case_fact"))
+    assert fact not in dropped.text and any("case fact the ticket does not state" in w for w in dropped.warnings)
+    marked = review(draft, req, roles=_FlagOne(fact, "action"))
+    assert marked.needs_confirmation == [1] and marked.sentences[1].text == f"{CONFIRM_MARK} {fact}"
+    assert not marked.ready_to_send and marked.agent_actions[0].source_id == "c1"

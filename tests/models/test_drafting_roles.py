@@ -10,11 +10,12 @@ from bench.sentence_roles import (
     extend,
     extend_pass9,
     extend_test4,
+    load_set,
     scores,
     split_of,
-    wording,
 )
-from models.drafting.roles import asks_for_secret, sentence_role, sentence_roles
+from models.drafting.role_model import wording
+from models.drafting.roles import ROLES, asks_for_secret, sentence_role, sentence_roles
 
 # The examples from issue 12 and typical guidance, in the four languages.
 ACTIONS = [
@@ -338,3 +339,18 @@ def test_test4_file_is_labelled_and_apart() -> None:
     assert {r["wording"] for r in records} == {"new", "template"}
     for r in records:
         assert r["label"] in ("guidance", "action", "case_fact") and ("text" in r) == (r["source"] == "demo")
+
+
+@pytest.mark.parametrize(("split", "size", "later"), [("test5", 630, {"test5", "test6"}), ("test6", 604, {"test6"})])
+def test_written_parts_hold_new_sentences_labelled_by_two_readers(split: str, size: int, later: set[str]) -> None:
+    records = load_set(split=split)
+    assert len(records) == size and {r["split"] for r in records} == {split}
+    assert all(r["source"] == "written" and r["text"] and r["label"] in ROLES for r in records)
+    assert {r["language"] for r in records} == {"en", "de", "es", "fr"}
+    disputed = [r for r in records if "labellers" in r]  # where the two readers disagreed, the adjudicated label
+    assert 0 < len(disputed) < 0.06 * len(records)
+    assert all(r["label"] in r["labellers"] for r in disputed)
+    earlier = {wording(r["text"]) for r in load_set(split="all") if r["split"] not in later}
+    new = [r for r in records if r["wording"] == "new"]
+    assert len(new) > 0.75 * len(records) and not {wording(r["text"]) for r in new} & earlier
+    assert all(wording(r["text"]) in earlier for r in records if r["wording"] == "template")  # "Best," "Hi Sofia,"

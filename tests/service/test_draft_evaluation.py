@@ -66,7 +66,7 @@ def test_evaluate_suggest_reports_draft_and_both_baselines(tmp_path: Path) -> No
         writer.writeheader()
         writer.writerows({"instruction": r["text"], "intent": r["intent"], "response": r["response"]} for r in rows())
     for split in ("test", "validation"):
-        drafter = build_composer(Settings(drafting=DraftingSettings(phrasebook=BOOK_PATH)))
+        drafter = build_composer(Settings(drafting=DraftingSettings(phrasebook=BOOK_PATH, learned_roles=False)))
         metrics = evaluate_suggest(data=path, embedder=HashingEmbedder(256), drafter=drafter, seed=3, split=split)
         assert metrics["split"] == split and metrics["queries"] > 0 and metrics["drafted"] == 1.0
         assert metrics["routing_accuracy"] >= 0.9 and metrics["topic_agreement"] >= 0.9, metrics
@@ -151,7 +151,7 @@ def test_a_sentence_opening_like_a_sign_off_is_not_one() -> None:
 def test_a_reply_opening_with_two_greetings_gives_a_draft_with_one() -> None:
     from models.drafting.types import DraftRequest, Source
 
-    drafter = build_composer(Settings(drafting=DraftingSettings(phrasebook=BOOK_PATH)))
+    drafter = build_composer(Settings(drafting=DraftingSettings(phrasebook=BOOK_PATH, learned_roles=False)))
     for opening in ("Hi there! Dear customer,", "Hello [Your Name],\n\nDear {{Customer Name}},", "Hey Sam! Hi,"):
         source = Source(id="c1", kind="case", text=f"{opening} thank you for writing. Go to Billing and pick the "
                                                    "invoice.\n\nBest regards,\nSam", score=0.9, language="en")
