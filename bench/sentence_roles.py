@@ -304,9 +304,13 @@ def scores_of(records: Sequence[dict[str, Any]], predicted: Sequence[str]) -> di
 
 
 def load_role_model(directory: Path) -> RoleModel:
-    """A role model directory with its embedder (the one its manifest names), loaded."""
+    """A role model directory with its embedder (the one its manifest names), loaded the way the service loads it
+    (the USE block from the settings' ONNX export when there is one, else the numpy pass)."""
     from models.routing_heads import make_aux_embedder
+    from service.components import configure_use
+    from service.settings import Settings
 
+    configure_use(Settings())
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     embedder = make_aux_embedder(manifest["embedder"]["id"])
     embedder.load()
