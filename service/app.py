@@ -185,9 +185,10 @@ async def load_components(state: ServiceState, engine: Engine | None) -> None:
         await state.rate_limiter.open()
         logger.info("rate limits on", extra={"backend": state.rate_limiter.backend})
     # Also without an engine: a model reload can bring one later, and the pipeline does not depend on it.
+    shared = tuple(state.engine.model.aux_embedders) if state.engine is not None else ()  # the USE block, loaded once
     state.pipeline = await anyio.to_thread.run_sync(lambda: components.build_pipeline(
         settings, index=state.index, suggestions=state.store, suggestions_reason=state.store_reason,
-        routes=state.recorder))
+        routes=state.recorder, embedders=shared))
 
 
 async def close_components(state: ServiceState) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -156,8 +157,8 @@ def build_rate_limiter(settings: Settings) -> RateLimiter | None:
 
 
 # -- drafting ------------------------------------------------------------------------------------------------------
-def build_composer(settings: Settings, *, agent_name: str | None = None,
-                   min_confidence: float | None = None) -> ComposerDrafter:
+def build_composer(settings: Settings, *, agent_name: str | None = None, min_confidence: float | None = None,
+                   embedders: Sequence[Embedder] = ()) -> ComposerDrafter:
     """The default drafter (composes from the phrase book and the retrieved sources)."""
     cfg = settings.drafting
     sentiment = SentimentScorer()
@@ -165,12 +166,14 @@ def build_composer(settings: Settings, *, agent_name: str | None = None,
     return ComposerDrafter(PhraseBook.load(cfg.phrasebook), sentiment=sentiment,
                            agent_name=cfg.agent_name if agent_name is None else agent_name,
                            min_confidence=cfg.min_confidence if min_confidence is None else min_confidence,
-                           roles=load_role_model(settings))
+                           roles=load_role_model(settings, embedders=embedders))
 
 
-def load_role_model(settings: Settings) -> RoleModel | None:
+def load_role_model(settings: Settings, *, embedders: Sequence[Embedder] = ()) -> RoleModel | None:
     """The learned sentence-role model of `drafting.role_model_dir`, its embedder loaded; None (the rules alone)
-    when it is turned off or absent, or when it cannot be loaded (logged: drafting goes on with the rules)."""
+    when it is turned off or absent, or when it cannot be loaded (logged: drafting goes on with the rules).
+    `embedders`: ones already loaded (the routing model's USE block): the model shares the one it was trained with
+    instead of loading a second copy (about 100 MB per process)."""
     directory = settings.resolved_role_model_dir
     if not settings.drafting.learned_roles:
         return None
@@ -179,7 +182,10 @@ def load_role_model(settings: Settings) -> RoleModel | None:
         return None
     try:
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        embedder = make_aux_embedder(str(manifest.get("embedder", {}).get("id")))
+        wanted = str(manifest.get("embedder", {}).get("id"))
+        loaded = [e for e in (*embedders, *(getattr(e, "inner", None) for e in embedders))
+                  if e is not None and e.model_id == wanted]  # a language-gated block's inner one too
+        embedder = loaded[0] if loaded else make_aux_embedder(wanted)
         embedder.load()
         model = RoleModel.load(directory, embedder)
     except (DeskmateError, OSError, ValueError, KeyError) as exc:
@@ -191,10 +197,10 @@ def load_role_model(settings: Settings) -> RoleModel | None:
     return model
 
 
-def build_drafter(settings: Settings) -> Drafter:
+def build_drafter(settings: Settings, *, embedders: Sequence[Embedder] = ()) -> Drafter:
     """The configured drafter; the LLM and local backends fall back to the default composer."""
     cfg = settings.drafting
-    composer = build_composer(settings)
+    composer = build_composer(settings, embedders=embedders)
     if cfg.backend == "default":
         return composer
     from models.drafting.llm import LLMDrafter, OpenAIChatClient
@@ -213,11 +219,13 @@ def build_drafter(settings: Settings) -> Drafter:
 
 
 def build_pipeline(settings: Settings, *, index: IndexHolder, suggestions: SuggestionSink | None,
-                   suggestions_reason: str | None = None, routes: RouteSink | None = None) -> Pipeline:
-    """The ticket pipeline; a drafter that fails to load leaves one that still routes and retrieves."""
+                   suggestions_reason: str | None = None, routes: RouteSink | None = None,
+                   embedders: Sequence[Embedder] = ()) -> Pipeline:
+    """The ticket pipeline; a drafter that fails to load leaves one that still routes and retrieves. `embedders`:
+    loaded ones the drafter may share (the routing model's auxiliary blocks)."""
     drafter: Drafter | None
     try:
-        drafter, reason = build_drafter(settings), None
+        drafter, reason = build_drafter(settings, embedders=embedders), None
     except DeskmateError as exc:
         logger.error("drafter not loaded", extra={"error": str(exc)})
         drafter, reason = None, str(exc)

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from models.drafting.role_model import RoleModel
+from models.embedding.gated import LanguageGatedEmbedder
 from scripts.cli import app
 from service.components import build_composer, load_role_model
 from service.settings import REPO_ROOT, DraftingSettings, Settings
@@ -63,6 +64,10 @@ def test_the_service_serves_the_model_when_present_and_rules_otherwise(
     book = REPO_ROOT / "config" / "phrasebook.yaml"
     served = build_composer(Settings(data_dir=trained, drafting=DraftingSettings(phrasebook=book)))
     assert isinstance(served.roles, RoleModel)
+    use = served.roles.features.embedder  # a loaded USE block, as the routing model holds one: shared, not reloaded
+    for given in (use, LanguageGatedEmbedder(use, ["en"])):
+        shared = load_role_model(Settings(data_dir=trained), embedders=[given])
+        assert shared is not None and shared.features.embedder is use
     assert load_role_model(Settings(data_dir=trained, drafting=DraftingSettings(learned_roles=False))) is None
     assert load_role_model(Settings(data_dir=tmp_path)) is None  # none trained: the rules alone
     broken = tmp_path / "broken"
