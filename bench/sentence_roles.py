@@ -89,7 +89,11 @@ TEST5 = DATA.with_name("roles_test5.jsonl")
 # The sixth (pass 12): 604 sentences of 130 more replies written the same way (by another writer, told to vary
 # agents' habits), labelled the same way, after test5 had been scored and added to the role model's training data.
 TEST6 = DATA.with_name("roles_test6.jsonl")
-SPLITS = ("test", "dev", "test2", "test3", "test4", "test5", "test6", "all")
+# The seventh (pass 13): 606 sentences of 140 replies by two more writers (a B2B desk's tier-2 engineers, billing and
+# security staff; a consumer desk's first line in chat and e-mail), labelled the same way, after test6 had been
+# scored and added to the role model's training data.
+TEST7 = DATA.with_name("roles_test7.jsonl")
+SPLITS = ("test", "dev", "test2", "test3", "test4", "test5", "test6", "test7", "all")
 
 _BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
                           r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
@@ -261,10 +265,11 @@ def save(records: Sequence[dict[str, Any]], path: Path = DATA, *, append: bool =
 
 
 def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT, test2: Path = TEST2,
-             test3: Path = TEST3, test4: Path = TEST4, test5: Path = TEST5,
-             test6: Path = TEST6) -> list[dict[str, Any]]:
-    """The records of `split` (dev, test, test2 ... test6 or all); test2-6 live in files of their own."""
-    parts = (("test2", test2), ("test3", test3), ("test4", test4), ("test5", test5), ("test6", test6))
+             test3: Path = TEST3, test4: Path = TEST4, test5: Path = TEST5, test6: Path = TEST6,
+             test7: Path = TEST7) -> list[dict[str, Any]]:
+    """The records of `split` (dev, test, test2 ... test7 or all); test2-7 live in files of their own."""
+    parts = (("test2", test2), ("test3", test3), ("test4", test4), ("test5", test5), ("test6", test6),
+             ("test7", test7))
     paths = [path] + [p for name, p in parts if split in (name, "all") and p.exists()]
     records = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     if any(r["source"] == "bitext" for r in records):
@@ -410,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{DATA} already holds pass {PASS9}")
         save(extend_pass9(load_set(split="all")), DATA, append=True)
         return 0
-    for name, written in (("test5", TEST5), ("test6", TEST6)):
+    for name, written in (("test5", TEST5), ("test6", TEST6), ("test7", TEST7)):
         if args.split == name and not written.exists():
             parser.error(f"{written} does not exist")
     if args.split in test_parts and not (missing := test_parts[args.split][1]).exists():

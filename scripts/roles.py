@@ -25,15 +25,16 @@ from service.settings import REPO_ROOT, Settings
 console = Console(stderr=True)
 
 ROLES_DIR = REPO_ROOT / "bench" / "data" / "roles"
-# What trains by default: our labelled set's dev part and the written replies of test5 (scored once with a model
-# trained without them, then added: docs/drafting.md, "Learned roles"); test, test2-4 and test6 stay held out.
-ROLE_SETS = (ROLES_DIR / "roles.jsonl", ROLES_DIR / "roles_test5.jsonl")
-TRAIN_SPLITS = ("dev", "test5")
+# What trains by default: our labelled set's dev part and the written replies of test5 and test6 (each scored once
+# with a model trained without it, then added: docs/drafting.md, "Learned roles"); test, test2-4 and test7 stay
+# held out.
+ROLE_SETS = (ROLES_DIR / "roles.jsonl", ROLES_DIR / "roles_test5.jsonl", ROLES_DIR / "roles_test6.jsonl")
+TRAIN_SPLITS = ("dev", "test5", "test6")
 BITEXT = REPO_ROOT.parent / "shared" / "data" / "bitext" / "bitext_cs_4514.csv"  # where the set's references point
 
 
 def train_roles(*, data: Sequence[Path], out: Path, embedder: Embedder, bitext: Path | None,
-                splits: Sequence[str] = TRAIN_SPLITS, min_precision: float = 0.95, seed: int = 13) -> dict[str, Any]:
+                splits: Sequence[str] = TRAIN_SPLITS, seed: int = 13) -> dict[str, Any]:
     """Trains on the `splits` records of `data` (Bitext references resolved from `bitext` when it exists, else left
     out and counted) and writes the model directory `out`; returns its manifest."""
     rows, counts = read_labelled_sentences(list(data), splits=splits,
@@ -42,7 +43,7 @@ def train_roles(*, data: Sequence[Path], out: Path, embedder: Embedder, bitext: 
         raise InvalidInputError(f"no labelled sentences of split {', '.join(splits)} in {', '.join(map(str, data))}")
     source = {"files": [{"path": str(p), "sha256": file_sha256(p)} for p in data], "splits": list(splits),
               "bitext": str(bitext) if bitext is not None and bitext.is_file() else None, **counts}
-    model = train_role_model(rows, embedder, seed=seed, min_precision=min_precision, source=source)
+    model = train_role_model(rows, embedder, seed=seed, source=source)
     model.save(out)
     return model.manifest
 
@@ -51,16 +52,15 @@ def train_roles_command(
     out: Annotated[Path | None, typer.Option("--out", help="Model directory (default: drafting.role_model_dir, "
                                                            "<data_dir>/role-model).")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="Labelled role-set file(s) (default: "
-                                                                   "bench/data/roles/roles.jsonl and "
-                                                                   "roles_test5.jsonl).")] = None,
-    split: Annotated[list[str] | None, typer.Option("--split", help="Records of these splits train (default: dev "
-                                                                    "and test5; the other test parts stay held "
-                                                                    "out).")] = None,
+                                                                   "bench/data/roles/roles.jsonl, "
+                                                                   "roles_test5.jsonl, roles_test6.jsonl).")]
+    = None,
+    split: Annotated[list[str] | None, typer.Option("--split", help="Records of these splits train (default: dev, "
+                                                                    "test5, test6; the other test parts stay "
+                                                                    "held out).")] = None,
     bitext: Annotated[Path | None, typer.Option(help="Bitext CSV the set's references point into (default: "
                                                      "../shared/data/bitext/bitext_cs_4514.csv when it exists).")]
     = None,
-    min_precision: Annotated[float, typer.Option(help="Each upgrade's threshold is the lowest keeping this "
-                                                      "out-of-fold precision.")] = 0.95,
     seed: Annotated[int, typer.Option(help="Seed of the grouped folds and the fit.")] = 13,
 ) -> None:
     """Train the learned sentence-role model (a second opinion on the rules' guidance) and write its directory."""
@@ -68,8 +68,6 @@ def train_roles_command(
     configure_logging(settings.log_level, json_lines=False)
     target = out or settings.resolved_role_model_dir
     try:
-        if not 0.0 < min_precision <= 1.0:
-            raise InvalidInputError("--min-precision must be in (0, 1]")
         for path in data or ROLE_SETS:  # before the embedder loads
             if not path.is_file():
                 raise InvalidInputError(f"labelled role set {path} does not exist")
@@ -78,7 +76,7 @@ def train_roles_command(
         embedder.load()
         manifest = train_roles(data=data or ROLE_SETS, out=target, embedder=embedder,
                                bitext=bitext or BITEXT, splits=split or TRAIN_SPLITS,
-                               min_precision=min_precision, seed=seed)
+                               seed=seed)
     except DeskmateError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc

@@ -64,22 +64,45 @@ def test_reads_only_the_requested_split_and_checks_labels(tmp_path: Path) -> Non
 def test_training_records_thresholds_chosen_out_of_fold(model: RoleModel, dev_rows: list[LabelledSentence]) -> None:
     manifest = model.manifest
     assert manifest["training"]["rows"] == len(dev_rows) and manifest["training"]["groups"] == "wording"
-    assert set(model.thresholds) <= {"action", "case_fact"} and model.thresholds
-    for role, threshold in model.thresholds.items():
-        assert threshold in THRESHOLD_GRID
-        chosen = manifest["threshold_choice"][role]
-        assert chosen["threshold"] == threshold and chosen["precision"] >= 0.95
+    assert set(model.thresholds) <= {"action", "case_fact"}
+    choice = manifest["threshold_choice"]
+    assert choice["tuning_rows"] == len(dev_rows) and not choice["tuning_rows_unseen"]  # no written rows: all rows
+    for role in ("action", "case_fact"):
+        errors = choice[role]["misread"]
+        chosen = choice[role]["threshold"]
+        assert chosen == model.thresholds.get(role) and (chosen is None or chosen in THRESHOLD_GRID)
+        # the choice has the fewest misread sentences; "off" wins ties (the rules, tuned on these rows, stay)
+        assert errors["off" if chosen is None else str(chosen)] == min(errors.values())
     assert manifest["embedder"] == {"id": HashingEmbedder(64).model_id, "dim": 64}
 
 
-def test_too_little_data_or_a_bad_precision_is_refused() -> None:
+def test_thresholds_are_chosen_on_the_wording_the_rules_never_saw(dev_rows: list[LabelledSentence]) -> None:
+    """Rows marked `unseen` (written replies) choose the thresholds: there the rules miss cue-less case facts, so
+    raising guidance pays; on the dev rows alone (the rules tuned on them) it hardly can."""
+    stative = ["Your projects and docs are all still there.", "Nothing else was added to your workspace.",
+               "The backlog on your account has been cleared.", "Your tasks are still where you left them.",
+               "All of your files are still in the shared folder.", "Your workspace looks healthy again.",
+               "The export for your team finished without errors.", "Your seats are all still assigned.",
+               "Your dashboards are intact.", "Your old invoices are still in the list."]
+    assert all(sentence_role(s, "en") == "guidance" for s in stative)
+    unseen = [LabelledSentence(f"{s[:-1]} {tail}.", "en", "case_fact", unseen=True)
+              for s in stative for tail in ("today", "as far as we can see", "after the check")]
+    guidance = [r for r in dev_rows if r.label == "guidance"][:30]
+    rows = dev_rows + unseen + [LabelledSentence(r.text, r.language, r.label, unseen=True) for r in guidance]
+    trained = train_role_model(rows, HashingEmbedder(64), n_features=2**14, folds=3)
+    choice = trained.manifest["threshold_choice"]
+    assert choice["tuning_rows"] == len(unseen) + len(guidance) and choice["tuning_rows_unseen"]
+    assert "case_fact" in trained.thresholds
+    assert choice["case_fact"]["misread"][str(trained.thresholds["case_fact"])] < choice["case_fact"]["misread"]["off"]
+
+
+def test_too_little_data_is_refused() -> None:
     rows = [LabelledSentence("Open Settings.", "en", "guidance")] * 60
     with pytest.raises(InvalidInputError, match="all three roles"):
         train_role_model(rows, HashingEmbedder(16))
-    roles: list[SentenceRole] = ["guidance", "action", "case_fact"] * 20
-    mixed = [LabelledSentence(f"s {i}", "en", role) for i, role in enumerate(roles)]
-    with pytest.raises(InvalidInputError, match="min_precision"):
-        train_role_model(mixed, HashingEmbedder(16), min_precision=0.0)
+    roles: list[SentenceRole] = ["guidance", "action", "case_fact"] * 10
+    with pytest.raises(InvalidInputError, match="at least 50"):
+        train_role_model([LabelledSentence(f"s {i}", "en", role) for i, role in enumerate(roles)], HashingEmbedder(16))
 
 
 def test_the_artifact_round_trips_and_is_checked(model: RoleModel, tmp_path: Path) -> None:

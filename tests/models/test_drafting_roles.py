@@ -341,7 +341,8 @@ def test_test4_file_is_labelled_and_apart() -> None:
         assert r["label"] in ("guidance", "action", "case_fact") and ("text" in r) == (r["source"] == "demo")
 
 
-@pytest.mark.parametrize(("split", "size", "later"), [("test5", 630, {"test5", "test6"}), ("test6", 604, {"test6"})])
+@pytest.mark.parametrize(("split", "size", "later"), [("test5", 630, {"test5", "test6", "test7"}),
+                                                     ("test6", 604, {"test6", "test7"}), ("test7", 606, {"test7"})])
 def test_written_parts_hold_new_sentences_labelled_by_two_readers(split: str, size: int, later: set[str]) -> None:
     records = load_set(split=split)
     assert len(records) == size and {r["split"] for r in records} == {split}
