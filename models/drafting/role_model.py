@@ -104,8 +104,11 @@ def read_labelled_sentences(paths: Sequence[Path], *, splits: Sequence[str] = ("
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
-            record = json.loads(line)
-            if record.get("split") not in splits:
+            try:
+                record = json.loads(line)
+            except ValueError as exc:
+                raise InvalidInputError(f"{path}:{number}: not a JSON record ({exc})") from exc
+            if not isinstance(record, dict) or record.get("split") not in splits:
                 continue
             counts["read"] += 1
             if record.get("label") not in ROLES:
@@ -115,7 +118,10 @@ def read_labelled_sentences(paths: Sequence[Path], *, splits: Sequence[str] = ("
                 if responses is None:
                     counts["skipped_references"] += 1
                     continue
-                text = split_sentences(responses[int(record["row"])])[int(record["sentence"])]
+                try:
+                    text = split_sentences(responses[int(record["row"])])[int(record["sentence"])]
+                except (KeyError, IndexError, TypeError, ValueError) as exc:
+                    raise InvalidInputError(f"{path}:{number}: a Bitext reference the CSV does not have") from exc
                 if hashlib.sha256(text.encode()).hexdigest()[:16] != record["sha256"]:
                     raise InvalidInputError(f"{path}:{number}: the Bitext CSV or the sentence splitter changed")
             rows.append(LabelledSentence(text=str(text), language=record.get("language"), label=record["label"],
@@ -139,6 +145,10 @@ class RoleFeatures:
     def __call__(self, texts: Sequence[str]) -> csr_matrix:
         dense = normalize(self.embedder.encode(list(texts))).astype(np.float64)
         return hstack([self.hashed(texts), csr_matrix(dense)]).tocsr()
+
+
+def _key(sentence: str) -> bytes:
+    return hashlib.blake2b(sentence.encode("utf-8"), digest_size=16).digest()
 
 
 def combine(rules: Sequence[SentenceRole], probabilities: FloatArray, classes: Sequence[str],
@@ -180,7 +190,7 @@ class RoleModel:
         self.thresholds = dict(thresholds)
         self.manifest = manifest
         self.cache_size = cache_size
-        self._cache: OrderedDict[str, FloatArray] = OrderedDict()
+        self._cache: OrderedDict[bytes, FloatArray] = OrderedDict()  # digest of the sentence -> probabilities
         self._lock = threading.Lock()
 
     # -- scoring ---------------------------------------------------------------------------------------------------
@@ -193,23 +203,27 @@ class RoleModel:
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
     def probabilities(self, sentences: Sequence[str]) -> FloatArray:
-        """Class probabilities (columns in `classes` order), one row per sentence."""
-        self.prime(sentences)
+        """Class probabilities (columns in `classes` order), one row per sentence; the ones not cached are scored
+        in one batch and cached (least recently used out first). The cache is keyed by a digest of the sentence,
+        so no source text stays in it once its case is erased."""
+        keys = [_key(s) for s in sentences]
         with self._lock:
-            return np.stack([self._cache[s] for s in sentences]) if sentences else np.zeros((0, len(self.classes)))
+            found = {k: self._cache[k] for k in keys if k in self._cache}
+            for k in found:
+                self._cache.move_to_end(k)
+        todo = list(dict.fromkeys((k, s) for k, s in zip(keys, sentences, strict=True) if k not in found))
+        if todo:
+            found.update(zip((k for k, _ in todo), self._compute([s for _, s in todo]), strict=True))
+            with self._lock:
+                for k, _ in todo:
+                    self._cache[k] = found[k]
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return np.stack([found[k] for k in keys]) if sentences else np.zeros((0, len(self.classes)))
 
     def prime(self, sentences: Sequence[str]) -> None:
-        """Scores the sentences not cached yet, in one batch."""
-        with self._lock:
-            todo = list(dict.fromkeys(s for s in sentences if s not in self._cache))
-        if not todo:
-            return
-        computed = self._compute(todo)
-        with self._lock:
-            for text, row in zip(todo, computed, strict=True):
-                self._cache[text] = row
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        """Scores and caches the sentences not cached yet, in one batch."""
+        self.probabilities(sentences)
 
     def roles(self, sentences: Sequence[str], language: str | None) -> list[tuple[SentenceRole, bool]]:
         """(role, given by the model) per sentence: the rules' role, a `guidance` raised where the model is sure."""

@@ -15,6 +15,7 @@ from models.drafting.role_model import (
     THRESHOLD_GRID,
     LabelledSentence,
     RoleModel,
+    _key,
     combine,
     read_labelled_sentences,
     train_role_model,
@@ -59,6 +60,25 @@ def test_reads_only_the_requested_split_and_checks_labels(tmp_path: Path) -> Non
         read_labelled_sentences([path])
     with pytest.raises(InvalidInputError, match="does not exist"):
         read_labelled_sentences([tmp_path / "missing.jsonl"])
+    path.write_text('{"text": "Open Settings.", "split": "dev"\n', encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"set\.jsonl:1: not a JSON record"):
+        read_labelled_sentences([path])
+    csv_path = tmp_path / "bitext.csv"
+    csv_path.write_text("instruction,intent,response\nhi,greet,Hello there.\n", encoding="utf-8")
+    path.write_text(json.dumps(records[2]) + "\n", encoding="utf-8")  # row 3 of a one-row CSV
+    with pytest.raises(InvalidInputError, match="Bitext reference"):
+        read_labelled_sentences([path], bitext_csv=csv_path)
+
+
+def test_the_cache_keeps_the_most_recently_used_sentences(model: RoleModel) -> None:
+    small = RoleModel(features=model.features, classes=model.classes, hashed_index=model.hashed_index,
+                      hashed_coef=model.hashed_coef, dense_coef=model.dense_coef, intercept=model.intercept,
+                      thresholds=model.thresholds, manifest=model.manifest, cache_size=2)
+    first = small.probabilities(["a b c", "d e f"])
+    small.probabilities(["a b c"])  # used again: "d e f" is now the oldest
+    small.probabilities(["g h i"])
+    assert list(small._cache) == [_key("a b c"), _key("g h i")]
+    assert np.allclose(small.probabilities(["d e f", "a b c"]), first[::-1])  # scored again, the same
 
 
 def test_training_records_thresholds_chosen_out_of_fold(model: RoleModel, dev_rows: list[LabelledSentence]) -> None:
@@ -144,7 +164,9 @@ def test_roles_asks_the_model_only_about_guidance(model: RoleModel) -> None:
     roles = model.roles(sentences, "en")
     assert [r for r, _ in roles[:2]] == [sentence_role(s, "en") for s in sentences[:2]] == ["action", "case_fact"]
     assert roles[0][1] is False and roles[1][1] is False
-    assert STILL_THERE in model._cache and not set(sentences[:2]) & set(model._cache)  # the rules' were not scored
+    cached = set(model._cache)
+    assert _key(STILL_THERE) in cached and not {_key(s) for s in sentences[:2]} & cached  # the rules' were not scored
+    assert all(isinstance(k, bytes) and len(k) == 16 for k in cached)  # digests, no source text
 
 
 def test_wording_groups_sentences_that_differ_only_in_slots() -> None:
