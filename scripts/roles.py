@@ -25,11 +25,11 @@ from service.settings import REPO_ROOT, Settings
 console = Console(stderr=True)
 
 ROLES_DIR = REPO_ROOT / "bench" / "data" / "roles"
-# What trains by default: our labelled set's dev part and the written replies of test5 and test6 (each scored once
-# with a model trained without it, then added: docs/drafting.md, "Learned roles"); test, test2-4 and test7 stay
+# What trains by default: our labelled set's dev part and the written replies of test5, test6 and test7 (each scored
+# once with a model trained without it, then added: docs/drafting.md, "Learned roles"); test, test2-4 and test8 stay
 # held out.
-ROLE_SETS = (ROLES_DIR / "roles.jsonl", ROLES_DIR / "roles_test5.jsonl", ROLES_DIR / "roles_test6.jsonl")
-TRAIN_SPLITS = ("dev", "test5", "test6")
+ROLE_SETS = tuple(ROLES_DIR / f"{name}.jsonl" for name in ("roles", "roles_test5", "roles_test6", "roles_test7"))
+TRAIN_SPLITS = ("dev", "test5", "test6", "test7")
 BITEXT = REPO_ROOT.parent / "shared" / "data" / "bitext" / "bitext_cs_4514.csv"  # where the set's references point
 
 
@@ -52,12 +52,12 @@ def train_roles_command(
     out: Annotated[Path | None, typer.Option("--out", help="Model directory (default: drafting.role_model_dir, "
                                                            "<data_dir>/role-model).")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="Labelled role-set file(s) (default: "
-                                                                   "bench/data/roles/roles.jsonl, "
-                                                                   "roles_test5.jsonl, roles_test6.jsonl).")]
+                                                                   "bench/data/roles/roles.jsonl and "
+                                                                   "roles_test5-7.jsonl).")]
     = None,
     split: Annotated[list[str] | None, typer.Option("--split", help="Records of these splits train (default: dev, "
-                                                                    "test5, test6; the other test parts stay "
-                                                                    "held out).")] = None,
+                                                                    "test5-7; the other test parts stay held "
+                                                                    "out).")] = None,
     bitext: Annotated[Path | None, typer.Option(help="Bitext CSV the set's references point into (default: "
                                                      "../shared/data/bitext/bitext_cs_4514.csv when it exists).")]
     = None,

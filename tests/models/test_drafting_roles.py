@@ -341,15 +341,16 @@ def test_test4_file_is_labelled_and_apart() -> None:
         assert r["label"] in ("guidance", "action", "case_fact") and ("text" in r) == (r["source"] == "demo")
 
 
-@pytest.mark.parametrize(("split", "size", "later"), [("test5", 630, {"test5", "test6", "test7"}),
-                                                     ("test6", 604, {"test6", "test7"}), ("test7", 606, {"test7"})])
+@pytest.mark.parametrize(("split", "size", "later"), [("test5", 630, {"test5", "test6", "test7", "test8"}),
+                                                     ("test6", 604, {"test6", "test7", "test8"}),
+                                                     ("test7", 606, {"test7", "test8"}), ("test8", 677, {"test8"})])
 def test_written_parts_hold_new_sentences_labelled_by_two_readers(split: str, size: int, later: set[str]) -> None:
     records = load_set(split=split)
     assert len(records) == size and {r["split"] for r in records} == {split}
     assert all(r["source"] == "written" and r["text"] and r["label"] in ROLES for r in records)
     assert {r["language"] for r in records} == {"en", "de", "es", "fr"}
     disputed = [r for r in records if "labellers" in r]  # where the two readers disagreed, the adjudicated label
-    assert 0 < len(disputed) < 0.06 * len(records)
+    assert 0 < len(disputed) < 0.08 * len(records)
     assert all(r["label"] in r["labellers"] for r in disputed)
     earlier = {wording(r["text"]) for r in load_set(split="all") if r["split"] not in later}
     new = [r for r in records if r["wording"] == "new"]
