@@ -4,7 +4,7 @@ The rules (`models.drafting.roles`) are exact on the wording they were tuned on 
 a cue word ("Your projects and docs are still there", "Aucune utilisation anormale"). This model reads the same
 sentence with a logistic regression over hashed word 1-2-grams and character 2-5-grams joined with a multilingual
 sentence embedding (USE by default), trained on our labelled resolution sentences (bench/data/roles: the dev part
-and the written replies of test5, test6 and test7).
+and the written replies of test5 to test8).
 It only ever *adds* caution: a sentence the rules call `guidance` becomes `case_fact` (or `action`) when the model's
 probability for that role reaches its threshold; a rule's `action` or `case_fact` is never lowered.
 
@@ -59,7 +59,7 @@ from models.errors import ArtifactError, ArtifactMismatchError, InvalidInputErro
 ROLE_MODEL_FORMAT = "deskmate-sentence-role-model"
 ROLE_MODEL_FORMAT_VERSION = 1
 N_FEATURES = 2**18  # per hashed analyzer (words, characters)
-THRESHOLD_GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))  # 0.50 .. 0.95
+THRESHOLD_GRID = tuple(round(0.3 + 0.05 * i, 2) for i in range(14))  # 0.30 .. 0.95
 UPGRADES: tuple[SentenceRole, ...] = ("action", "case_fact")  # the roles a rule's "guidance" may be raised to
 FloatArray = npt.NDArray[np.float64]
 
