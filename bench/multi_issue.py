@@ -13,11 +13,13 @@ ticket goes through the service's own path (one encode call for the ticket and i
 Predicted issues: the routed topic plus the further issues (all listed issues when routing abstained); the baseline
 in the same run is no splitting (the routed topic alone). Tuned on dev (the highest recall with at most
 `--max-split` of clean single-issue dev tickets split): segment confidence, whole-ticket score, the segments' least
-words (`split_segments(min_words=...)`) and the small-talk filter (`issue_candidates(min_words=...)`, 0 = off);
-reported once on test. `--embedder served` uses the service's embedder (Settings: ONNX MiniLM; DESKMATE_DATA_DIR
-locates its export) and trains as `deskmate train` does (its defaults, multilingual USE features included;
-`--no-aux` drops them); `hashing` is offline and fast. The dev part also measures routing an abstained mixed ticket
-to its first listed issue instead of the hand-off (`abstained_on_dev`).
+words (`split_segments(min_words=...)`), the small-talk filter (`issue_candidates(min_words=...)`, 0 = off) and
+windows of two adjacent segments (`route_windows`: a segment unsure on its own takes a confident window's topic);
+reported once on test. The best setting without windows is reported on test too (`test_without_windows`), so the
+windows' effect is measured in the same run. `--embedder served` uses the service's embedder (Settings: ONNX
+MiniLM; DESKMATE_DATA_DIR locates its export) and trains as `deskmate train` does (its defaults, multilingual USE
+features included; `--no-aux` drops them); `hashing` is offline and fast. The dev part also measures routing an
+abstained mixed ticket to its first listed issue instead of the hand-off (`abstained_on_dev`).
 
     python -m bench.multi_issue [--embedder served] [--seed 7] [--composed 200] [--max-split 0.02] [--out FILE]
 """
@@ -35,15 +37,18 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import REPO_ROOT, emit_json
+from models.drafting.issues import MIN_ISSUE_CONFIDENCE, MIN_SEGMENT_WORDS, MIN_TICKET_SCORE
 
 DEMO = REPO_ROOT / "data" / "demo"
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
 TICKET_SCORES = (0.0, 0.005, 0.02, 0.05, 0.1)
 SEGMENT_WORDS = (3, 5)  # split_segments(min_words=...)
 CANDIDATE_WORDS = (0, 3)  # issue_candidates(min_words=...): 0 = no small-talk filter
-Setting = tuple[float, float, int, int]  # (min_confidence, min_ticket_score, segment words, candidate words)
-SETTINGS: tuple[Setting, ...] = tuple((c, s, w, m) for w in SEGMENT_WORDS for m in CANDIDATE_WORDS
-                                      for s in TICKET_SCORES for c in THRESHOLDS)
+WINDOWS = (0, 1)  # 1: adjacent segments also routed as windows of two (`route_windows`, `with_windows`)
+# (min_confidence, min_ticket_score, segment words, candidate words, windows)
+Setting = tuple[float, float, int, int, int]
+SETTINGS: tuple[Setting, ...] = tuple((c, s, w, m, win) for w in SEGMENT_WORDS for m in CANDIDATE_WORDS
+                                      for s in TICKET_SCORES for c in THRESHOLDS for win in WINDOWS)
 _TRANSCRIPT = re.compile(r"^\s*(?:agent|customer|caller)\s*:", re.IGNORECASE | re.MULTILINE)
 
 
@@ -113,7 +118,7 @@ class Routed:
 
 def route_all(engine: Any, probes: Sequence[Probe], desk: str) -> list[Routed]:
     from models.drafting.issues import split_segments
-    from service.pipeline import TicketInput, clean_text, ticket_issues
+    from service.pipeline import TicketInput, clean_text, route_windows, ticket_issues
 
     out = []
     for probe in probes:
@@ -125,11 +130,13 @@ def route_all(engine: Any, probes: Sequence[Probe], desk: str) -> list[Routed]:
             segments = segments if len(segments) > 1 else []
             (route,), vectors = engine.embed_and_route([ticket], [desk], [s.text for s in segments])
             routed = engine.route_segments(ticket, desk, segments, vectors) if segments else []
+            windows = route_windows(engine, ticket, desk, route.text, segments, vectors)
             main = None if route.needs_human_triage else route.topic.label
             for setting in SETTINGS:
                 if setting[2] == words:
                     found = ticket_issues(route, segments, routed, vectors, min_confidence=setting[0],
-                                          min_ticket_score=setting[1], ticket=ticket, min_words=setting[3])
+                                          min_ticket_score=setting[1], ticket=ticket, min_words=setting[3],
+                                          windows=windows if setting[4] else None)
                     issues[setting] = tuple(i.topic for i in found if not i.main)
         out.append(Routed(main, issues))
     return out
@@ -226,12 +233,18 @@ def run(*, seed: int = 7, composed: int = 200, part: int = 300, max_split: float
     allowed = [s for s in SETTINGS if tuning[str(s)]["single_split_share"]["clean"] <= max_split]
     if not allowed:  # none fits: the least splitting setting
         allowed = [min(SETTINGS, key=lambda s: tuning[str(s)]["single_split_share"]["clean"])]
-    best = max(allowed, key=lambda s: (tuning[str(s)]["recall"], tuning[str(s)]["precision"]))
+    def pick(candidates: list[Setting]) -> Setting:  # on a tie, the small-talk filter on
+        return max(candidates, key=lambda s: (tuning[str(s)]["recall"], tuning[str(s)]["precision"], s[3]))
+
+    best = pick(allowed)
+    plain = pick([s for s in allowed if not s[4]] or allowed)  # the best without windows, for the same-run comparison
+    shipped: Setting = (MIN_ISSUE_CONFIDENCE, MIN_TICKET_SCORE, MIN_SEGMENT_WORDS, MIN_SEGMENT_WORDS, 1)
     test_multi, test_single = sets["test"]
     report = {
         "embedder": embedder_id, "aux_features": aux and embedder != "hashing", "seed": seed,
         "composed_per_part": composed, "single_per_part": part, "max_split": max_split, "dev_tuning": tuning,
         "min_confidence": best[0], "min_ticket_score": best[1], "segment_words": best[2], "candidate_words": best[3],
+        "windows": best[4],
         "abstained_on_dev": abstained(dev_multi, routed["dev"][0], dev_single, routed["dev"][1], best),
         "dev_baseline_no_split": scores(dev_multi, routed["dev"][0], None),
         "test": {
@@ -243,6 +256,14 @@ def run(*, seed: int = 7, composed: int = 200, part: int = 300, max_split: float
             "single_issue_tickets": len(test_single),
             "single_with_second_question_intro": sum(p.second for p in test_single),
             "single_wrongly_split_share": split_share(test_single, routed["test"][1], best),
+        },
+        "test_shipped": {  # what the service uses (models/drafting/issues.py constants, windows on)
+            "setting": list(shipped), "split": scores(test_multi, routed["test"][0], shipped),
+            "single_wrongly_split_share": split_share(test_single, routed["test"][1], shipped),
+        },
+        "test_without_windows": {
+            "setting": list(plain), "split": scores(test_multi, routed["test"][0], plain),
+            "single_wrongly_split_share": split_share(test_single, routed["test"][1], plain),
         },
     }
     return report

@@ -24,6 +24,12 @@ numpy pass); with `--compare-use-numpy` the batched service with numpy USE is me
 `--compare-no-lane` also serves the batched service with the lone-ticket lane off (`DESKMATE_BATCHING__LONE_LANE=
 false`), so the lane's effect on one client and under load is measured in the same run.
 
+`--compare-lone-threads 1` also serves the batched service with a lone ticket's MiniLM on one thread (the
+default runs it on `DESKMATE_BATCHING__LONE_THREADS`, 2), so that setting's effect is measured in the same run.
+
+`--compare-workers N` also serves `deskmate serve --workers N` (N processes on one socket, each with
+`--worker-batchers` batch threads, default 1), so one process and N are measured in the same run.
+
 `--open-rates 20 30` adds open-loop runs: requests arrive at random at those rates whatever the server's pace
 (as tickets reach a help desk), so latency under a given load can be compared with the single-client latency
 without the queue that a saturating closed loop builds by construction.
@@ -70,7 +76,9 @@ class Target:
 
 def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_ms: float, max_batch_size: int,
                  naive_train_rows: int, compare: Path | None = None, use_onnx_dir: Path | None = None,
-                 compare_use_numpy: bool = False, compare_no_lane: bool = False) -> list[Target]:
+                 compare_use_numpy: bool = False, compare_no_lane: bool = False,
+                 compare_workers: int | None = None, worker_batchers: int = 1,
+                 compare_lone_threads: int | None = None) -> list[Target]:
     # Keys off: the loader sends none (a verified key is a cached dict lookup per request; see docs/api.md).
     # The USE block: the export in `use_onnx_dir`, else numpy (a directory that holds no export).
     numpy_use = str(data_dir / "no-use-onnx")
@@ -93,6 +101,15 @@ def make_targets(names: list[str], *, model_dir: Path, data_dir: Path, max_wait_
     if compare_no_lane:  # the batched service without the lone-ticket lane (service/pipeline.py `LoneLane`)
         chosen.append(Target("deskmate-batched-no-lane", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true",
                                                           "DESKMATE_BATCHING__LONE_LANE": "false"}, None))
+    if compare_lone_threads is not None:  # MiniLM's threads for a lone ticket (service/components.py `lone_embedder`)
+        chosen.append(Target(f"deskmate-batched-lone{compare_lone_threads}",
+                             {**deskmate, "DESKMATE_BATCHING__ENABLED": "true",
+                              "DESKMATE_BATCHING__LONE_THREADS": str(compare_lone_threads)}, None))
+    if compare_workers:  # `deskmate serve --workers N`: N processes on one socket, each batching with its own threads
+        argv = [sys.executable, "-m", "scripts.cli", "serve", "--workers", str(compare_workers), "--port", "{port}"]
+        chosen.append(Target(f"deskmate-batched-{compare_workers}proc",
+                             {**deskmate, "DESKMATE_BATCHING__ENABLED": "true",
+                              "DESKMATE_BATCHING__WORKERS": str(worker_batchers)}, argv))
     if compare is not None:  # the same batched service from another checkout, e.g. the commit before a change
         chosen.append(Target(f"deskmate-batched@{compare.name}", {**deskmate, "DESKMATE_BATCHING__ENABLED": "true"},
                              None, compare))
@@ -186,6 +203,7 @@ async def open_loop_async(base: str, tickets: list[dict[str, Any]], *, rate: flo
 
     async def one(i: int, due: float) -> None:
         nonlocal opened, dropped
+        reused = bool(idle)
         if idle:
             reader, writer = idle.pop()
         elif opened < 256:
@@ -194,8 +212,19 @@ async def open_loop_async(base: str, tickets: list[dict[str, Any]], *, rate: flo
         else:  # the server is past its capacity: counted as shed by the client, not as a server failure
             dropped += 1
             return
-        writer.write(requests[i % len(requests)])
-        status, body = await read_response(reader)
+        try:
+            writer.write(requests[i % len(requests)])
+            status, body = await read_response(reader)
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            writer.close()
+            if not reused:
+                failures.append(f"connection failed: {exc!r}")
+                return
+            # The server closed this kept-alive connection while it sat idle (its keep-alive timeout), as any HTTP
+            # client meets; a new connection sends the request again, charged from its scheduled arrival.
+            reader, writer = await asyncio.open_connection(host, port)
+            writer.write(requests[i % len(requests)])
+            status, body = await read_response(reader)
         idle.append((reader, writer))
         if status != 200:
             failures.append(f"{status}: {body[:200]!r}")
@@ -328,6 +357,13 @@ def main() -> None:
     parser.add_argument("--compare-no-lane", action="store_true",
                         help="also the batched service with DESKMATE_BATCHING__LONE_LANE=false (a lone ticket on one "
                              "thread), measured in turn with the others")
+    parser.add_argument("--compare-lone-threads", type=int, default=None, metavar="N",
+                        help="also the batched service with DESKMATE_BATCHING__LONE_THREADS=N (1: a lone ticket's "
+                             "MiniLM on the batch session's one thread), measured in turn")
+    parser.add_argument("--compare-workers", type=int, default=None, metavar="N",
+                        help="also `deskmate serve --workers N` (N processes, batching on), measured in turn")
+    parser.add_argument("--worker-batchers", type=int, default=1,
+                        help="with --compare-workers: batch threads per process (DESKMATE_BATCHING__WORKERS)")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench" / "route_throughput.json")
     args = parser.parse_args()
 
@@ -351,7 +387,8 @@ def main() -> None:
                                max_batch_size=max_batch_size, naive_train_rows=args.naive_train_rows,
                                compare=args.compare_checkout, use_onnx_dir=use_onnx_dir,
                                compare_use_numpy=args.compare_use_numpy and use_onnx_dir is not None,
-                               compare_no_lane=args.compare_no_lane)
+                               compare_no_lane=args.compare_no_lane, compare_workers=args.compare_workers,
+                               worker_batchers=args.worker_batchers, compare_lone_threads=args.compare_lone_threads)
         bases: dict[str, str] = {}
         for target in targets:
             rounds[target.name], open_results[target.name] = {c: [] for c in levels}, {}

@@ -24,6 +24,7 @@ from models.drafting.role_model import RoleModel
 from models.drafting.types import Drafter
 from models.embedding.base import Embedder
 from models.embedding.factory import configure_use_onnx, make_embedder
+from models.embedding.onnx import OnnxEmbedder
 from models.errors import DeskmateError
 from models.pii import Redactor
 from models.routing_heads import make_aux_embedder
@@ -64,9 +65,19 @@ def load_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engi
     """The routing models: embedder, heads of the served model, urgency signals and the routing policy."""
     policy = RoutingPolicy.from_yaml(settings.routing_rules)
     limit_blas_threads(settings.embedder.num_threads or 1)  # one thread per batch, like ONNX Runtime and FAISS
-    return Engine.load(embedder=embedder or build_embedder(settings), model_dir=settings.resolved_model_dir,
+    embedder = embedder or build_embedder(settings)
+    return Engine.load(embedder=embedder, model_dir=settings.resolved_model_dir,
                        policy=policy, batch_size=settings.embedder.batch_size,
-                       lone_lane=settings.batching.lone_lane)
+                       lone_lane=settings.batching.lone_lane, lone_embedder=lone_embedder(settings, embedder))
+
+
+def lone_embedder(settings: Settings, embedder: Embedder) -> Embedder | None:
+    """MiniLM on `batching.lone_threads` threads for a ticket that takes the lone lane: the ONNX backend only (a
+    second session on the same export), and only with the lane on and more than one thread."""
+    threads = settings.batching.lone_threads
+    if not settings.batching.lone_lane or threads < 2 or not isinstance(embedder, OnnxEmbedder):
+        return None
+    return embedder.with_threads(threads)
 
 
 # -- retrieval -----------------------------------------------------------------------------------------------------

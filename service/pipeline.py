@@ -46,8 +46,10 @@ from models.drafting.issues import (
     issue_candidates,
     issue_paragraph,
     main_span,
+    segment_pairs,
     split_segments,
     with_issue_paragraphs,
+    with_windows,
 )
 from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, Source
 from models.embedding.base import Embedder, Matrix
@@ -239,14 +241,28 @@ def ticket_segments(ticket: TicketInput) -> list[Segment]:
     return segments if len(segments) > 1 else []
 
 
+def route_windows(engine: Engine, ticket: TicketInput, desk: str, text: str, segments: Sequence[Segment],
+                  vectors: Matrix) -> list[RouteResult]:
+    """Route each two adjacent segments as one window (`segment_pairs`), its vector the mean of theirs (no second
+    encode); `vectors`: the segments' rows."""
+    if len(segments) < 2:
+        return []
+    pairs = segment_pairs(text, segments)
+    means = np.vstack([_mean_vector(vectors, (i, i + 1)) for i in range(len(pairs))])
+    return engine.route_segments(ticket, desk, pairs, means)
+
+
 def ticket_issues(route: RouteResult, segments: Sequence[Segment], routed: Sequence[RouteResult],
                   vectors: Matrix, *, min_confidence: float, min_ticket_score: float = 0.0,
-                  ticket: TicketInput | None = None, min_words: int = MIN_SEGMENT_WORDS) -> list[TicketIssue]:
+                  ticket: TicketInput | None = None, min_words: int = MIN_SEGMENT_WORDS,
+                  windows: Sequence[RouteResult] | None = None) -> list[TicketIssue]:
     """The issues of a routed ticket from its routed segments: [] when it holds one issue, else the main issue first,
     then each further one (another in-scope topic at `min_confidence` or more). When routing abstained on the whole
     ticket (a mix of topics can look out of scope) but at least two issues are found, they are listed (none is main;
     the draft is the hand-off), so whoever triages sees them. The `ticket`'s subject and an agent's turns of a
-    transcript are never a further issue, nor small talk (`issue_candidates`, `min_words` substantive words)."""
+    transcript are never a further issue, nor small talk (`issue_candidates`, `min_words` substantive words).
+    `windows` (`route_windows`): a segment not confident on its own may take a confident window's topic
+    (`with_windows`)."""
     if not segments:
         return []
     subject = ticket_text(ticket.subject, None) if ticket is not None else ""
@@ -254,6 +270,9 @@ def ticket_issues(route: RouteResult, segments: Sequence[Segment], routed: Seque
                                min_words=min_words)
     labels = [SegmentLabel(r.topic.label, float(r.topic.confidence), r.needs_human_triage or not ok)
               for r, ok in zip(routed, allowed, strict=True)]
+    if windows:
+        labels = with_windows(labels, [SegmentLabel(w.topic.label, float(w.topic.confidence), w.needs_human_triage)
+                                       for w in windows], allowed, min_confidence=min_confidence)
     main_topic = "" if route.needs_human_triage else route.topic.label
     scores = {route.topic.label: float(route.topic.confidence),
               **{a.label: float(a.probability) for a in route.topic.alternatives if a.label != route.topic.label}}
@@ -360,11 +379,21 @@ class Engine:
     language: LanguageDetector
     batch_size: int = 64
     lane: LoneLane | None = None  # None: a lone ticket runs on one thread like any batch
+    # The same embedder on more intra-op threads (`OnnxEmbedder.with_threads`), for a ticket that takes the lane:
+    # MiniLM then runs on both cores too (docs/results.md). None: a lone ticket uses `embedder`.
+    lone_embedder: Embedder | None = None
 
     @classmethod
     def load(cls, *, embedder: Embedder, model_dir: Path, policy: RoutingPolicy, batch_size: int = 64,
-             lone_lane: bool = False) -> Engine:
+             lone_lane: bool = False, lone_embedder: Embedder | None = None) -> Engine:
         embedder.load()
+        if lone_embedder is not None:
+            if not lone_lane:
+                raise ValueError("a lone embedder serves only tickets that take the lone lane (lone_lane=True)")
+            if lone_embedder.model_id != embedder.model_id:
+                raise ArtifactMismatchError(f"the lone ticket's embedder {lone_embedder.model_id} is not the "
+                                            f"batch embedder {embedder.model_id}")
+            lone_embedder.load()
         model = RoutingModel.load(model_dir, embedder=embedder)
         model.load_aux()
         check_urgency_labels(model, policy, model_dir)
@@ -373,7 +402,7 @@ class Engine:
         language = LanguageDetector()
         language.load()
         engine = cls(embedder=embedder, model=model, policy=policy, signals=signals, language=language,
-                     batch_size=batch_size, lane=LoneLane() if lone_lane else None)
+                     batch_size=batch_size, lane=LoneLane() if lone_lane else None, lone_embedder=lone_embedder)
         engine.warm_up()
         return engine
 
@@ -414,7 +443,8 @@ class Engine:
         with calls as lane:  # a lone ticket's text side is read on the lane while MiniLM runs here
             model = self.model
             side = lane.submit(self._text_side, model, tickets, ticket_texts) if lane is not None else None
-            vectors = self.embedder.encode(ticket_texts + list(texts), batch_size=self.batch_size)
+            encoder = self.lone_embedder if lane is not None and self.lone_embedder is not None else self.embedder
+            vectors = encoder.encode(ticket_texts + list(texts), batch_size=self.batch_size)
             embed = clock.lap("embed", shared=len(tickets), texts=len(ticket_texts) + len(texts))
             text_side, languages, cues = side.result() if side is not None else (None, None, None)
             routed = self._classify(tickets, desks, ticket_texts, vectors[:len(tickets)], clock, embed,
@@ -636,6 +666,7 @@ class Pipeline:
     # a further issue of a multi-issue ticket needs this segment-level topic confidence (bench/multi_issue.py)
     issue_min_confidence: float = MIN_ISSUE_CONFIDENCE
     issue_min_ticket_score: float = MIN_TICKET_SCORE  # ... and the whole ticket's probability for its topic
+    issue_windows: bool = True  # also route each two adjacent segments (`route_windows`; bench/multi_issue.py)
     issue_query = SearchQuery(k_cases=3, k_articles=2)  # sources retrieved for each further issue
     # Metrics hooks (service/metrics/), set by the app: every group of answers, and each draft attempt.
     on_answers: OnDone | None = None
@@ -781,8 +812,11 @@ class Pipeline:
         issues: list[TicketIssue] = []
         if segments:
             routed = engine.route_segments(job.inp.ticket, job.inp.desk, segments, vectors)
+            windows = (route_windows(engine, job.inp.ticket, job.inp.desk, route.text, segments, vectors)
+                       if self.issue_windows else None)
             issues = ticket_issues(route, segments, routed, vectors, min_confidence=self.issue_min_confidence,
-                                   min_ticket_score=self.issue_min_ticket_score, ticket=job.inp.ticket)
+                                   min_ticket_score=self.issue_min_ticket_score, ticket=job.inp.ticket,
+                                   windows=windows)
         return self.suggest_routed(job, route, issues)
 
     def issue_sources(self, issue: TicketIssue, inp: SuggestInput, language: str) -> tuple[Source, ...]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Literal
 
 from models.drafting.composer import split_sentences
@@ -53,11 +54,12 @@ MIN_SEGMENT_WORDS = 3
 FURTHER_IN_HANDOFF = "further issues of the ticket are not answered separately: the draft is a hand-off"
 MAX_SEGMENTS = 12  # a longer text (a call transcript) is cut into at most this many segments (the rest joins the last)
 # Tuned on the dev part of `bench/multi_issue.py --embedder served` (ONNX MiniLM + USE features, as served; see
-# docs/drafting.md): a further issue needs a segment-level topic confidence of MIN_ISSUE_CONFIDENCE and the whole
-# ticket's probability MIN_TICKET_SCORE for it. Segments of MIN_SEGMENT_WORDS words and the small-talk filter (at
-# least MIN_SEGMENT_WORDS substantive words) were the best of the segmentings tried there.
-MIN_ISSUE_CONFIDENCE = 0.98
-MIN_TICKET_SCORE = 0.005
+# docs/drafting.md; 2026-12-05, 4,800-ticket demo set): a further issue needs a topic confidence of
+# MIN_ISSUE_CONFIDENCE for its segment (or for a window of it and a neighbour, `with_windows`) and the whole ticket's
+# probability MIN_TICKET_SCORE for its topic. Segments of MIN_SEGMENT_WORDS words, the small-talk filter (at least
+# MIN_SEGMENT_WORDS substantive words; it tied "off" on dev) and windows were the best of the segmentings tried there.
+MIN_ISSUE_CONFIDENCE = 0.95
+MIN_TICKET_SCORE = 0.1
 MAX_GUIDANCE = 2
 OUT_OF_SCOPE = "oos"
 IssueAnswer = Literal["main", "paragraph", "handoff"]  # how a draft answers an issue
@@ -235,6 +237,33 @@ def issue_candidates(segments: Sequence[Segment], *, subject_end: int = 0,
         out.append(segment.end > subject_end and who not in AGENT_SPEAKERS
                    and substantive_words(_SPEAKER.sub(" ", body)) >= min_words)
         speaker = labels[-1] if labels else speaker
+    return out
+
+
+def segment_pairs(text: str, segments: Sequence[Segment]) -> list[Segment]:
+    """Each two adjacent segments as one window (`len(segments) - 1` of them): an issue told in two sentences ("The
+    Jira sync stopped yesterday. Nothing shows up any more.") may be clear only in both."""
+    return [_join(text, first, second) for first, second in pairwise(segments)]
+
+
+def with_windows(labels: Sequence[SegmentLabel], windows: Sequence[SegmentLabel], allowed: Sequence[bool], *,
+                 min_confidence: float, out_of_scope: str = OUT_OF_SCOPE) -> list[SegmentLabel]:
+    """Segment labels with the evidence of their windows (`windows[i]` covers segments i and i + 1, as
+    `segment_pairs`): a candidate segment that is not confident on its own (below `min_confidence`, out of scope or
+    abstained) takes the label of its most confident window of two candidates that reaches `min_confidence` in scope.
+    A segment confident on its own keeps its label."""
+    if len(windows) != max(0, len(labels) - 1) or len(allowed) != len(labels):
+        raise ValueError(f"{len(windows)} windows and {len(allowed)} candidates for {len(labels)} segments")
+    out = list(labels)
+    for i, label in enumerate(labels):
+        if not allowed[i] or (not label.abstained and label.topic != out_of_scope
+                              and label.confidence >= min_confidence):
+            continue
+        around = [windows[j] for j in (i - 1, i) if 0 <= j < len(windows) and allowed[j] and allowed[j + 1]]
+        confident = [w for w in around
+                     if not w.abstained and w.topic != out_of_scope and w.confidence >= min_confidence]
+        if confident:
+            out[i] = max(confident, key=lambda w: w.confidence)
     return out
 
 

@@ -12,10 +12,12 @@ from models.drafting.issues import (
     issue_candidates,
     issue_paragraph,
     main_span,
+    segment_pairs,
     signature_start,
     split_segments,
     substantive_words,
     with_issue_paragraphs,
+    with_windows,
 )
 from models.drafting.phrasebook import PhraseBook
 from models.drafting.types import AgentAction, Citation, Draft, Sentence, Source
@@ -91,6 +93,41 @@ def test_a_topic_met_twice_is_one_issue() -> None:
     found = find_issues(TEXT, segments, labels(("outage", 0.9), ("billing", 0.9), ("outage", 0.9), ("billing", 0.7)),
                         main_topic="outage", min_confidence=0.6)
     assert [(i.topic, i.segments) for i in found] == [("billing", (1,))]
+
+
+def test_windows_are_adjacent_pairs_of_segments() -> None:
+    segments = split_segments(TEXT)
+    pairs = segment_pairs(TEXT, segments)
+    assert [p.text for p in pairs] == ["I was charged twice. The Jira sync is broken.",
+                                       "The Jira sync is broken. It stopped syncing issues.",
+                                       "It stopped syncing issues. Please add dark mode."]
+    assert all(TEXT[p.start:p.end] == p.text for p in pairs)
+    assert segment_pairs(TEXT, segments[:1]) == []
+
+
+def test_a_segment_unsure_alone_takes_its_confident_window() -> None:
+    own = [SegmentLabel("billing", 0.99), SegmentLabel("integrations", 0.6), SegmentLabel("oos", 0.7),
+           SegmentLabel("feature_request", 0.99)]
+    windows = [SegmentLabel("billing", 0.97), SegmentLabel("integrations", 0.99), SegmentLabel("feature_request", 0.9)]
+    relabelled = with_windows(own, windows, [True] * 4, min_confidence=0.95)
+    # segment 0 keeps its own confident label; 1 and 2 take the confident window (1, 2); 3 keeps its own
+    assert relabelled == [own[0], windows[1], windows[1], own[3]]
+    found = find_issues(TEXT, split_segments(TEXT), relabelled, main_topic="billing", min_confidence=0.95)
+    assert [(i.topic, i.segments) for i in found] == [("integrations", (1, 2)), ("feature_request", (3,))]
+    assert find_issues(TEXT, split_segments(TEXT), own, main_topic="billing", min_confidence=0.95)[0].topic \
+        == "feature_request"  # without the windows the integration issue is missed
+
+
+def test_windows_never_cross_a_non_candidate_and_unsure_windows_change_nothing() -> None:
+    own = [SegmentLabel("billing", 0.99), SegmentLabel("integrations", 0.5), SegmentLabel("outage", 0.5, True),
+           SegmentLabel("billing", 0.4)]
+    windows = [SegmentLabel("integrations", 0.99), SegmentLabel("integrations", 0.99), SegmentLabel("oos", 0.99)]
+    allowed = [True, True, False, True]  # segment 2 is small talk or a signature
+    relabelled = with_windows(own, windows, allowed, min_confidence=0.95)
+    assert relabelled == [own[0], windows[0], own[2], own[3]]  # window 1 and 2 touch segment 2; window 2 is oos
+    assert with_windows(own, [SegmentLabel("outage", 0.9)] * 3, [True] * 4, min_confidence=0.95) == own
+    with pytest.raises(ValueError, match="2 windows"):
+        with_windows(own, windows[:2], allowed, min_confidence=0.95)
 
 
 ISSUE = Issue("the Jira sync is broken", 0, 23, "integrations", 0.8, (1,))

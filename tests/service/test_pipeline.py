@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from index.holder import IndexHolder
@@ -155,6 +156,39 @@ def test_lone_lane_stays_off_while_traffic_is_concurrent(engine: Engine) -> None
     lane.close()
 
 
+def test_a_lone_ticket_on_the_lane_is_encoded_by_the_lone_embedder(engine: Engine) -> None:
+    from service.pipeline import LoneLane
+
+    lane, wide = LoneLane(), CountingEmbedder(256)
+    laned = dataclasses.replace(engine, lane=lane, lone_embedder=wide)
+    for _ in range(LoneLane.CALM_CALLS):  # sequential traffic first: until then the batch embedder encodes
+        laned.route([TICKET], desk="generic")
+    assert wide.calls == []
+    alone = laned.route([TICKET], desk="generic")[0]
+    assert lane.used == 1 and wide.calls == [1]
+    assert _route_key(alone) == _route_key(engine.route([TICKET], desk="generic")[0])
+    laned.route([TICKET, TICKET], desk="generic")  # a batch: the batch embedder
+    assert wide.calls == [1]
+    lane.close()
+
+
+def test_a_lone_embedder_must_be_the_same_model_and_needs_the_lane(trained_model_dir: Path) -> None:
+    from models.errors import ArtifactMismatchError
+
+    policy = RoutingPolicy.from_yaml(REPO_ROOT / "config" / "routing.yaml")
+    with pytest.raises(ArtifactMismatchError, match="lone ticket's embedder"):
+        Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir, policy=policy, lone_lane=True,
+                    lone_embedder=HashingEmbedder(128))
+    with pytest.raises(ValueError, match="lone_lane=True"):
+        Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir, policy=policy,
+                    lone_embedder=HashingEmbedder(256))
+    on = Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir, policy=policy, lone_lane=True,
+                     lone_embedder=CountingEmbedder(256))
+    assert on.with_model(on.model, trained_model_dir).lone_embedder is on.lone_embedder  # kept across a promotion
+    assert on.lane is not None
+    on.lane.close()
+
+
 def test_service_engine_has_the_lane_by_default(trained_model_dir: Path) -> None:
     from service.settings import Settings
 
@@ -164,3 +198,19 @@ def test_service_engine_has_the_lane_by_default(trained_model_dir: Path) -> None
     on = Engine.load(embedder=HashingEmbedder(256), model_dir=trained_model_dir, policy=policy, lone_lane=True)
     assert off.lane is None and on.lane is not None
     on.lane.close()
+
+
+def test_windows_route_each_two_adjacent_segments_on_their_mean_vector(engine: Engine) -> None:
+    from models.drafting.issues import split_segments
+    from service.pipeline import clean_text, route_windows
+
+    ticket = TicketInput(subject="", body="I was charged twice. The Jira sync is broken. Please add dark mode.")
+    text = clean_text(ticket)
+    segments = split_segments(text)
+    vectors = engine.embedder.encode([s.text for s in segments])
+    windows = route_windows(engine, ticket, "generic", text, segments, vectors)
+    assert [w.text for w in windows] == ["I was charged twice. The Jira sync is broken.",
+                                         "The Jira sync is broken. Please add dark mode."]
+    mean = vectors[0] + vectors[1]
+    assert np.allclose(windows[0].vector.ravel(), mean / np.linalg.norm(mean), atol=1e-6)
+    assert route_windows(engine, ticket, "generic", text, segments[:1], vectors[:1]) == []

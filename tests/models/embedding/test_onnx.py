@@ -44,6 +44,21 @@ def test_session_options_are_applied(tmp_path: Path) -> None:
         OnnxSessionConfig(intra_op_threads=0)
 
 
+def test_with_threads_is_the_same_export_on_more_threads(tmp_path: Path) -> None:
+    table = write_tiny_export(tmp_path, max_seq_length=8)
+    config = OnnxSessionConfig(graph_optimization="basic", allow_spinning=False)
+    narrow = OnnxEmbedder(tmp_path, session=config, max_seq_length=5, max_batch_tokens=6)
+    wide = narrow.with_threads(2)
+    assert wide.session_config == OnnxSessionConfig(intra_op_threads=2, graph_optimization="basic",
+                                                    allow_spinning=False)
+    assert wide.max_seq_length == 5 and wide.model_id == narrow.model_id and wide.model_dir == narrow.model_dir
+    assert wide.session.get_session_options().intra_op_num_threads == 2
+    assert narrow.session.get_session_options().intra_op_num_threads == 1
+    texts = ["invoice charged twice please add dark mode", "site down"]
+    assert np.array_equal(wide.encode(texts), narrow.encode(texts))
+    assert np.allclose(wide.encode(texts[:1])[0], _expected(table, texts[0], 5), atol=1e-6)
+
+
 def test_batches_sorted_by_length_come_back_in_input_order(tmp_path: Path) -> None:
     table = write_tiny_export(tmp_path)
     texts = ["dark mode", "invoice charged twice please add dark mode", "site down", "please add",
