@@ -101,7 +101,11 @@ TEST8 = DATA.with_name("roles_test8.jsonl")
 # developer desk), labelled the same way with the labelling conventions of earlier passes written into the guide,
 # after test8 had been scored and added to the role model's training data.
 TEST9 = DATA.with_name("roles_test9.jsonl")
-SPLITS = ("test", "dev", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "all")
+# The tenth (pass 16): 802 sentences of 120 replies by two more writers (a reseller / partner channel writing about
+# its teams in the third person; a weekend on-call desk of terse, idiosyncratic agents), labelled the same way, after
+# test9 had been scored and added to the role model's training data.
+TEST10 = DATA.with_name("roles_test10.jsonl")
+SPLITS = ("test", "dev", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "all")
 
 _BASE_ACTION = re.compile(r"\b(?:I've|I have|we've|we have|I'll|we'll|ich habe|wir haben|(?:te |le )?he|hemos|j'ai|"
                           r"je vous ai|nous avons)\s+\w+", re.IGNORECASE)
@@ -274,10 +278,11 @@ def save(records: Sequence[dict[str, Any]], path: Path = DATA, *, append: bool =
 
 def load_set(path: Path = DATA, split: str = "test", bitext: Path = BITEXT, test2: Path = TEST2,
              test3: Path = TEST3, test4: Path = TEST4, test5: Path = TEST5, test6: Path = TEST6,
-             test7: Path = TEST7, test8: Path = TEST8, test9: Path = TEST9) -> list[dict[str, Any]]:
-    """The records of `split` (dev, test, test2 ... test9 or all); test2-9 live in files of their own."""
+             test7: Path = TEST7, test8: Path = TEST8, test9: Path = TEST9,
+             test10: Path = TEST10) -> list[dict[str, Any]]:
+    """The records of `split` (dev, test, test2 ... test10 or all); test2-10 live in files of their own."""
     parts = (("test2", test2), ("test3", test3), ("test4", test4), ("test5", test5), ("test6", test6),
-             ("test7", test7), ("test8", test8), ("test9", test9))
+             ("test7", test7), ("test8", test8), ("test9", test9), ("test10", test10))
     paths = [path] + [p for name, p in parts if split in (name, "all") and p.exists()]
     records = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     if any(r["source"] == "bitext" for r in records):
@@ -423,7 +428,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{DATA} already holds pass {PASS9}")
         save(extend_pass9(load_set(split="all")), DATA, append=True)
         return 0
-    for name, written in (("test5", TEST5), ("test6", TEST6), ("test7", TEST7), ("test8", TEST8), ("test9", TEST9)):
+    for name, written in (("test5", TEST5), ("test6", TEST6), ("test7", TEST7), ("test8", TEST8), ("test9", TEST9),
+                          ("test10", TEST10)):
         if args.split == name and not written.exists():
             parser.error(f"{written} does not exist")
     if args.split in test_parts and not (missing := test_parts[args.split][1]).exists():

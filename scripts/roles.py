@@ -25,12 +25,12 @@ from service.settings import REPO_ROOT, Settings
 console = Console(stderr=True)
 
 ROLES_DIR = REPO_ROOT / "bench" / "data" / "roles"
-# What trains by default: our labelled set's dev part and the written replies of test5 to test8 (each scored once
-# with a model trained without it, then added: docs/drafting.md, "Learned roles"); test, test2-4 and test9 stay held
-# out.
+# What trains by default: our labelled set's dev part and the written replies of test5 to test9 (each scored once
+# with a model trained without it, then added: docs/drafting.md, "Learned roles"); test, test2-4 and test10 stay
+# held out.
 ROLE_SETS = tuple(ROLES_DIR / f"{name}.jsonl" for name in ("roles", "roles_test5", "roles_test6", "roles_test7",
-                                                            "roles_test8"))
-TRAIN_SPLITS = ("dev", "test5", "test6", "test7", "test8")
+                                                            "roles_test8", "roles_test9"))
+TRAIN_SPLITS = ("dev", "test5", "test6", "test7", "test8", "test9")
 BITEXT = REPO_ROOT.parent / "shared" / "data" / "bitext" / "bitext_cs_4514.csv"  # where the set's references point
 
 
@@ -54,10 +54,10 @@ def train_roles_command(
                                                            "<data_dir>/role-model).")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="Labelled role-set file(s) (default: "
                                                                    "bench/data/roles/roles.jsonl and "
-                                                                   "roles_test5-8.jsonl).")]
+                                                                   "roles_test5-9.jsonl).")]
     = None,
     split: Annotated[list[str] | None, typer.Option("--split", help="Records of these splits train (default: dev, "
-                                                                    "test5-8; the other test parts stay held "
+                                                                    "test5-9; the other test parts stay held "
                                                                     "out).")] = None,
     bitext: Annotated[Path | None, typer.Option(help="Bitext CSV the set's references point into (default: "
                                                      "../shared/data/bitext/bitext_cs_4514.csv when it exists).")]

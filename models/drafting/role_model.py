@@ -4,7 +4,7 @@ The rules (`models.drafting.roles`) are exact on the wording they were tuned on 
 a cue word ("Your projects and docs are still there", "Aucune utilisation anormale"). This model reads the same
 sentence with a logistic regression over hashed word 1-2-grams and character 2-5-grams joined with a multilingual
 sentence embedding (USE by default), trained on our labelled resolution sentences (bench/data/roles: the dev part
-and the written replies of test5 to test8).
+and the written replies of test5 to test9).
 It only ever *adds* caution: a sentence the rules call `guidance` becomes `case_fact` (or `action`) when the model's
 probability for that role reaches its threshold; a rule's `action` or `case_fact` is never lowered.
 
