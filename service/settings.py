@@ -272,7 +272,8 @@ class BatchingSettings(BaseModel):
     lone_lane: bool = True
     # Intra-op threads of MiniLM for a ticket that takes the lone lane (a second ONNX Runtime session on the same
     # export, same vectors): 2 cut a 256-token ticket's route from about 35 to 26 ms on 2 idle cores
-    # (docs/results.md). 1: the lone ticket uses the batch session. Only the `onnx` backend has a second session.
+    # (docs/results.md), for about 40 MB more RSS. 1: the lone ticket uses the batch session. Only the `onnx` backend
+    # has a second session.
     lone_threads: int = Field(default=2, ge=1, le=64)
 
 
