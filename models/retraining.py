@@ -14,7 +14,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -340,27 +340,37 @@ def carve_eval_set(registry: ModelRegistry, rows: Sequence[TicketRow], *, share:
                                    reason=reason)
 
 
+def redacted_row(row: TicketRow, redact: Callable[[str], str]) -> TicketRow:
+    """The row with its subject and body redacted (ids and labels kept: merging and the gate match on them)."""
+    return replace(row, subject=redact(row.subject) if row.subject else row.subject, body=redact(row.body))
+
+
 def read_merged(*, data: Sequence[Path], feedback: Sequence[Path], mapping: FieldMapping, id_field: str,
-                named_fields: Sequence[str] = ()) -> tuple[list[TicketRow], list[TicketRow], MergeStats]:
-    """Base rows, merged rows (base + feedback) and merge counts; a field named by a flag must exist."""
+                named_fields: Sequence[str] = (), redact: Callable[[str], str] | None = None,
+                ) -> tuple[list[TicketRow], list[TicketRow], MergeStats]:
+    """Base rows, merged rows (base + feedback) and merge counts; a field named by a flag must exist. `redact`:
+    applied to every row's subject and body as it is read, so neither a model nor the frozen evaluation set carved
+    from these rows keeps personal data."""
     for path in [*data, *feedback]:
         check_fields(path, mapping, named_fields)
     base = [r for path in data for r in read_ticket_rows(path, mapping, id_field=id_field, source="base")]
     fb = [r for path in feedback for r in read_ticket_rows(path, mapping, id_field=id_field, source="feedback")]
+    if redact is not None:
+        base, fb = [redacted_row(r, redact) for r in base], [redacted_row(r, redact) for r in fb]
     merged, stats = merge_feedback(base, fb)
     return base, merged, stats
 
 
 def refresh_eval_set(*, registry: ModelRegistry, data: Sequence[Path], feedback: Sequence[Path] = (),
                      mapping: FieldMapping = FieldMapping(), id_field: str = "id", share: float = 0.2,
-                     seed: int = 13) -> EvalSet:
+                     seed: int = 13, redact: Callable[[str], str] | None = None) -> EvalSet:
     """`deskmate eval-set refresh`: carve a new frozen set from base + feedback rows, replacing the old one.
 
     Every registered model may have trained on rows of the new set: the next gate compares the candidate with
     the active model's recipe refit without them (see `retrain`)."""
     if not data:
         raise InvalidInputError("carving an evaluation set needs at least one --data file")
-    _, merged, _ = read_merged(data=data, feedback=feedback, mapping=mapping, id_field=id_field)
+    _, merged, _ = read_merged(data=data, feedback=feedback, mapping=mapping, id_field=id_field, redact=redact)
     source = ", ".join(str(p) for p in [*data, *feedback])
     return carve_eval_set(registry, merged, share=share, seed=seed, source=source, reason="explicit refresh")
 
@@ -406,6 +416,8 @@ def retrain(
     show_progress: bool = False,
     policy: RoutingPolicy | None = None,
     named_fields: Sequence[str] = (),
+    redact: Callable[[str], str] | None = None,
+    redaction: dict[str, Any] | None = None,
 ) -> RetrainReport:
     """Train a candidate on base + feedback, gate it against the active model, promote it if it passes.
 
@@ -424,7 +436,7 @@ def retrain(
     if not 0.0 <= tolerance < 1.0:
         raise InvalidInputError("tolerance must be in [0, 1)")
     base, merged, stats = read_merged(data=data, feedback=feedback, mapping=mapping, id_field=id_field,
-                                      named_fields=named_fields)
+                                      named_fields=named_fields, redact=redact)
     logger.info("retrain data merged", extra=asdict(stats))
 
     current_dir = registry.active_dir()
@@ -441,6 +453,7 @@ def retrain(
     if eval_data:
         eval_rows = [r for path in eval_data for r in read_ticket_rows(path, mapping, id_field=id_field,
                                                                         source="eval")]
+        eval_rows = [redacted_row(r, redact) for r in eval_rows] if redact is not None else eval_rows
         train_rows = _exclude(merged, eval_rows)
         eval_source = "file"
     elif frozen:
@@ -452,6 +465,8 @@ def retrain(
             notes.append(f"carved the frozen evaluation set: {eval_set.manifest['rows']} rows "
                          f"({holdout:g} of the merged rows, seed {seed}), stored in {eval_set.path}")
         eval_rows = eval_set_rows(eval_set)
+        if redact is not None:  # a set carved before training redacted: the same text as the rows it is matched with
+            eval_rows = [redacted_row(r, redact) for r in eval_rows]
         train_rows = _exclude(merged, eval_rows)
         eval_source = "frozen"
     else:
@@ -483,6 +498,7 @@ def retrain(
                                                             else f"split {holdout} seed {seed}"),
                     "merge": asdict(stats), "topics": label_counts([r.topic for r in train_rows])},
         "command": command,
+        "redaction": redaction if redact is not None else None,
     }
     if eval_set is not None:
         extra["eval_set"] = {"sha256": eval_set.sha256, "rows": len(eval_rows)}

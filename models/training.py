@@ -6,11 +6,12 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from models.atomic import atomic_path
 from models.background import BACKGROUND_NOTE, BackgroundSplit, background_split
@@ -295,16 +296,24 @@ def train_from_file(
     show_progress: bool = False,
     policy: RoutingPolicy | None = None,
     named_fields: tuple[str, ...] = (),
+    redact: Callable[[str], str] | None = None,
+    redaction: dict[str, Any] | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Read CSV/JSONL files, train, and save the model directory. Returns (directory, metrics).
 
     `named_fields` (FieldMapping attributes the user named by a flag) must each be in some row of every file;
-    with `policy`, urgency labels are mapped through its vocabulary and unknown ones are an error.
+    with `policy`, urgency labels are mapped through its vocabulary and unknown ones are an error. `redact`: applied
+    to every row's text before anything is learned from it (the TF-IDF vocabulary stores words of the training
+    texts: names, e-mail addresses and phone numbers would stay in the artifact, beyond the reach of an erasure);
+    `redaction` (what it does) is recorded in the manifest.
     """
     paths = data if isinstance(data, list) else [data]
     for path in paths:
         check_fields(path, mapping, named_fields)
     rows = [row for path in paths for row in load_labelled(path, mapping)]
+    if redact is not None:
+        rows = [replace(row, text=redact(row.text))
+                for row in tqdm(rows, desc="redacting", disable=not show_progress)]
     rows, renamed = apply_urgency_vocabulary(rows, policy, where=", ".join(str(p) for p in paths))
     logger.info("training data loaded", extra={"paths": [str(p) for p in paths], "rows": len(rows)})
     model, metrics = train_routing_model(rows=rows, embedder=embedder, options=options,
@@ -319,6 +328,7 @@ def train_from_file(
                      "urgency_vocabulary": renamed, "abstain_background": "background" in metrics,
                      "background": options.background},
         "command": command,
+        "redaction": redaction if redact is not None else None,
     }
     path = model.save(out_dir, extra_manifest=extra)
     if command:

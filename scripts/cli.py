@@ -50,6 +50,9 @@ DEMO_ARTICLES = REPO_ROOT / "data" / "demo" / "articles.jsonl"
 
 DataOpt = Annotated[list[Path], typer.Option("--data", help="CSV, JSONL or JSON file with labelled rows (repeatable).")]
 TextField = Annotated[str | None, typer.Option(help="Field with the whole text (else --subject-field + --body-field).")]
+RedactTrainingOpt = Annotated[bool, typer.Option(
+    help="Redact personal data (names, e-mails, phones, cards, ids: the PII settings, as the index does) in the "
+         "training texts first; recorded in the manifest. --no-redact only for data that holds none.")]
 SubjectField = Annotated[str | None, typer.Option(help="Subject field (dotted paths reach into JSON objects).")]
 BodyField = Annotated[str | None, typer.Option(help="Body field.")]
 TopicField = Annotated[str, typer.Option(help="Topic label field.")]
@@ -159,10 +162,12 @@ def train(
         help="Cosine above which same-label rows stay on one side of the validation split.")] = 0.9,
     background: Annotated[bool, typer.Option(
         help="Without out-of-scope rows, tune the abstain rule on the built-in off-topic background set.")] = True,
+    redact: RedactTrainingOpt = True,
 ) -> None:
     """Train topic (and urgency) heads, calibrate, tune the abstain rule, write a model directory."""
     from models.routing_policy import RoutingPolicy
     from models.training import TrainOptions, train_from_file
+    from service.privacy import training_redactor
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
@@ -178,12 +183,13 @@ def train(
     command = _command_line(ctx)
     try:
         policy = RoutingPolicy.from_yaml(settings.routing_rules)
+        redactor, redaction = training_redactor(settings, enabled=redact)
         with console.status("training…"):
             path, metrics = train_from_file(
                 data=list(data), out_dir=out, embedder=_embedder(settings),
                 mapping=_mapping(text_field, subject_field, body_field, topic_field, urgency_field),
                 options=options, command=command, show_progress=True, policy=policy,
-                named_fields=_named_fields(ctx))
+                named_fields=_named_fields(ctx), redact=redactor, redaction=redaction)
     except DeskmateError as exc:
         raise _fail(exc) from exc
     _training_notes(metrics, urgency_field)
@@ -378,7 +384,9 @@ def demo(
     model_dir = settings.resolved_model_dir
     try:
         manifest = read_manifest(model_dir)
-        current = (manifest.get("data", {}).get("sha256"), manifest.get("embedder", {}).get("id"))
+        # a model trained before training texts were redacted holds the demo's (made-up) personal data: retrained
+        current = (manifest.get("data", {}).get("sha256"), manifest.get("embedder", {}).get("id"),
+                   bool(manifest.get("redaction")))
     except DeskmateError:
         current = None
     _bootstrap_onnx_export(settings)
@@ -387,11 +395,14 @@ def demo(
     promoted = ModelRegistry(settings.model_registry_dir).active_version() if settings.model_dir is None else None
     if promoted is not None:  # never retrain a registered version in place; `deskmate retrain` makes new ones
         console.print(f"serving the promoted model version {promoted} (use `deskmate retrain` to replace it)")
-    elif retrain or current != (file_sha256(DEMO_TICKETS), embedder.model_id):
+    elif retrain or current != (file_sha256(DEMO_TICKETS), embedder.model_id, True):
         console.print(f"training the demo model into {model_dir} (first run only)…")
+        from service.privacy import training_redactor
+
+        redactor, redaction = training_redactor(settings)  # the demo tickets hold (made-up) names, emails, phones
         train_from_file(data=DEMO_TICKETS, out_dir=model_dir, embedder=embedder,
                         options=TrainOptions(oos_label=settings.oos_label, batch_size=settings.embedder.batch_size),
-                        command="deskmate demo", show_progress=True)
+                        command="deskmate demo", show_progress=True, redact=redactor, redaction=redaction)
     else:
         console.print(f"reusing the demo model in {model_dir}")
     _ensure_demo_index(settings, embedder, rebuild=retrain)
@@ -734,16 +745,19 @@ def retrain_command(
              "evaluation set (hit@1 / hit@5 may not drop; docs/retrieval-learning.md).")] = False,
     index_dir: Annotated[Path | None, typer.Option(
         "--index", help="Index whose adapter --fit-retrieval refits (default: the served one).")] = None,
+    redact: RedactTrainingOpt = True,
 ) -> None:
     """Retrain on base data + agent feedback; promote the candidate only if the held-out gate passes."""
     from models.retraining import retrain as run_retrain
     from models.routing_policy import RoutingPolicy
+    from service.privacy import training_redactor
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
     try:
         registry = _registry(settings, models_dir, keep)
         policy = RoutingPolicy.from_yaml(settings.routing_rules)
+        redactor, redaction = training_redactor(settings, enabled=redact)
         with console.status("retraining…"):
             report = run_retrain(
                 registry=registry, embedder=_embedder(settings), data=list(data), feedback=list(feedback or []),
@@ -753,7 +767,8 @@ def retrain_command(
                 tolerance=tolerance, oos_miss_weight=oos_miss_weight, dry_run=dry_run, cache_dir=cache_dir,
                 batch_size=settings.embedder.batch_size, frozen=frozen, policy=policy,
                 topic_max_drop=topic_max_drop if topic_max_drop >= 0 else None, topic_min_rows=topic_min_rows,
-                named_fields=_named_fields(ctx), command=_command_line(ctx), show_progress=True)
+                named_fields=_named_fields(ctx), command=_command_line(ctx), show_progress=True,
+                redact=redactor, redaction=redaction)
     except DeskmateError as exc:
         raise _fail(exc) from exc
     where = {"frozen": "frozen evaluation set", "file": "--eval-data", "split": "split"}[report.eval_source]

@@ -70,10 +70,12 @@ def refresh_command(
     topic_field: Annotated[str, typer.Option(help="Topic label field.")] = "topic",
     urgency_field: Annotated[str | None, typer.Option(help="Urgency label field; '' for none.")] = "urgency",
     id_field: Annotated[str, typer.Option(help="Ticket id field.")] = "id",
+    redact: Annotated[bool, typer.Option(help="Redact personal data in the rows first (as `retrain` does).")] = True,
 ) -> None:
     """Carve a new frozen evaluation set (replaces the old one; the next retrain compares recipes refit without
     it, since every registered model may have trained on its rows)."""
     from models.retraining import refresh_eval_set
+    from service.privacy import training_redactor
 
     settings = Settings()
     configure_logging(settings.log_level, json_lines=False)
@@ -82,7 +84,8 @@ def refresh_command(
     try:
         eval_set = refresh_eval_set(registry=ModelRegistry(models_dir or settings.model_registry_dir),
                                     data=list(data), feedback=list(feedback or []), mapping=mapping,
-                                    id_field=id_field, share=share, seed=seed)
+                                    id_field=id_field, share=share, seed=seed,
+                                    redact=training_redactor(settings, enabled=redact)[0])
     except DeskmateError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc

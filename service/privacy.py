@@ -19,7 +19,7 @@ import hmac
 import os
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -169,6 +169,19 @@ class CaseRedactor:
         return {"enabled": enabled, "kinds": sorted(pii.PLACEHOLDERS), "names_ner": enabled and self.redactor.names,
                 "detectors": detector_fingerprint(), "version": getattr(pii, "VERSION", None),
                 "ids": "hmac-sha256" if self.ids.keyed else "refused", "articles": self.articles}
+
+
+def training_redactor(settings: Settings, *, enabled: bool = True,
+                      ) -> tuple[Callable[[str], str] | None, dict[str, Any] | None]:
+    """What `deskmate train`, `retrain`, `eval-set refresh` and `demo` redact training texts with (the configured PII
+    settings, as the index uses), and what the model manifest records as `redaction`; (None, None) when off."""
+    if not enabled:
+        return None, None
+    redactor = Redactor(enabled=settings.pii.enabled, names=settings.pii.names, spacy_model=settings.pii.spacy_model)
+    redactor.load()
+    return redactor.redact, {"enabled": redactor.enabled, "kinds": sorted(pii.PLACEHOLDERS),
+                             "names_ner": redactor.enabled and redactor.names, "detectors": detector_fingerprint(),
+                             "version": getattr(pii, "VERSION", None)}
 
 
 def build_case_redactor(settings: Settings, *, redactor: Redactor | None = None,

@@ -180,3 +180,27 @@ def test_cli_retrain_models_and_rollback(tmp_path: Path, data: dict[str, Any], t
     assert after["previous"] == summary["candidate"] and after["active"] in versions["versions"]
     again = runner.invoke(app, ["rollback"])
     assert again.exit_code == 2 and "nothing to roll back to" in again.output
+
+
+def test_retraining_redacts_the_rows_the_candidate_and_the_frozen_set_keep(tmp_path: Path) -> None:
+    """With `redact`, neither the candidate's manifest-recorded training nor the frozen evaluation set carved on
+    first use holds the personal data of the base rows; ids and labels are kept for merging and the gate."""
+    rows = ticket_rows(synthetic_rows(n_per_topic=20, seed=23), "T")
+    for row in rows:
+        row["subject"] = "From ana.souza@mail.example"
+    base = write_jsonl(tmp_path / "base.jsonl", rows)
+    registry = ModelRegistry(tmp_path / "models")
+
+    def redact(text: str) -> str:
+        return text.replace("ana.souza@mail.example", "[EMAIL]")
+
+    report = retrain(registry=registry, embedder=HashingEmbedder(256), data=[base], options=OPTIONS, redact=redact,
+                     redaction={"enabled": True, "kinds": ["email"]})
+    eval_set = registry.eval_set()
+    assert eval_set is not None and eval_set.rows
+    assert all(r["subject"] == "From [EMAIL]" for r in eval_set.rows) and {r["id"] for r in eval_set.rows} <= {
+        r["id"] for r in rows}
+    manifest = json.loads((registry.version_dir(report.candidate_version) / "manifest.json").read_text())
+    assert manifest["redaction"] == {"enabled": True, "kinds": ["email"]}
+    assert "souza" not in json.dumps(manifest) and not any(
+        "souza" in p.read_text(errors="ignore") for p in (tmp_path / "models").rglob("*.json*"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,8 @@ def test_cli_eval_set_refresh_and_show(tmp_path: Path, monkeypatch: pytest.Monke
     assert refreshed.exit_code == 0, refreshed.output
     manifest = json.loads(refreshed.stdout.strip().splitlines()[-1])
     assert manifest["share"] == 0.1 and manifest["reason"] == "explicit refresh" and manifest["rows"] > 200
+    stored = " ".join(p.read_text(errors="ignore") for p in (tmp_path / "var").rglob("*") if p.is_file())
+    assert "[EMAIL]" in stored and not re.search(r"[\w.+-]+@[\w-]+\.example", stored)  # carved from redacted rows
     shown = runner.invoke(app, ["eval-set", "show"])
     assert json.loads(shown.stdout.strip().splitlines()[-1])["sha256"] == manifest["sha256"]
     bad = runner.invoke(app, ["eval-set", "refresh", "--data", str(DEMO_TICKETS), "--share", "1.5"])

@@ -140,3 +140,36 @@ def test_background_file_is_packaged() -> None:
     lines = BACKGROUND_PATH.read_text(encoding="utf-8").splitlines()
     assert all(json.loads(line)["text"].strip() for line in lines)
     assert np.mean([json.loads(line)["language"] == "en" for line in lines]) < 0.5  # not English-only
+
+
+def _word_vocabulary(model: RoutingModel) -> set[str]:
+    union = model.topic._vectorizer
+    assert union is not None
+    return set(dict(union.transformer_list)["word"].vocabulary_)
+
+
+def test_training_texts_are_redacted_before_the_vocabulary_is_learned(tmp_path: Path) -> None:
+    """The TF-IDF vocabulary stores words of the training texts: without redaction a customer's name, e-mail and
+    phone number would stay in the model artifact, where no erasure reaches them."""
+    from service.privacy import training_redactor
+    from service.settings import Settings
+
+    rows = synthetic_rows(n_per_topic=30, seed=8)
+    data = _jsonl(tmp_path / "t.jsonl", [
+        {"id": f"T{i}", "subject": "", "topic": r.topic, "urgency": r.urgency,
+         "body": f"{r.text} Regards, Ana Souza, ana.souza@mail.example, +44 20 7946 0958"} for i, r in enumerate(rows)])
+    raw, _ = train_from_file(data=data, out_dir=tmp_path / "raw", embedder=HashingEmbedder(256), options=OPTIONS)
+    raw_vocabulary = _word_vocabulary(RoutingModel.load(raw, embedder=HashingEmbedder(256)))
+    assert {"souza", "ana souza", "mail", "7946"} <= raw_vocabulary
+    assert json.loads((raw / "manifest.json").read_text())["redaction"] is None
+
+    redact, redaction = training_redactor(Settings(data_dir=tmp_path / "var"))
+    path, _ = train_from_file(data=data, out_dir=tmp_path / "m", embedder=HashingEmbedder(256), options=OPTIONS,
+                              redact=redact, redaction=redaction)
+    vocabulary = _word_vocabulary(RoutingModel.load(path, embedder=HashingEmbedder(256)))
+    assert not {w for w in vocabulary if {"ana", "souza", "mail", "7946", "0958"} & set(w.split())}
+    assert {"email", "phone"} <= vocabulary  # the placeholders' words instead
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["redaction"]["enabled"] is True and "email" in manifest["redaction"]["kinds"]
+    assert not (tmp_path / "var").exists()  # no pseudonym key is made for training
+    assert training_redactor(Settings(), enabled=False) == (None, None)

@@ -41,6 +41,7 @@ def test_train_then_evaluate_with_field_mapping(tmp_path: Path) -> None:
     assert manifest["metrics"]["test"]["topic"]["accuracy"] > 0.8
     assert manifest["metrics"]["counts"]["oos_validation"] + manifest["metrics"]["counts"]["oos_test"] == 20
     assert "--text-field message" in (out / "command.txt").read_text()
+    assert manifest["redaction"]["enabled"] is True  # training texts are redacted by default (--no-redact: off)
 
     metrics_json, plots = tmp_path / "eval.json", tmp_path / "plots"
     result = runner.invoke(app, ["evaluate", "--model", str(out), "--data", str(test_csv), "--text-field", "message",
