@@ -271,8 +271,8 @@ _PASSWORD_RE = re.compile(
           "mot de passe", "mdp", "pw")
     + r"(?i:[ \t]+(?:temporary|temporal|temporaire|provisoire|initial|initiale|new|nueva|nouveau|actual|actuel"
     r"|current|admin|wifi|wlan))?"
-    + r"(?i:[ \t]+(?:is|was|ist|lautet|war|es|era|est|était)(?:[ \t]+(?:now|still|jetzt|nun|noch|ahora|todavía"
-    r"|maintenant|toujours))?[ \t]+|[ \t]*[:=][ \t]*|[ \t]+(?:to|auf)[ \t]+)"
+    + r"(?:(?i:[ \t]+(?:is|was|ist|lautet|war|es|era|est|était)(?:[ \t]+(?:now|still|jetzt|nun|noch|ahora|todavía"
+    r"|maintenant|toujours))?[ \t]+|[ \t]*[:=][ \t]*)|(?P<to>[ \t]+(?i:to|auf)(?:[ \t]+(?i:be))?[ \t]+))"
     r"(?P<value>[\"'«“‘„][^\"'»”’“\n]{1,64}[\"'»”’“]|\S{1,64})"
 )
 # Words that follow "password is" / "Passwort ist" / "contraseña es" / "mot de passe est" in prose but are no password.
@@ -293,13 +293,19 @@ _MASK_RE = re.compile(r"[*x•.#_-]+|\[[A-Z_]+\]|<[^>]*>", re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:)]»\"'”’"
 
 
-def _password_value(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The password in text[start:end] (quotes and trailing punctuation trimmed), if it can be one."""
+def _password_value(text: str, start: int, end: int, *, after_to: bool = False) -> tuple[int, int] | None:
+    """The password in text[start:end] (quotes and trailing punctuation trimmed), if it can be one. A word is not a
+    password: one of `_NOT_PASSWORDS` ("my PIN was blocked?"), a lower-case past participle ("My passcode was
+    denied."), or, after "to" ("change my PIN to 4921" but "Explain the card PIN to me", "my password to get into the
+    app"), any word of letters only: there a password must hold a digit or a sign."""
     value = text[start:end]
     if value[0] in "\"'«“‘„":
         return (start + 1, end - 1) if end - start > 2 else None
     stripped = value.rstrip(_TRAILING_PUNCT)
-    if not stripped or stripped.lower() in _NOT_PASSWORDS or _MASK_RE.fullmatch(stripped):
+    word = stripped.rstrip("?!")
+    if not stripped or word.lower() in _NOT_PASSWORDS or _MASK_RE.fullmatch(stripped):
+        return None
+    if word.isalpha() and (after_to or (word.islower() and word.endswith("ed"))):
         return None
     return start, start + len(stripped)
 
@@ -332,7 +338,7 @@ def find_secrets(text: str) -> Iterator[tuple[int, int]]:
             yield m.start("value"), m.start("value") + len(value.rstrip(_TRAILING_PUNCT))
     for m in _PASSWORD_RE.finditer(text):
         if _word_start(text, m.start()):
-            span = _password_value(text, m.start("value"), m.end("value"))
+            span = _password_value(text, m.start("value"), m.end("value"), after_to=m.group("to") is not None)
             if span is not None:
                 yield span
 

@@ -849,6 +849,10 @@ def test_ip_addresses(text: str, ips: list[str]) -> None:
         ("su contraseña temporal: Gato2025", "Gato2025"),
         ("mon mot de passe : Azerty12.", "Azerty12"),
         ("my PIN is 4821", "4821"),
+        ("please change my checking account pin to 1234", "1234"),  # CLINC150 train
+        ("i want my savings account pin to be 1234 from now on", "1234"),
+        ("I changed my password to Hunter2! yesterday", "Hunter2!"),
+        ("Bitte setzen Sie das Kennwort auf Sommer#24", "Sommer#24"),
     ],
 )
 def test_secrets_are_redacted(text: str, secret: str) -> None:
@@ -867,6 +871,16 @@ def test_secrets_are_redacted(text: str, secret: str) -> None:
         "password: ****",
         "The token: expired yesterday",
         "a risk-free trial, task-force, Basic plan",
+        # Banking77 training rows the detector took for secrets before 2026-12-05: a word after "PIN was" / "to"
+        "What do I do if my PIN was blocked?",
+        "My passcode was denied.",
+        "My PIN is unlocked, what do I do?",
+        "My PIN was entered wrong and now I am blocked.  Please unblock.",
+        "Explain the card PIN to me.",
+        "I forgot my password to get into the app!",
+        "I don't have my passcode to access the app.",
+        "What are the steps to change my PIN to something else?",
+        "I attempted to enter my pin to many times.",
     ],
 )
 def test_not_secrets(text: str) -> None:
