@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -112,9 +113,14 @@ def _round_summary(report: RetrainReport) -> dict[str, Any]:
 
 def simulate(*, data: Path, out: Path, embedder: Embedder, seed: int = 13, tolerance: float = 0.01,
              options: TrainOptions | None = None, adversarial: float = 0.0, oos_label: str = "oos",
-             batch_size: int = 64, cache_dir: Path | None = None) -> dict[str, Any]:
-    """Run the rounds into `out` (its `models/` registry is recreated) and return a summary."""
+             batch_size: int = 64, cache_dir: Path | None = None, redact: Callable[[str], str] | None = None,
+             redaction: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the rounds into `out` (its `models/` registry is recreated) and return a summary. `redact`: applied to
+    every subject and body as the tickets are read, so the files written to `out` and the models hold no personal
+    data (as `deskmate retrain` does; `redaction` goes into the manifests)."""
     records = [{k: get_field(r, k) for k in TRAIN_FIELDS} for r in iter_records(data)]
+    if redact is not None:
+        records = [{**r, **{k: redact(str(r[k])) for k in ("subject", "body") if r.get(k)}} for r in records]
     base, feedback_tickets, heldout = split_tickets(records, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     registry = ModelRegistry(out / "models")
@@ -123,7 +129,8 @@ def simulate(*, data: Path, out: Path, embedder: Embedder, seed: int = 13, toler
     held_file = _write_jsonl(heldout, out / "heldout.jsonl")
     common: dict[str, Any] = {"registry": registry, "embedder": embedder, "eval_data": [held_file],
                               "tolerance": tolerance, "oos_label": oos_label, "batch_size": batch_size,
-                              "cache_dir": cache_dir, "show_progress": True}
+                              "cache_dir": cache_dir, "show_progress": True, "redact": redact,
+                              "redaction": redaction}
 
     console.rule("round 0: the current model, trained on base only")
     first = retrain(data=[base_file], options=options, command="simulate_feedback round 0", **common)
@@ -163,16 +170,20 @@ def main(
         help="Also retrain on a broken export rotating this share of topic labels (0 = skip).")] = 0.0,
     cache_dir: Annotated[Path | None, typer.Option(help="Reuse embeddings across runs.")] = None,
     fast: Annotated[bool, typer.Option(help="Hashing embedder and no auxiliary embedder (a quick smoke run).")] = False,
+    redact: Annotated[bool, typer.Option(help="Redact personal data in the tickets first (as `retrain`).")] = True,
 ) -> None:
     """Measure a retraining round with simulated agent corrections."""
+    from service.privacy import training_redactor
+
     settings = Settings()
     configure_logging("WARNING", json_lines=False)
     cfg = settings.embedder
     embedder: Embedder = HashingEmbedder(256) if fast else build_embedder(settings)
     options = TrainOptions(oos_label=settings.oos_label, aux_embedders=()) if fast else None
+    redactor, redaction = training_redactor(settings, enabled=redact)
     summary = simulate(data=data, out=out, embedder=embedder, seed=seed, tolerance=tolerance, options=options,
                        adversarial=adversarial, oos_label=settings.oos_label, batch_size=cfg.batch_size,
-                       cache_dir=cache_dir)
+                       cache_dir=cache_dir, redact=redactor, redaction=redaction)
     for name in ("round1", "round2"):
         if name not in summary:
             continue
