@@ -22,7 +22,8 @@ from models.contrastive import FineTuneOptions, fine_tune
 from models.embedding.base import Embedder
 from models.errors import DeskmateError, InvalidInputError
 from scripts.label_queue import tickets_from_file
-from service.components import build_embedder, build_redactor
+from service.components import build_embedder
+from service.privacy import configured_redactor
 from service.settings import Settings
 
 
@@ -41,7 +42,7 @@ def train_topics(*, topics: Path, out: Path, settings: Settings, options: ColdSt
             raise InvalidInputError(f"--unlabelled {unlabelled}: no ticket without a topic in it (id, subject/body "
                                     "or text; rows with a topic are labelled already)")
         # raw exports: redacted before the head learns their words (its TF-IDF vocabulary is saved with the model)
-        redactor = build_redactor(settings)
+        redactor = configured_redactor(settings)
         redactor.load()
         pool = [redactor.redact(t.text) for t in tickets]
         extra["unlabelled"] = {"path": str(unlabelled), "tickets": len(pool), "redacted": redactor.enabled}

@@ -26,12 +26,11 @@ from models.embedding.base import Embedder
 from models.embedding.factory import configure_use_onnx, make_embedder
 from models.embedding.onnx import OnnxEmbedder
 from models.errors import DeskmateError
-from models.pii import Redactor
 from models.routing_heads import make_aux_embedder
 from models.routing_policy import RoutingPolicy
 from models.sentiment import SentimentScorer
 from service.pipeline import Engine, Pipeline
-from service.privacy import CaseRedactor, build_case_redactor, pseudonym_key
+from service.privacy import CaseRedactor, build_case_redactor, configured_redactor, pseudonym_key
 from service.ratelimit import RateLimiter, build_limiter
 from service.records import RouteSink, SuggestionSink
 from service.settings import Settings
@@ -135,13 +134,9 @@ def open_index_alone(settings: Settings, holder: IndexHolder) -> Embedder | None
 
 
 # -- the store -----------------------------------------------------------------------------------------------------
-def build_redactor(settings: Settings) -> Redactor:
-    return Redactor(enabled=settings.pii.enabled, names=settings.pii.names, spacy_model=settings.pii.spacy_model)
-
-
 def build_privacy(settings: Settings) -> CaseRedactor:
     """The redactor and the id guard every path in shares (loads the pseudonym key, and the NER model if on)."""
-    privacy = build_case_redactor(settings, redactor=build_redactor(settings))
+    privacy = build_case_redactor(settings, redactor=configured_redactor(settings))
     privacy.redactor.load()
     return privacy
 

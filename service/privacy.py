@@ -165,10 +165,20 @@ class CaseRedactor:
 
     def info(self) -> dict[str, Any]:
         """What the index manifest records as `options.redaction`."""
-        enabled = self.redactor.enabled
-        return {"enabled": enabled, "kinds": sorted(pii.PLACEHOLDERS), "names_ner": enabled and self.redactor.names,
-                "detectors": detector_fingerprint(), "version": getattr(pii, "VERSION", None),
-                "ids": "hmac-sha256" if self.ids.keyed else "refused", "articles": self.articles}
+        return {**redaction_info(self.redactor), "ids": "hmac-sha256" if self.ids.keyed else "refused",
+                "articles": self.articles}
+
+
+def configured_redactor(settings: Settings) -> Redactor:
+    """The redactor of the configured PII settings (not loaded yet: `load()` reads the NER model if names are on)."""
+    return Redactor(enabled=settings.pii.enabled, names=settings.pii.names, spacy_model=settings.pii.spacy_model)
+
+
+def redaction_info(redactor: Redactor) -> dict[str, Any]:
+    """What a manifest records about `redactor`: on or off, the kinds, NER names, the detectors' fingerprint."""
+    return {"enabled": redactor.enabled, "kinds": sorted(pii.PLACEHOLDERS),
+            "names_ner": redactor.enabled and redactor.names, "detectors": detector_fingerprint(),
+            "version": getattr(pii, "VERSION", None)}
 
 
 def training_redactor(settings: Settings, *, enabled: bool = True,
@@ -177,19 +187,16 @@ def training_redactor(settings: Settings, *, enabled: bool = True,
     settings, as the index uses), and what the model manifest records as `redaction`; (None, None) when off."""
     if not enabled:
         return None, None
-    redactor = Redactor(enabled=settings.pii.enabled, names=settings.pii.names, spacy_model=settings.pii.spacy_model)
+    redactor = configured_redactor(settings)
     redactor.load()
-    return redactor.redact, {"enabled": redactor.enabled, "kinds": sorted(pii.PLACEHOLDERS),
-                             "names_ner": redactor.enabled and redactor.names, "detectors": detector_fingerprint(),
-                             "version": getattr(pii, "VERSION", None)}
+    return redactor.redact, redaction_info(redactor)
 
 
 def build_case_redactor(settings: Settings, *, redactor: Redactor | None = None,
                         articles: bool = False) -> CaseRedactor:
     """The case redactor of the configured PII settings (loads the pseudonym key; the NER model if names are on)."""
     if redactor is None:
-        redactor = Redactor(enabled=settings.pii.enabled, names=settings.pii.names,
-                            spacy_model=settings.pii.spacy_model)
+        redactor = configured_redactor(settings)
         redactor.load()
     return CaseRedactor(redactor, IdGuard(pseudonym_key(settings), enabled=settings.pii.enabled),
                         articles=articles)
