@@ -38,10 +38,18 @@ import numpy as np
 from index.documents import Article, Case, load_articles, load_cases
 from index.search_index import SearchIndex
 from models.drafting.composer import ComposerDrafter, pick_case, split_sentences
-from models.drafting.issues import MIN_TICKET_SCORE, SegmentLabel, find_issues, issue_candidates, split_segments
+from models.drafting.issues import (
+    MIN_ISSUE_CONFIDENCE,
+    MIN_TICKET_SCORE,
+    SegmentLabel,
+    find_issues,
+    issue_candidates,
+    split_segments,
+    with_windows,
+)
 from models.drafting.roles import sentence_role
 from models.drafting.types import Draft, DraftRequest, Source, find_unfilled
-from models.embedding.base import Embedder
+from models.embedding.base import Embedder, normalize
 from models.errors import InvalidInputError
 from models.salutations import alternation, closings, greetings
 from service.pipeline import (
@@ -347,19 +355,29 @@ class LinearRouter:
         return labels[0], scores[labels[0]], labels[1:]
 
 
-def further_issues(text: str, topic: str, router: LinearRouter, embedder: Embedder) -> set[str]:
-    """The topics of a ticket's further issues, found as the service finds them (segments routed one by one, merged
-    by `models.drafting.issues.find_issues`), with `router` in place of the routing heads."""
+def further_issues(text: str, topic: str, router: LinearRouter, embedder: Embedder, *,
+                   windows: bool = True) -> set[str]:
+    """The topics of a ticket's further issues, found as the service finds them (segments routed one by one, with
+    `windows` each two adjacent ones routed as one window on the mean of their vectors, as `Pipeline.issue_windows`
+    does by default; merged by `models.drafting.issues.find_issues`), with `router` in place of the routing heads."""
     segments = split_segments(text)
     if len(segments) < 2:
         return set()
     allowed = issue_candidates(segments)
-    scores = router.scores(embedder.encode([s.text for s in segments]))
-    labels = [SegmentLabel(max(sc, key=lambda t: sc[t]), max(sc.values()), not ok)
-              for sc, ok in zip(scores, allowed, strict=True)]
+    vectors = embedder.encode([s.text for s in segments])
+    labels = [_label(sc, not ok) for sc, ok in zip(router.scores(vectors), allowed, strict=True)]
+    if windows:
+        means = normalize(vectors[:-1] + vectors[1:])  # the direction of each two adjacent segments' mean
+        labels = with_windows(labels, [_label(sc, False) for sc in router.scores(means)], allowed,
+                              min_confidence=MIN_ISSUE_CONFIDENCE)
     ticket_scores = router.scores(embedder.encode([text]))[0]
     return {i.topic for i in find_issues(text, segments, labels, main_topic=topic, ticket_scores=ticket_scores,
-                                         min_ticket_score=MIN_TICKET_SCORE)}
+                                         min_confidence=MIN_ISSUE_CONFIDENCE, min_ticket_score=MIN_TICKET_SCORE)}
+
+
+def _label(scores: dict[str, float], abstained: bool) -> SegmentLabel:
+    best = max(scores, key=lambda t: scores[t])
+    return SegmentLabel(best, scores[best], abstained)
 
 
 ROUTERS = ("linear", "neighbours")

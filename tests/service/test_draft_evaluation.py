@@ -1,16 +1,21 @@
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from models.drafting.issues import split_segments
 from models.drafting.types import Draft, Sentence, Source
 from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
 from service.components import build_composer
 from service.draft_evaluation import (
+    LinearRouter,
     company_identifiers,
     duplicate_frame,
     evaluate_suggest,
+    further_issues,
     group_key,
     leaked_identifiers,
     rouge_l,
@@ -194,3 +199,51 @@ def test_demo_items_group_by_reply_template_and_find_a_second_issue(tmp_path: Pa
     assert [(i.case.id, i.group, i.second_topic) for i in items] == [
         ("T-1", "billing:double_charge:0", "integrations"), ("T-2", "billing:double_charge:1", None)]
     assert items[0].customer_name == "Ana Ruiz" and items[0].tier == "pro"
+
+
+class _VectorRouter(LinearRouter):
+    """Topic scores by the direction of a vector (axis 0 billing, axes 1 and 2 two halves of a Jira sync issue)."""
+
+    def __init__(self) -> None:  # no fit
+        self.single = None
+
+    def scores(self, vectors: np.ndarray) -> list[dict[str, float]]:
+        out = []
+        for row in vectors:
+            if row[0] > 0.9:
+                out.append({"billing": 0.99, "integrations": 0.01})
+            elif row[1] > 0.6 and row[2] > 0.6:  # both halves: clearly the sync issue
+                out.append({"billing": 0.02, "integrations": 0.98})
+            elif row[0] > 0.6:  # billing plus one half
+                out.append({"billing": 0.7, "integrations": 0.3})
+            else:  # one half alone is not clear
+                out.append({"billing": 0.45, "integrations": 0.55})
+        return out
+
+
+class _AxisEmbedder(HashingEmbedder):
+    """Each known text on its own axis (a text it does not know: the billing axis)."""
+
+    def __init__(self, axes: dict[str, list[int]]) -> None:
+        super().__init__(dim=8)
+        self.axes = axes
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), 8), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row, self.axes.get(text, [0])] = 1.0
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
+
+
+def test_further_issues_use_windows_as_the_service_does() -> None:
+    text = ("I was charged twice for the Pro plan this month. The Jira sync stopped working yesterday. "
+            "Nothing shows up on our board any more.")
+    segments = [s.text for s in split_segments(text)]
+    assert len(segments) == 3
+    # the whole ticket: billing first, the sync issue well above the whole-ticket floor (MIN_TICKET_SCORE)
+    embedder = _AxisEmbedder({segments[0]: [0], segments[1]: [1], segments[2]: [2], text: [0, 1]})
+    router = _VectorRouter()
+    # Alone, neither half of the sync issue is confident; their window is, as in the service (`route_windows`).
+    assert further_issues(text, "billing", router, embedder) == {"integrations"}
+    assert further_issues(text, "billing", router, embedder, windows=False) == set()
