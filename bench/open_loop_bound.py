@@ -13,8 +13,11 @@ open-loop p99 can be read against physics instead of against the single request 
 3. it prints the ideal p50 / p99, their ratio to the single-request p99, and, with `--measured F` (a
    `bench.route_throughput --open-rates` JSON), the measured open-loop rows at the same rates beside them.
 
-Also simulated: one server with twice the speed (a perfect split of every ticket over both cores, which ONNX
-Runtime does not reach: 2 threads take a 256-token ticket from 35 to 26 ms, not to 17.5), the best
+Also simulated: the batcher itself (`--servers` workers that each take a batch from the queue, a batch costing its
+tickets' sum times 1, 0.93 or 0.85 for 1, 2-3 or 4 and more tickets: the in-process ceilings of batches of 1, 4 and 16
+in docs/results.md), once taking the whole queue and once taking its share (the queue divided by the workers,
+`PipelineBatcher._share`); and one server with twice the speed (a perfect split of every ticket over both cores,
+which ONNX Runtime does not reach: 2 threads take a 256-token ticket from 35 to 26 ms, not to 17.5), the best
 first-come-first-served shape for the same total CPU. Shortest-ticket-first was simulated while writing this
 and gave a lower p50 but a higher p99 (docs/results.md), so it is not offered.
 
@@ -33,6 +36,7 @@ import heapq
 import json
 import sys
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +67,49 @@ def simulate_fcfs(service_ms: np.ndarray, *, servers: int, rate: float, arrivals
     kept = latency[arrivals // 10:]
     return {"p50_ms": float(np.percentile(kept, 50)), "p99_ms": float(np.percentile(kept, 99)),
             "mean_ms": float(kept.mean()), "utilisation": rate * float(service_ms.mean()) / (1000.0 * servers)}
+
+
+def batch_cost_factor(size: int) -> float:
+    """A batch's cost over its tickets' sum (in-process ceilings: batches of 1, 4 and 16 gave 114-118, 126 and 138-155
+    tickets/s on 2 threads, docs/results.md)."""
+    return 1.0 if size == 1 else 0.93 if size < 4 else 0.85
+
+
+def simulate_batcher(service_ms: np.ndarray, *, workers: int, rate: float, share: bool, max_batch: int = 32,
+                     arrivals: int = 100_000, seed: int = 13) -> dict[str, float]:
+    """Latency percentiles (ms) of `workers` batch workers under Poisson arrivals: a free worker takes the whole
+    queue (`share` False) or the queue divided by the workers, rounded up (`share` True), up to `max_batch`; every
+    job of a batch is answered when the batch ends."""
+    rng = np.random.default_rng(seed)
+    arrive = np.cumsum(rng.exponential(1000.0 / rate, arrivals))
+    service = service_ms[rng.integers(0, len(service_ms), arrivals)]
+    queue: deque[int] = deque()
+    ends: list[tuple[float, int]] = []  # (when a batch ends, its worker)
+    running: dict[int, list[int]] = {}
+    latency = np.empty(arrivals)
+
+    def dispatch(now: float) -> None:
+        for worker in range(workers):
+            if worker in running or not queue:
+                continue
+            take = min(max_batch, -(-len(queue) // workers) if share else len(queue))
+            jobs = [queue.popleft() for _ in range(take)]
+            running[worker] = jobs
+            heapq.heappush(ends, (now + float(service[jobs].sum()) * batch_cost_factor(len(jobs)), worker))
+
+    i = 0
+    while i < arrivals or ends:
+        if i < arrivals and (not ends or arrive[i] <= ends[0][0]):
+            queue.append(i)
+            now = float(arrive[i])
+            i += 1
+        else:
+            now, worker = heapq.heappop(ends)
+            for job in running.pop(worker):
+                latency[job] = now - arrive[job]
+        dispatch(now)
+    kept = latency[arrivals // 10:]
+    return {"p50_ms": float(np.percentile(kept, 50)), "p99_ms": float(np.percentile(kept, 99))}
 
 
 def ticket_times(*, lone_lane: bool, use_onnx_dir: Path | None, repeats: int, tickets: int) -> np.ndarray:
@@ -127,8 +174,11 @@ def main() -> None:
     for rate in rates:
         ideal = simulate_fcfs(one, servers=servers, rate=rate)
         split = simulate_fcfs(one / servers, servers=1, rate=rate)
+        whole = simulate_batcher(one, workers=servers, rate=rate, share=False)
+        shared = simulate_batcher(one, workers=servers, rate=rate, share=True)
         row: dict[str, Any] = {"rate_rps": rate, "share_of_ideal_capacity": rate / capacity,
                                f"ideal_{servers}_servers": ideal, "ideal_one_split_server": split,
+                               "batcher_whole_queue": whole, "batcher_share": shared,
                                "ideal_p99_over_single_p99": ideal["p99_ms"] / single_p99,
                                "measured": {name: by_rate[str(float(rate))] for name, by_rate in measured.items()
                                             if str(float(rate)) in by_rate}}
@@ -137,7 +187,9 @@ def main() -> None:
                           for name, m in row["measured"].items())
         console.print(f"{rate:6.1f}/s ({rate / capacity:4.0%} of ideal capacity): ideal {servers} servers p50 "
               f"{ideal['p50_ms']:.1f} / p99 {ideal['p99_ms']:.1f} ms ({row['ideal_p99_over_single_p99']:.1f}x); "
-              f"one split server p99 {split['p99_ms']:.1f} ms" + (f" | measured: {shown}" if shown else ""))
+              f"one split server p99 {split['p99_ms']:.1f} ms; batcher taking the whole queue p99 "
+                      f"{whole['p99_ms']:.1f} ms, taking its share {shared['p99_ms']:.1f} ms"
+                      + (f" | measured: {shown}" if shown else ""))
     report = {"command": " ".join(["python -m bench.open_loop_bound", *sys.argv[1:]]), "servers": servers,
               "ticket_ms_one_thread": {"mean": float(one.mean()), "p50": float(np.percentile(one, 50)),
                                        "p99": float(np.percentile(one, 99))},

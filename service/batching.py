@@ -8,7 +8,11 @@ runs the classifier heads once for all tickets, then searches and drafts per job
 resolved as soon as its answer is ready, so a route request does not wait for a batch-mate's draft. While a
 batch runs, new requests queue up, so under load batches form by themselves; a lone request never waits (an
 idle worker takes it at once). Only while traffic is concurrent (several jobs queued together, or the previous
-batch held several) does a worker linger up to `max_wait_ms` to fill a batch of `max_batch_size` jobs.
+batch held several) does a worker linger up to `max_wait_ms` to fill a batch of `max_batch_size` jobs. Without
+linger, a worker takes its share of the queue (the queue divided by the workers, rounded up) and leaves the rest to
+the next worker that is free, idle now or soon: a batch costs about the sum of its tickets (MiniLM dominates, and
+batching saves it little), so one worker taking the whole queue would make every job in it wait for all of them
+while the other core finishes early and idles (docs/results.md, the open loop of 2026-12-05).
 
 On shutdown (the lifespan cancels `serve`), the batch in flight and the jobs already queued are still
 answered; later jobs get `BatcherClosedError`. If a batch of several jobs fails, each job is retried alone, so
@@ -153,8 +157,14 @@ class PipelineBatcher:
                 with anyio.CancelScope(shield=True):  # even while shutting down, a taken batch gets its answers
                     await self._execute(batch)
 
-    def _take_queued(self, batch: list[_Pending]) -> None:
-        while self._queue and len(batch) < self.max_batch_size:
+    def _share(self) -> int:
+        """How many queued jobs a worker takes now: the queue divided by the workers, rounded up, within the bound
+        (the rest goes to the next free worker)."""
+        return max(1, min(self.max_batch_size, -(-len(self._queue) // self.workers)))
+
+    def _take_queued(self, batch: list[_Pending], limit: int | None = None) -> None:
+        bound = self.max_batch_size if limit is None else limit
+        while self._queue and len(batch) < bound:
             pending = self._queue.popleft()
             if not pending.future.done():  # the client went away
                 batch.append(pending)
@@ -163,7 +173,7 @@ class PipelineBatcher:
         """Everything queued now (up to the bound); linger for more only while traffic is concurrent."""
         assert self._wakeup is not None
         batch: list[_Pending] = []
-        self._take_queued(batch)
+        self._take_queued(batch, None if self.max_wait > 0 else self._share())
         concurrent = len(batch) > 1 or self._last_jobs > 1
         if concurrent and self.max_wait > 0 and 0 < len(batch) < self.max_batch_size:
             deadline = time.perf_counter() + self.max_wait

@@ -264,7 +264,8 @@ class BatchingSettings(BaseModel):
     max_wait_ms: float = Field(default=0.0, ge=0.0, le=100.0)
     # Most requests in one batch.
     max_batch_size: int = Field(default=32, ge=1, le=1024)
-    # Batches run at once (each in its own thread, one ONNX thread each): about the CPU cores.
+    # Batches run at once (each in its own thread, one ONNX thread each): about the CPU cores. A worker takes the
+    # queue divided by the workers (rounded up), leaving the rest to the next free one.
     workers: int = Field(default=2, ge=1, le=64)
     # A ticket routed while nothing else is in flight in this process computes its USE vector, TF-IDF block and
     # language on a second thread while MiniLM runs, and its nearest-neighbour score while the heads run: the

@@ -183,6 +183,32 @@ def test_batches_respect_the_size_bound(engine: Engine, pipeline: Pipeline, reco
     assert [len(call) for call in recording.calls[1:]] == [5, 5, 2]
 
 
+def test_a_worker_takes_its_share_of_the_queue(engine: Engine, pipeline: Pipeline,
+                                              recording: RecordingEmbedder) -> None:
+    batcher = batcher_for(lambda: engine, pipeline, max_batch_size=32, max_wait_ms=0, workers=2)
+
+    async def scenario(b: PipelineBatcher) -> list[RouteResult]:
+        return list(await asyncio.gather(*(b.route(route(t)) for t in TICKETS[:5])))
+
+    results = run_with_batcher(batcher, scenario)
+    assert [r.text for r in results] == [f"ticket {i}\n{t.body}" for i, t in enumerate(TICKETS[:5])]
+    # 3 of 5 to the first worker, 1 of the 2 left to the second, the last to whichever is free first: both cores
+    # work, and no job waits for four others on one core
+    assert sorted(len(call) for call in recording.calls) == [1, 1, 3]
+
+
+def test_a_busy_worker_is_left_its_share(engine: Engine, pipeline: Pipeline, recording: RecordingEmbedder) -> None:
+    batcher = batcher_for(lambda: engine, pipeline, max_batch_size=32, max_wait_ms=0, workers=2)
+
+    async def scenario(b: PipelineBatcher) -> list[object]:  # one worker held by the blocker, the other free
+        return await held(recording, b, lambda: [b.route(route(t)) for t in TICKETS[:4]])
+
+    results = run_with_batcher(batcher, scenario)
+    assert all(isinstance(r, RouteResult) for r in results)
+    # the free worker takes 2 of the 4 and leaves 2, which the next free workers share
+    assert [len(call) for call in recording.calls] == [1, 2, 1, 1]
+
+
 def test_a_bad_ticket_fails_alone(engine: Engine, pipeline: Pipeline, recording: RecordingEmbedder) -> None:
     empty = TicketInput(subject="<p></p>", body="<br/>")  # no text once HTML is removed
     batcher = batcher_for(lambda: engine, pipeline, max_batch_size=32, max_wait_ms=0)
