@@ -299,6 +299,28 @@ def test_shutdown_drains_queued_jobs_then_refuses_new_ones(engine: Engine, pipel
     assert batcher.closed
 
 
+def test_shutdown_drains_every_share_of_the_queue(engine: Engine, pipeline: Pipeline,
+                                                  recording: RecordingEmbedder) -> None:
+    batcher = batcher_for(lambda: engine, pipeline, max_wait_ms=0, workers=2)
+
+    async def main() -> list[object]:
+        async with anyio.create_task_group() as tasks:
+            await tasks.start(batcher.serve)
+            recording.gate.clear()
+            blockers = [asyncio.ensure_future(batcher.similar(similar(f"blocker {i}"))) for i in range(2)]
+            while len(recording.calls) < 2:  # both workers held in encode
+                await asyncio.sleep(0.01)
+            queued = [asyncio.ensure_future(batcher.similar(similar(f"queued {i}"))) for i in range(5)]
+            await asyncio.sleep(0.02)
+            tasks.cancel_scope.cancel()
+            recording.gate.set()  # each worker takes its share, then the rest: none is refused
+        return list(await asyncio.gather(*blockers, *queued, return_exceptions=True))
+
+    results = asyncio.run(main())
+    assert all(isinstance(r, SimilarResult) for r in results), results
+    assert sorted(len(call) for call in recording.calls) == [1, 1, 1, 1, 3]
+
+
 def test_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="max_batch_size"):
         PipelineBatcher(lambda jobs, on_done: None, max_batch_size=0)
