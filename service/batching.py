@@ -170,7 +170,8 @@ class PipelineBatcher:
                 batch.append(pending)
 
     async def _take_batch(self) -> list[_Pending]:
-        """Everything queued now (up to the bound); linger for more only while traffic is concurrent."""
+        """This worker's share of what is queued now (`_share`; with a linger, everything up to the bound); linger for
+        more only while traffic is concurrent."""
         assert self._wakeup is not None
         batch: list[_Pending] = []
         self._take_queued(batch, None if self.max_wait > 0 else self._share())
