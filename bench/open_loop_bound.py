@@ -44,6 +44,7 @@ import numpy as np
 from rich.console import Console
 
 from bench.common import REPO_ROOT, unrecorded_tickets
+from bench.route_throughput import ticket_inputs
 from service.settings import Settings
 
 console = Console(highlight=False)
@@ -115,7 +116,6 @@ def simulate_batcher(service_ms: np.ndarray, *, workers: int, rate: float, share
 def ticket_times(*, lone_lane: bool, use_onnx_dir: Path | None, repeats: int, tickets: int) -> np.ndarray:
     """Each demo ticket routed alone in-process, `repeats` times; the median ms per ticket."""
     from service.components import load_engine
-    from service.pipeline import TicketInput
 
     settings = Settings()
     embedder = settings.embedder if use_onnx_dir is None else settings.embedder.model_copy(
@@ -123,8 +123,7 @@ def ticket_times(*, lone_lane: bool, use_onnx_dir: Path | None, repeats: int, ti
     settings = settings.model_copy(update={"embedder": embedder, "batching": settings.batching.model_copy(
         update={"lone_lane": lone_lane})})
     engine = load_engine(settings)
-    inputs = [TicketInput(subject=t.get("subject", ""), body=t.get("body", ""), channel=t.get("channel"),
-                          tier=(t.get("customer") or {}).get("tier")) for t in unrecorded_tickets(tickets)]
+    inputs = ticket_inputs(unrecorded_tickets(tickets))
     desk = next(iter(engine.policy.spec.desks))
     for ticket in inputs[:20]:
         engine.route([ticket], desk=desk)

@@ -51,7 +51,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import numpy as np
@@ -60,6 +60,9 @@ from rich.table import Table
 
 from bench.common import REPO_ROOT, percentiles, running_server, unrecorded_tickets
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.pipeline import TicketInput
 
 TARGETS = ("deskmate-batched", "deskmate-unbatched", "naive")
 BASELINE = "naive"
@@ -248,6 +251,14 @@ async def open_loop_async(base: str, tickets: list[dict[str, Any]], *, rate: flo
     return {"rate_rps": rate, "completed_rps": len(spans) / duration, "shed_over_256_in_flight": dropped, **stats}
 
 
+def ticket_inputs(tickets: list[dict[str, Any]]) -> list[TicketInput]:
+    """The bench tickets as the pipeline's `TicketInput`s (subject, body, channel, tier), for in-process runs."""
+    from service.pipeline import TicketInput
+
+    return [TicketInput(subject=t.get("subject", ""), body=t.get("body", ""), channel=t.get("channel"),
+                        tier=(t.get("customer") or {}).get("tier")) for t in tickets]
+
+
 def pipeline_ceiling(model_dir: Path, tickets: list[dict[str, Any]], *, threads: int, batch: int,
                      duration: float, use_onnx_dir: Path) -> dict[str, float]:
     """Tickets/s of the routing pipeline itself, in this process with no HTTP at all: `threads` threads (the
@@ -255,14 +266,12 @@ def pipeline_ceiling(model_dir: Path, tickets: list[dict[str, Any]], *, threads:
     the same cores with the same model, so it bounds what batching and HTTP tuning can reach. The USE block runs
     from the export in `use_onnx_dir`, or numpy where it holds none."""
     from service.components import load_engine
-    from service.pipeline import TicketInput
 
     settings = Settings(model_dir=model_dir)
     settings = settings.model_copy(update={"embedder": settings.embedder.model_copy(
         update={"use_onnx_dir": use_onnx_dir})})
     engine = load_engine(settings)
-    inputs = [TicketInput(subject=t.get("subject", ""), body=t.get("body", ""), channel=t.get("channel"),
-                          tier=(t.get("customer") or {}).get("tier")) for t in tickets]
+    inputs = ticket_inputs(tickets)
     desk = next(iter(engine.policy.spec.desks))
     engine.route(inputs[:batch], desk=desk)  # warm
     done = [0] * threads

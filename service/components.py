@@ -30,7 +30,7 @@ from models.routing_heads import make_aux_embedder
 from models.routing_policy import RoutingPolicy
 from models.sentiment import SentimentScorer
 from service.pipeline import Engine, Pipeline
-from service.privacy import CaseRedactor, build_case_redactor, configured_redactor, pseudonym_key
+from service.privacy import CaseRedactor, build_case_redactor, pseudonym_key
 from service.ratelimit import RateLimiter, build_limiter
 from service.records import RouteSink, SuggestionSink
 from service.settings import Settings
@@ -136,9 +136,7 @@ def open_index_alone(settings: Settings, holder: IndexHolder) -> Embedder | None
 # -- the store -----------------------------------------------------------------------------------------------------
 def build_privacy(settings: Settings) -> CaseRedactor:
     """The redactor and the id guard every path in shares (loads the pseudonym key, and the NER model if on)."""
-    privacy = build_case_redactor(settings, redactor=configured_redactor(settings))
-    privacy.redactor.load()
-    return privacy
+    return build_case_redactor(settings)  # the configured redactor, loaded
 
 
 def open_store(settings: Settings, *, privacy: CaseRedactor | None = None) -> FeedbackStore:
