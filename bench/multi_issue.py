@@ -13,10 +13,13 @@ ticket goes through the service's own path (one encode call for the ticket and i
 Predicted issues: the routed topic plus the further issues (all listed issues when routing abstained); the baseline
 in the same run is no splitting (the routed topic alone). Tuned on dev (the highest recall with at most
 `--max-split` of clean single-issue dev tickets split): segment confidence, whole-ticket score, the segments' least
-words (`split_segments(min_words=...)`), the small-talk filter (`issue_candidates(min_words=...)`, 0 = off) and
-windows of two adjacent segments (`route_windows`: a segment unsure on its own takes a confident window's topic);
-reported once on test. The best setting without windows is reported on test too (`test_without_windows`), so the
-windows' effect is measured in the same run. `--embedder served` uses the service's embedder (Settings: ONNX
+words (`split_segments(min_words=...)`), the small-talk filter (`issue_candidates(min_words=...)`, 0 = off),
+windows of two adjacent segments (`route_windows`: a segment unsure on its own takes a confident window's topic) and
+the segment head's least support for the topic (`with_support`, models/segment_head.py; 0 = off); reported once on
+test. Also on test, in the same run: the best setting without the segment head (`test_without_segment_head`), the
+best with neither windows nor the head (`test_without_windows`), the service's rule for this model
+(`test_shipped`: `SEGMENT_HEAD_RULE`, the model has a segment head) and for a model without a head
+(`test_legacy_rule`). `--embedder served` uses the service's embedder (Settings: ONNX
 MiniLM; DESKMATE_DATA_DIR locates its export) and trains as `deskmate train` does (its defaults, multilingual USE
 features included; `--no-aux` drops them); `hashing` is offline and fast. The dev part also measures routing an
 abstained mixed ticket to its first listed issue instead of the hand-off (`abstained_on_dev`).
@@ -37,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import REPO_ROOT, emit_json
-from models.drafting.issues import MIN_ISSUE_CONFIDENCE, MIN_SEGMENT_WORDS, MIN_TICKET_SCORE
+from models.drafting.issues import LEGACY_ISSUE_RULE, MIN_SEGMENT_WORDS, SEGMENT_HEAD_RULE, IssueRule
 
 DEMO = REPO_ROOT / "data" / "demo"
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
@@ -45,10 +48,18 @@ TICKET_SCORES = (0.0, 0.005, 0.02, 0.05, 0.1)
 SEGMENT_WORDS = (3, 5)  # split_segments(min_words=...)
 CANDIDATE_WORDS = (0, 3)  # issue_candidates(min_words=...): 0 = no small-talk filter
 WINDOWS = (0, 1)  # 1: adjacent segments also routed as windows of two (`route_windows`, `with_windows`)
-# (min_confidence, min_ticket_score, segment words, candidate words, windows)
-Setting = tuple[float, float, int, int, int]
-SETTINGS: tuple[Setting, ...] = tuple((c, s, w, m, win) for w in SEGMENT_WORDS for m in CANDIDATE_WORDS
-                                      for s in TICKET_SCORES for c in THRESHOLDS for win in WINDOWS)
+SUPPORTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)  # the segment head's least support for the topic (`with_support`; 0 = off)
+# (min_confidence, min_ticket_score, segment words, candidate words, windows, min_support)
+Setting = tuple[float, float, int, int, int, float]
+SETTINGS: tuple[Setting, ...] = tuple((c, s, w, m, win, sup) for w in SEGMENT_WORDS for m in CANDIDATE_WORDS
+                                      for s in TICKET_SCORES for c in THRESHOLDS for win in WINDOWS
+                                      for sup in SUPPORTS)
+
+
+def rule_setting(rule: IssueRule) -> Setting:
+    """A service rule as a bench setting (3-word segments, the small-talk filter on)."""
+    return (rule.min_confidence, rule.min_ticket_score, MIN_SEGMENT_WORDS, MIN_SEGMENT_WORDS, int(rule.windows),
+            rule.min_support or 0.0)
 _TRANSCRIPT = re.compile(r"^\s*(?:agent|customer|caller)\s*:", re.IGNORECASE | re.MULTILINE)
 
 
@@ -136,7 +147,8 @@ def route_all(engine: Any, probes: Sequence[Probe], desk: str) -> list[Routed]:
                 if setting[2] == words:
                     found = ticket_issues(route, segments, routed, vectors, min_confidence=setting[0],
                                           min_ticket_score=setting[1], ticket=ticket, min_words=setting[3],
-                                          windows=windows if setting[4] else None)
+                                          windows=windows if setting[4] else None,
+                                          segment_head=engine.model.segment_head, min_support=setting[5] or None)
                     issues[setting] = tuple(i.topic for i in found if not i.main)
         out.append(Routed(main, issues))
     return out
@@ -237,14 +249,18 @@ def run(*, seed: int = 7, composed: int = 200, part: int = 300, max_split: float
         return max(candidates, key=lambda s: (tuning[str(s)]["recall"], tuning[str(s)]["precision"], s[3]))
 
     best = pick(allowed)
-    plain = pick([s for s in allowed if not s[4]] or allowed)  # the best without windows, for the same-run comparison
-    shipped: Setting = (MIN_ISSUE_CONFIDENCE, MIN_TICKET_SCORE, MIN_SEGMENT_WORDS, MIN_SEGMENT_WORDS, 1)
+    plain = pick([s for s in allowed if not s[4] and not s[5]] or allowed)  # neither windows nor the segment head
+    unsupported = pick([s for s in allowed if not s[5]] or allowed)  # the best without the segment head
+    shipped = rule_setting(SEGMENT_HEAD_RULE)
+    legacy = rule_setting(LEGACY_ISSUE_RULE)
     test_multi, test_single = sets["test"]
     report = {
         "embedder": embedder_id, "aux_features": aux and embedder != "hashing", "seed": seed,
         "composed_per_part": composed, "single_per_part": part, "max_split": max_split, "dev_tuning": tuning,
         "min_confidence": best[0], "min_ticket_score": best[1], "segment_words": best[2], "candidate_words": best[3],
-        "windows": best[4],
+        "windows": best[4], "min_support": best[5],
+        "segment_head": None if engine.model.segment_head is None else {
+            "segments": engine.model.segment_head.segments, "c": engine.model.segment_head.c},
         "abstained_on_dev": abstained(dev_multi, routed["dev"][0], dev_single, routed["dev"][1], best),
         "dev_baseline_no_split": scores(dev_multi, routed["dev"][0], None),
         "test": {
@@ -257,9 +273,17 @@ def run(*, seed: int = 7, composed: int = 200, part: int = 300, max_split: float
             "single_with_second_question_intro": sum(p.second for p in test_single),
             "single_wrongly_split_share": split_share(test_single, routed["test"][1], best),
         },
-        "test_shipped": {  # what the service uses (models/drafting/issues.py constants, windows on)
+        "test_shipped": {  # what the service uses with this model (SEGMENT_HEAD_RULE: it has a segment head)
             "setting": list(shipped), "split": scores(test_multi, routed["test"][0], shipped),
             "single_wrongly_split_share": split_share(test_single, routed["test"][1], shipped),
+        },
+        "test_legacy_rule": {  # the rule of a model without a segment head (and of the service before it)
+            "setting": list(legacy), "split": scores(test_multi, routed["test"][0], legacy),
+            "single_wrongly_split_share": split_share(test_single, routed["test"][1], legacy),
+        },
+        "test_without_segment_head": {
+            "setting": list(unsupported), "split": scores(test_multi, routed["test"][0], unsupported),
+            "single_wrongly_split_share": split_share(test_single, routed["test"][1], unsupported),
         },
         "test_without_windows": {
             "setting": list(plain), "split": scores(test_multi, routed["test"][0], plain),

@@ -222,6 +222,7 @@ def options_from_manifest(manifest: dict[str, Any], defaults: TrainOptions) -> T
     """The training recipe recorded in a model's manifest (heads, auxiliary embedders, abstain tuning)."""
     training = manifest.get("training") or {}
     urgency = manifest.get("urgency") or {}
+    segment = manifest.get("segment_head")  # a key set to null: trained without one; no key: before segment heads
     return replace(
         defaults,
         oos_label=str(manifest.get("oos_label") or defaults.oos_label),
@@ -234,6 +235,8 @@ def options_from_manifest(manifest: dict[str, Any], defaults: TrainOptions) -> T
         else defaults.head,
         urgency_head=HeadConfig.from_dict(urgency["config"]) if urgency.get("config") else defaults.urgency_head,
         aux_embedders=tuple(str(a["id"]) for a in manifest.get("aux_embedders", [])),
+        segment_head=segment is not None if "segment_head" in manifest else defaults.segment_head,
+        segment_head_c=float(segment["c"]) if segment else defaults.segment_head_c,
     )
 
 

@@ -5,6 +5,7 @@ Layout of a model directory::
     manifest.json      format, version, labels, embedder id/dim, head configs, metrics, data hash, command
     topic.joblib       topic head (vectorizer + linear model + temperature)
     urgency.joblib     urgency head, when the training data had urgency labels
+    segment_head.npz   topic support of lone segments (models/segment_head.py), its SHA-256 in the manifest
     MODEL_CARD.md      what it was trained on and how well it did
 """
 
@@ -43,6 +44,7 @@ from models.embedding.gated import LanguageGatedEmbedder
 from models.embedding.use import UseEmbedder
 from models.errors import ArtifactError, ArtifactMismatchError
 from models.fairness import LanguageAbstain
+from models.segment_head import SegmentHead
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ class RoutingModel:
     manifest: dict[str, Any] = field(default_factory=dict)
     knn_bank: npt.NDArray[np.float32] | None = None  # normalized training features, for the knn abstain score
     abstain_by_language: LanguageAbstain | None = None  # per-language thresholds (models/fairness.py)
+    segment_head: SegmentHead | None = None  # topic support of lone segments (models/segment_head.py)
     # the kNN bank's primary and auxiliary columns as two C-ordered arrays, made on first use (`text_side`)
     _knn_parts: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]] | None = field(default=None, init=False,
                                                                                        repr=False)
@@ -247,6 +250,7 @@ class RoutingModel:
         manifest.update(extra_manifest or {})
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
         try:
+            manifest["segment_head"] = None if self.segment_head is None else self.segment_head.save(tmp)
             joblib.dump(self.topic.state(), tmp / "topic.joblib")
             if self.urgency is not None:
                 joblib.dump(self.urgency.state(), tmp / "urgency.joblib")
@@ -284,11 +288,15 @@ class RoutingModel:
             raise ArtifactError(f"model directory {model_dir}: topic labels differ from the manifest")
         aux = [make_aux_embedder(a["id"]) for a in manifest.get("aux_embedders", [])]
         by_language = manifest["topic"].get("abstain_by_language")
+        segment_entry = manifest.get("segment_head")
+        segment_head = (None if not segment_entry
+                        else SegmentHead.load(model_dir, segment_entry, dim=int(emb.get("dim", 0))))
         return cls(
             topic=topic, abstain=AbstainRule.from_dict(manifest["topic"].get("abstain", {})), urgency=urgency,
             embedder_id=str(emb.get("id")), embedder_dim=int(emb.get("dim", 0)), aux_embedders=aux,
             manifest=manifest, knn_bank=knn_bank,
             abstain_by_language=None if not by_language else LanguageAbstain.from_dict(by_language),
+            segment_head=segment_head,
         )
 
 

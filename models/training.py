@@ -25,6 +25,7 @@ from models.data import (
     load_labelled,
     stratified_split,
 )
+from models.drafting.issues import issue_segments
 from models.embedding.base import Embedder, normalize
 from models.embedding.use import UseEmbedder
 from models.errors import InvalidInputError
@@ -32,6 +33,7 @@ from models.fairness import MIN_LANGUAGE_ROWS, calibrate_with_extra, detect_lang
 from models.metrics import abstain_metrics, classification_metrics
 from models.routing_heads import RoutingModel, make_aux_embedder
 from models.routing_policy import RoutingPolicy
+from models.segment_head import SEGMENT_HEAD_C, SegmentHead
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,10 @@ class TrainOptions:
     # short keeps the global rule; see models/fairness.py).
     language_thresholds: bool = True
     min_language_rows: int = MIN_LANGUAGE_ROWS
+    # A segment head (models/segment_head.py): fitted on the segments of the training and validation rows (and the
+    # data's own out-of-scope rows), each with its row's topic; it vetoes further issues found in stray sentences.
+    segment_head: bool = True
+    segment_head_c: float = SEGMENT_HEAD_C
 
 
 def file_sha256(path: Path) -> str:
@@ -116,6 +122,36 @@ def _refit(head: ClassifierHead, config: HeadConfig, idx: np.ndarray, texts: lis
         return head
     refitted.temperature = head.temperature
     return refitted
+
+
+def fit_segment_head(embedder: Embedder, texts: list[str], labels: list[str], vectors: np.ndarray, *,
+                     c: float = SEGMENT_HEAD_C, batch_size: int = 64,
+                     show_progress: bool = False) -> tuple[SegmentHead | None, dict[str, Any]]:
+    """A segment head fitted on the issue segments of `texts` (`issue_segments`), each labelled with its text's
+    label; `vectors`: the texts' primary embeddings, reused for a text that is one segment. None with fewer than two
+    labels. Returns the head and what it was fitted on."""
+    start = time.perf_counter()
+    rows: list[int] = []  # a one-segment text: its own vector
+    pieces: list[str] = []
+    piece_labels: list[str] = []
+    for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
+        segments = issue_segments(text)
+        if len(segments) == 1:
+            rows.append(i)
+        else:
+            pieces.extend(s.text for s in segments)
+            piece_labels.extend([label] * len(segments))
+    encoded = (embedder.encode(pieces, batch_size=batch_size, show_progress=show_progress) if pieces
+               else np.zeros((0, vectors.shape[1]), dtype=np.float32))
+    matrix = np.vstack([vectors[rows], encoded]).astype(np.float32)
+    all_labels = [labels[i] for i in rows] + piece_labels
+    info: dict[str, Any] = {"segments": len(all_labels), "whole_texts": len(rows),
+                            "split_texts": len(texts) - len(rows)}
+    if len(set(all_labels)) < 2:
+        return None, info
+    head = SegmentHead.fit(matrix, all_labels, c=c)
+    info["seconds"] = round(time.perf_counter() - start, 2)
+    return head, info
 
 
 def train_routing_model(
@@ -227,11 +263,19 @@ def train_routing_model(
         if options.refit:
             both = np.array(u_train + u_val, dtype=np.int64)
             urgency = _refit(urgency, options.urgency_head, both, texts, dense, u_labels)
+    segment_head = None
+    if options.segment_head:
+        seg_idx = np.concatenate([train_idx, val_idx] + ([oos_val_idx] if background is None else []))
+        segment_head, metrics["segment_head"] = fit_segment_head(
+            embedder, [texts[i] for i in seg_idx], [topics[i] if i < n_in else options.oos_label for i in seg_idx],
+            dense[seg_idx, :embedder.dim], c=options.segment_head_c, batch_size=options.batch_size,
+            show_progress=show_progress)
     fit_seconds = time.perf_counter() - fit_start
 
     model = RoutingModel(topic=topic, abstain=abstain, urgency=urgency, embedder_id=embedder.model_id,
                          embedder_dim=embedder.dim, aux_embedders=aux,
-                         knn_bank=bank if abstain.oos_score == "knn" else None, abstain_by_language=by_language)
+                         knn_bank=bank if abstain.oos_score == "knn" else None, abstain_by_language=by_language,
+                         segment_head=segment_head)
     if background is not None:
         metrics["background"] = _background_metrics(model, background, [texts[i] for i in oos_test_idx],
                                                     dense[oos_test_idx], abstain.tuning)

@@ -162,6 +162,8 @@ def train(
         help="Cosine above which same-label rows stay on one side of the validation split.")] = 0.9,
     background: Annotated[bool, typer.Option(
         help="Without out-of-scope rows, tune the abstain rule on the built-in off-topic background set.")] = True,
+    segment_head: Annotated[bool, typer.Option(
+        help="Fit the segment head: topic support of lone sentences, for tickets with several issues.")] = True,
     redact: RedactTrainingOpt = True,
 ) -> None:
     """Train topic (and urgency) heads, calibrate, tune the abstain rule, write a model directory."""
@@ -178,7 +180,7 @@ def train(
         head=HeadConfig(estimator=estimator, C=c, tfidf=tfidf, seed=seed),  # type: ignore[arg-type]
         aux_embedders=_aux_embedders(aux_embedder), max_false_reject=max_false_reject, target_accuracy=target_accuracy,
         batch_size=settings.embedder.batch_size, cache_dir=cache_dir, refit=refit,
-        group_threshold=group_threshold, background=background,
+        group_threshold=group_threshold, background=background, segment_head=segment_head,
     )
     command = _command_line(ctx)
     try:

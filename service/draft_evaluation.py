@@ -39,8 +39,9 @@ from index.documents import Article, Case, load_articles, load_cases
 from index.search_index import SearchIndex
 from models.drafting.composer import ComposerDrafter, pick_case, split_sentences
 from models.drafting.issues import (
-    MIN_ISSUE_CONFIDENCE,
-    MIN_TICKET_SCORE,
+    LEGACY_ISSUE_RULE,
+    SEGMENT_HEAD_RULE,
+    IssueRule,
     SegmentLabel,
     find_issues,
     issue_candidates,
@@ -52,6 +53,8 @@ from models.drafting.types import Draft, DraftRequest, Source, find_unfilled
 from models.embedding.base import Embedder, normalize
 from models.errors import InvalidInputError
 from models.salutations import alternation, closings, greetings
+from models.segment_head import SegmentHead
+from models.training import fit_segment_head
 from service.pipeline import (
     LOW_TOPIC_CONFIDENCE,
     MAX_ALTERNATIVE_TOPICS,
@@ -60,6 +63,7 @@ from service.pipeline import (
     case_sources,
     routed_articles,
     search_snapshot,
+    supported_labels,
 )
 
 _NON_WORD = re.compile(r"[^a-z0-9{} ]+")
@@ -356,23 +360,28 @@ class LinearRouter:
 
 
 def further_issues(text: str, topic: str, router: LinearRouter, embedder: Embedder, *,
-                   windows: bool = True) -> set[str]:
+                   segment_head: SegmentHead | None = None, rule: IssueRule | None = None) -> set[str]:
     """The topics of a ticket's further issues, found as the service finds them (segments routed one by one, with
-    `windows` each two adjacent ones routed as one window on the mean of their vectors, as `Pipeline.issue_windows`
-    does by default; merged by `models.drafting.issues.find_issues`), with `router` in place of the routing heads."""
+    the rule's windows each two adjacent ones routed as one window on the mean of their vectors, vetoed by the
+    `segment_head` where it gives a topic less than the rule's `min_support`; merged by
+    `models.drafting.issues.find_issues`), with `router` in place of the routing heads. `rule`: by default the
+    service's rule for a model with (or without) a segment head."""
+    rule = rule or (SEGMENT_HEAD_RULE if segment_head is not None else LEGACY_ISSUE_RULE)
     segments = split_segments(text)
     if len(segments) < 2:
         return set()
     allowed = issue_candidates(segments)
     vectors = embedder.encode([s.text for s in segments])
     labels = [_label(sc, not ok) for sc, ok in zip(router.scores(vectors), allowed, strict=True)]
-    if windows:
+    labels = supported_labels(labels, vectors, segment_head, rule.min_support)
+    if rule.windows:
         means = normalize(vectors[:-1] + vectors[1:])  # the direction of each two adjacent segments' mean
-        labels = with_windows(labels, [_label(sc, False) for sc in router.scores(means)], allowed,
-                              min_confidence=MIN_ISSUE_CONFIDENCE)
+        windows = supported_labels([_label(sc, False) for sc in router.scores(means)], means, segment_head,
+                                   rule.min_support)
+        labels = with_windows(labels, windows, allowed, min_confidence=rule.min_confidence)
     ticket_scores = router.scores(embedder.encode([text]))[0]
     return {i.topic for i in find_issues(text, segments, labels, main_topic=topic, ticket_scores=ticket_scores,
-                                         min_confidence=MIN_ISSUE_CONFIDENCE, min_ticket_score=MIN_TICKET_SCORE)}
+                                         min_confidence=rule.min_confidence, min_ticket_score=rule.min_ticket_score)}
 
 
 def _label(scores: dict[str, float], abstained: bool) -> SegmentLabel:
@@ -406,6 +415,12 @@ def evaluate_items(items: Sequence[Item], *, articles: Sequence[Article], embedd
     index = SearchIndex.build(cases=[i.case for i in cases_in], articles=list(articles), embedder=embedder,
                               dedup_threshold=None, case_vectors=case_vectors, show_progress=show_progress)
     linear = LinearRouter(case_vectors, [i.case.topic for i in cases_in], seed=seed) if router == "linear" else None
+    segment_head = None  # as `deskmate train` fits one: on the segments of the indexed cases, each with its topic
+    if linear is not None and any(i.second_topic for i in queries):
+        labelled = [(n, i) for n, i in enumerate(cases_in) if i.case.topic is not None]
+        segment_head, _ = fit_segment_head(embedder, [i.case.text for _, i in labelled],
+                                           [str(i.case.topic) for _, i in labelled],
+                                           case_vectors[[n for n, _ in labelled]])
     shared = company_identifiers([i.case.resolution for i in cases_in], articles)
     first_names = {i.case.id: i.customer_name.split()[0] for i in cases_in if i.customer_name}
     signer = str(getattr(drafter, "agent_name", None) or "").lower()
@@ -450,7 +465,7 @@ def evaluate_items(items: Sequence[Item], *, articles: Sequence[Article], embedd
         seconds.append(time.perf_counter() - started)
         drafted += int(bool(result.text))
         if linear is not None and topic is not None and any(i.second_topic for i in queries):
-            extra = further_issues(q.text, topic, linear, embedder)
+            extra = further_issues(q.text, topic, linear, embedder, segment_head=segment_head)
             if item.second_topic and item.second_topic != topic:
                 multi += 1
                 multi_found += int(item.second_topic in extra)

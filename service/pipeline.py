@@ -35,11 +35,12 @@ from index.search_index import SearchIndex
 from models.drafting.handoff import NAME as HANDOFF
 from models.drafting.handoff import HandoffDrafter, handoff_warning
 from models.drafting.issues import (
-    MIN_ISSUE_CONFIDENCE,
+    LEGACY_ISSUE_RULE,
     MIN_SEGMENT_WORDS,
-    MIN_TICKET_SCORE,
+    SEGMENT_HEAD_RULE,
     Issue,
     IssueAnswer,
+    IssueRule,
     Segment,
     SegmentLabel,
     find_issues,
@@ -49,6 +50,7 @@ from models.drafting.issues import (
     segment_pairs,
     split_segments,
     with_issue_paragraphs,
+    with_support,
     with_windows,
 )
 from models.drafting.types import Draft, Drafter, DraftingError, DraftRequest, Source
@@ -57,6 +59,7 @@ from models.errors import ArtifactError, ArtifactMismatchError, DeskmateError, E
 from models.language import DetectedLanguage, LanguageDetector
 from models.routing_heads import HeadPrediction, RoutingModel, TextSide
 from models.routing_policy import RoutingDecision, RoutingPolicy
+from models.segment_head import SegmentHead
 from models.text import ticket_text
 from models.urgency import Signal, TextCues, UrgencySignals
 from service.ids import new_id
@@ -252,17 +255,33 @@ def route_windows(engine: Engine, ticket: TicketInput, desk: str, text: str, seg
     return engine.route_segments(ticket, desk, pairs, means)
 
 
+def issue_rule(model: RoutingModel) -> IssueRule:
+    """The rule that finds further issues with `model`: with its segment head when it has one."""
+    return SEGMENT_HEAD_RULE if model.segment_head is not None else LEGACY_ISSUE_RULE
+
+
+def supported_labels(labels: Sequence[SegmentLabel], vectors: Matrix, segment_head: SegmentHead | None,
+                     min_support: float | None) -> list[SegmentLabel]:
+    """`labels` of the segments (or windows) whose vectors are `vectors`, vetoed by the segment head where it gives
+    the topic less than `min_support` (`with_support`); unchanged without a head or a floor."""
+    if segment_head is None or min_support is None:
+        return list(labels)
+    return with_support(labels, segment_head.support(vectors), min_support=min_support)
+
+
 def ticket_issues(route: RouteResult, segments: Sequence[Segment], routed: Sequence[RouteResult],
                   vectors: Matrix, *, min_confidence: float, min_ticket_score: float = 0.0,
                   ticket: TicketInput | None = None, min_words: int = MIN_SEGMENT_WORDS,
-                  windows: Sequence[RouteResult] | None = None) -> list[TicketIssue]:
+                  windows: Sequence[RouteResult] | None = None, segment_head: SegmentHead | None = None,
+                  min_support: float | None = None) -> list[TicketIssue]:
     """The issues of a routed ticket from its routed segments: [] when it holds one issue, else the main issue first,
     then each further one (another in-scope topic at `min_confidence` or more). When routing abstained on the whole
     ticket (a mix of topics can look out of scope) but at least two issues are found, they are listed (none is main;
     the draft is the hand-off), so whoever triages sees them. The `ticket`'s subject and an agent's turns of a
     transcript are never a further issue, nor small talk (`issue_candidates`, `min_words` substantive words).
     `windows` (`route_windows`): a segment not confident on its own may take a confident window's topic
-    (`with_windows`)."""
+    (`with_windows`). `segment_head` and `min_support`: a segment's (or window's) topic counts only where the head
+    gives it at least `min_support` on that segment's vector (`with_support`)."""
     if not segments:
         return []
     subject = ticket_text(ticket.subject, None) if ticket is not None else ""
@@ -270,9 +289,12 @@ def ticket_issues(route: RouteResult, segments: Sequence[Segment], routed: Seque
                                min_words=min_words)
     labels = [SegmentLabel(r.topic.label, float(r.topic.confidence), r.needs_human_triage or not ok)
               for r, ok in zip(routed, allowed, strict=True)]
+    labels = supported_labels(labels, vectors[:len(segments)], segment_head, min_support)
     if windows:
-        labels = with_windows(labels, [SegmentLabel(w.topic.label, float(w.topic.confidence), w.needs_human_triage)
-                                       for w in windows], allowed, min_confidence=min_confidence)
+        window_labels = supported_labels(
+            [SegmentLabel(w.topic.label, float(w.topic.confidence), w.needs_human_triage) for w in windows],
+            np.vstack([w.vector for w in windows]), segment_head, min_support)
+        labels = with_windows(labels, window_labels, allowed, min_confidence=min_confidence)
     main_topic = "" if route.needs_human_triage else route.topic.label
     scores = {route.topic.label: float(route.topic.confidence),
               **{a.label: float(a.probability) for a in route.topic.alternatives if a.label != route.topic.label}}
@@ -663,10 +685,9 @@ def _answer(work: Callable[[], Outcome]) -> Outcome | Exception:
 class Pipeline:
     """The ticket's path over the live index, the drafter and the sinks (each may be missing, with a reason)."""
 
-    # a further issue of a multi-issue ticket needs this segment-level topic confidence (bench/multi_issue.py)
-    issue_min_confidence: float = MIN_ISSUE_CONFIDENCE
-    issue_min_ticket_score: float = MIN_TICKET_SCORE  # ... and the whole ticket's probability for its topic
-    issue_windows: bool = True  # also route each two adjacent segments (`route_windows`; bench/multi_issue.py)
+    # when a segment group of a multi-issue ticket is a further issue (bench/multi_issue.py); None: `issue_rule`
+    # of the served model (with its segment head when it has one)
+    issue_rule: IssueRule | None = None
     issue_query = SearchQuery(k_cases=3, k_articles=2)  # sources retrieved for each further issue
     # Metrics hooks (service/metrics/), set by the app: every group of answers, and each draft attempt.
     on_answers: OnDone | None = None
@@ -811,12 +832,13 @@ class Pipeline:
         """Route the ticket's embedded segments into its issues, then retrieve, draft and record."""
         issues: list[TicketIssue] = []
         if segments:
+            rule = self.issue_rule or issue_rule(engine.model)
             routed = engine.route_segments(job.inp.ticket, job.inp.desk, segments, vectors)
             windows = (route_windows(engine, job.inp.ticket, job.inp.desk, route.text, segments, vectors)
-                       if self.issue_windows else None)
-            issues = ticket_issues(route, segments, routed, vectors, min_confidence=self.issue_min_confidence,
-                                   min_ticket_score=self.issue_min_ticket_score, ticket=job.inp.ticket,
-                                   windows=windows)
+                       if rule.windows else None)
+            issues = ticket_issues(route, segments, routed, vectors, min_confidence=rule.min_confidence,
+                                   min_ticket_score=rule.min_ticket_score, ticket=job.inp.ticket, windows=windows,
+                                   segment_head=engine.model.segment_head, min_support=rule.min_support)
         return self.suggest_routed(job, route, issues)
 
     def issue_sources(self, issue: TicketIssue, inp: SuggestInput, language: str) -> tuple[Source, ...]:

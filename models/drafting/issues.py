@@ -60,6 +60,11 @@ MAX_SEGMENTS = 12  # a longer text (a call transcript) is cut into at most this 
 # MIN_SEGMENT_WORDS substantive words; it tied "off" on dev) and windows were the best of the segmentings tried there.
 MIN_ISSUE_CONFIDENCE = 0.95
 MIN_TICKET_SCORE = 0.1
+# With a segment head (models/segment_head.py) in the routing model, a further issue also needs the head's
+# probability MIN_SEGMENT_SUPPORT for its topic on its segment (`with_support`), and the other thresholds were tuned
+# again with it (same bench, same dev part, 2026-12-05: segment confidence 0.7, no whole-ticket floor, no windows,
+# support 0.4): SEGMENT_HEAD_RULE. A model without a segment head keeps LEGACY_ISSUE_RULE (the constants above).
+MIN_SEGMENT_SUPPORT = 0.4
 MAX_GUIDANCE = 2
 OUT_OF_SCOPE = "oos"
 IssueAnswer = Literal["main", "paragraph", "handoff"]  # how a draft answers an issue
@@ -129,6 +134,22 @@ class Issue:
     topic: str
     confidence: float
     segments: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRule:
+    """When a group of segments is a further issue: its routing confidence (`min_confidence`), the whole ticket's
+    probability for its topic (`min_ticket_score`), windows of two segments (`with_windows`) and, with a segment head,
+    the head's support for its topic (`min_support`; None: not used)."""
+
+    min_confidence: float
+    min_ticket_score: float
+    windows: bool
+    min_support: float | None = None
+
+
+LEGACY_ISSUE_RULE = IssueRule(MIN_ISSUE_CONFIDENCE, MIN_TICKET_SCORE, windows=True)
+SEGMENT_HEAD_RULE = IssueRule(0.7, 0.0, windows=False, min_support=MIN_SEGMENT_SUPPORT)
 
 
 def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[Segment]:
@@ -238,6 +259,26 @@ def issue_candidates(segments: Sequence[Segment], *, subject_end: int = 0,
                    and substantive_words(_SPEAKER.sub(" ", body)) >= min_words)
         speaker = labels[-1] if labels else speaker
     return out
+
+
+def issue_segments(text: str, *, min_words: int = MIN_SEGMENT_WORDS) -> list[Segment]:
+    """The segments of `text` that may hold an issue (`split_segments`, then `issue_candidates` for a text of several
+    segments): what a segment head (models/segment_head.py) is fitted on."""
+    segments = split_segments(text, min_words=min_words)
+    if len(segments) < 2:
+        return segments
+    return [s for s, ok in zip(segments, issue_candidates(segments, min_words=min_words), strict=True) if ok]
+
+
+def with_support(labels: Sequence[SegmentLabel], support: Sequence[Mapping[str, float]], *,
+                 min_support: float) -> list[SegmentLabel]:
+    """Labels whose topic the segment head gives less than `min_support` on that segment (`support[i]`: its
+    probability per topic) marked abstained: the routing heads, fitted on whole tickets, are often sure of a lone
+    greeting, courtesy or signature line; the segment head, fitted on segments of every topic, is not."""
+    if len(support) != len(labels):
+        raise ValueError(f"{len(support)} supports for {len(labels)} labels")
+    return [label if label.abstained or scores.get(label.topic, 0.0) >= min_support
+            else replace(label, abstained=True) for label, scores in zip(labels, support, strict=True)]
 
 
 def segment_pairs(text: str, segments: Sequence[Segment]) -> list[Segment]:

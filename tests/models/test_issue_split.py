@@ -11,12 +11,14 @@ from models.drafting.issues import (
     find_issues,
     issue_candidates,
     issue_paragraph,
+    issue_segments,
     main_span,
     segment_pairs,
     signature_start,
     split_segments,
     substantive_words,
     with_issue_paragraphs,
+    with_support,
     with_windows,
 )
 from models.drafting.phrasebook import PhraseBook
@@ -128,6 +130,33 @@ def test_windows_never_cross_a_non_candidate_and_unsure_windows_change_nothing()
     assert with_windows(own, [SegmentLabel("outage", 0.9)] * 3, [True] * 4, min_confidence=0.95) == own
     with pytest.raises(ValueError, match="2 windows"):
         with_windows(own, windows[:2], allowed, min_confidence=0.95)
+
+
+def test_a_label_the_segment_head_does_not_support_is_vetoed() -> None:
+    own = [SegmentLabel("billing", 0.99), SegmentLabel("privacy_deletion", 0.97), SegmentLabel("integrations", 0.99),
+           SegmentLabel("outage", 0.9, True)]
+    support = [{"billing": 0.8}, {"privacy_deletion": 0.05, "billing": 0.1}, {"integrations": 0.6}, {"outage": 0.9}]
+    vetoed = with_support(own, support, min_support=0.3)
+    # "Let me know what you need from me." read as a deletion request: the segment head gives it nothing
+    assert vetoed == [own[0], SegmentLabel("privacy_deletion", 0.97, True), own[2], own[3]]
+    found = find_issues(TEXT, split_segments(TEXT), vetoed, main_topic="billing", min_confidence=0.95)
+    assert [i.topic for i in found] == ["integrations"]
+    assert [i.topic for i in find_issues(TEXT, split_segments(TEXT), own, main_topic="billing",
+                                         min_confidence=0.95)] == ["privacy_deletion", "integrations"]
+    assert with_support(own, support, min_support=0.05) == own  # at the floor the label stands
+    with pytest.raises(ValueError, match="3 supports"):
+        with_support(own, support[:3], min_support=0.3)
+
+
+def test_issue_segments_are_the_candidates_a_segment_head_learns_from() -> None:
+    text = ("Hello Orbitly team,\nThe Jira sync stopped working yesterday. Nothing shows up on our board.\n"
+            "Let me know what you need from me.\nKind regards,\nMaria Lopez\nIT Lead, Acme")
+    # the greeting and the signature are left out; the courtesy line stays (the head learns it under every topic)
+    assert [s.text for s in issue_segments(text)] == [
+        "The Jira sync stopped working yesterday.", "Nothing shows up on our board.",
+        "Let me know what you need from me.\nKind regards,\nMaria Lopez"]
+    assert [s.text for s in issue_segments("Charged twice for the Pro plan")] == ["Charged twice for the Pro plan"]
+    assert issue_segments("   ") == []
 
 
 ISSUE = Issue("the Jira sync is broken", 0, 23, "integrations", 0.8, (1,))

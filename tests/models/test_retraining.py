@@ -11,7 +11,16 @@ from typer.testing import CliRunner
 from models.data import LabelledText
 from models.embedding.hashing import HashingEmbedder
 from models.registry import ModelRegistry
-from models.retraining import REPORT_JSON, REPORT_MD, TicketRow, abstention_cost, gate, merge_feedback, retrain
+from models.retraining import (
+    REPORT_JSON,
+    REPORT_MD,
+    TicketRow,
+    abstention_cost,
+    gate,
+    merge_feedback,
+    options_from_manifest,
+    retrain,
+)
 from models.training import TrainOptions
 from scripts.cli import app
 from tests.conftest import synthetic_rows
@@ -204,3 +213,11 @@ def test_retraining_redacts_the_rows_the_candidate_and_the_frozen_set_keep(tmp_p
     assert manifest["redaction"] == {"enabled": True, "kinds": ["email"]}
     assert "souza" not in json.dumps(manifest) and not any(
         "souza" in p.read_text(errors="ignore") for p in (tmp_path / "models").rglob("*.json*"))
+
+
+def test_retraining_keeps_the_segment_head_recipe_of_the_active_model() -> None:
+    defaults = TrainOptions()
+    assert options_from_manifest({"segment_head": None}, defaults).segment_head is False  # trained without one
+    kept = options_from_manifest({"segment_head": {"c": 3.0}}, defaults)
+    assert kept.segment_head is True and kept.segment_head_c == 3.0
+    assert options_from_manifest({}, defaults).segment_head is True  # a model from before segment heads gets one

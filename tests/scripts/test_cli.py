@@ -42,6 +42,13 @@ def test_train_then_evaluate_with_field_mapping(tmp_path: Path) -> None:
     assert manifest["metrics"]["counts"]["oos_validation"] + manifest["metrics"]["counts"]["oos_test"] == 20
     assert "--text-field message" in (out / "command.txt").read_text()
     assert manifest["redaction"]["enabled"] is True  # training texts are redacted by default (--no-redact: off)
+    assert manifest["segment_head"]["labels"] == sorted([*manifest["topic"]["labels"], "oos"])  # and the oos rows
+    plain = tmp_path / "plain"
+    result = runner.invoke(app, ["train", "--data", str(train_csv), "--text-field", "message", "--topic-field",
+                                 "label", "--urgency-field", "", "--out", str(plain), "--aux-embedder", "none",
+                                 "--no-segment-head"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((plain / "manifest.json").read_text())["segment_head"] is None
 
     metrics_json, plots = tmp_path / "eval.json", tmp_path / "plots"
     result = runner.invoke(app, ["evaluate", "--model", str(out), "--data", str(test_csv), "--text-field", "message",

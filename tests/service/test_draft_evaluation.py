@@ -1,14 +1,16 @@
 import csv
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from models.drafting.issues import split_segments
+from models.drafting.issues import LEGACY_ISSUE_RULE, split_segments
 from models.drafting.types import Draft, Sentence, Source
 from models.embedding.hashing import HashingEmbedder
 from models.errors import InvalidInputError
+from models.segment_head import SegmentHead
 from service.components import build_composer
 from service.draft_evaluation import (
     LinearRouter,
@@ -246,4 +248,22 @@ def test_further_issues_use_windows_as_the_service_does() -> None:
     router = _VectorRouter()
     # Alone, neither half of the sync issue is confident; their window is, as in the service (`route_windows`).
     assert further_issues(text, "billing", router, embedder) == {"integrations"}
-    assert further_issues(text, "billing", router, embedder, windows=False) == set()
+    assert further_issues(text, "billing", router, embedder, rule=replace(LEGACY_ISSUE_RULE, windows=False)) == set()
+
+
+def _head(billing: list[float], integrations: list[float], bias: tuple[float, float]) -> SegmentHead:
+    coef = np.array([billing, integrations], dtype=np.float32)
+    return SegmentHead(labels=("billing", "integrations"), coef=coef, intercept=np.array(bias, dtype=np.float32),
+                       c=1.0, segments=2)
+
+
+def test_further_issues_are_vetoed_where_the_segment_head_gives_the_topic_no_support() -> None:
+    text = "I was charged twice for the Pro plan this month. The Jira sync stopped working and nothing shows up."
+    segments = [s.text for s in split_segments(text)]
+    assert len(segments) == 2
+    embedder = _AxisEmbedder({segments[0]: [0], segments[1]: [1, 2], text: [0, 1]})
+    router = _VectorRouter()  # the second segment alone: integrations at 0.98
+    speaks = _head([8, 0, 0, 0, 0, 0, 0, 0], [0, 6, 6, 0, 0, 0, 0, 0], (0.0, 0.0))
+    assert further_issues(text, "billing", router, embedder, segment_head=speaks) == {"integrations"}
+    silent = _head([0] * 8, [0] * 8, (2.0, 0.0))  # integrations ~0.12 on every segment: below MIN_SEGMENT_SUPPORT
+    assert further_issues(text, "billing", router, embedder, segment_head=silent) == set()

@@ -2,13 +2,17 @@
 by a grounded paragraph of its own topic or a hand-off line; a single-issue ticket is not split."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from models.drafting.issues import LEGACY_ISSUE_RULE, SEGMENT_HEAD_RULE
+from models.routing_heads import RoutingModel
 from service.app import create_app
+from service.pipeline import issue_rule
 from tests.service.test_retrieval_api import make_index, make_settings
 
 CASES = [
@@ -30,10 +34,8 @@ MULTI = ("invoice charged twice, credit card payment failed again, VAT number. p
 def client(trained_model_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
     index_dir = make_index(tmp_path, "multi", CASES, ARTICLES)
     with TestClient(create_app(make_settings(trained_model_dir, index_dir, tmp_path / "var"))) as c:
-        # the synthetic model is sure of every topic, so the whole ticket gives the other topics ~0: the thresholds
-        # tuned on the demo data (bench/multi_issue.py) would find no issue here
         pipeline = c.app.state.deskmate.pipeline  # type: ignore[attr-defined]
-        pipeline.issue_min_confidence, pipeline.issue_min_ticket_score = 0.9, 0.0
+        assert pipeline.issue_rule is None  # the served model's rule: it has a segment head
         yield c
 
 
@@ -99,3 +101,22 @@ def test_a_signature_and_small_talk_are_not_split_into_issues(client: TestClient
             "Best regards,\nLea\nLocked Out Lead, Password Reset Ltd")
     out = suggest(client, body)
     assert out["route"]["topic"]["label"] == "billing" and out["issues"] == []
+
+
+def test_the_rule_follows_the_served_model(trained_model: RoutingModel) -> None:
+    assert trained_model.segment_head is not None and issue_rule(trained_model) == SEGMENT_HEAD_RULE
+    legacy = replace(trained_model, segment_head=None)  # a model trained before segment heads
+    assert issue_rule(legacy) == LEGACY_ISSUE_RULE and LEGACY_ISSUE_RULE.min_support is None
+
+
+def test_a_model_without_a_segment_head_finds_issues_by_the_legacy_rule(client: TestClient) -> None:
+    engine = client.app.state.deskmate.engine  # type: ignore[attr-defined]
+    head = engine.model.segment_head
+    engine.model.segment_head = None
+    try:
+        # the synthetic model is sure of every topic, so the whole ticket gives the other topics ~0: the legacy
+        # rule's whole-ticket floor (MIN_TICKET_SCORE) finds no further issue here
+        assert suggest(client, MULTI)["issues"] == []
+    finally:
+        engine.model.segment_head = head
+    assert [i["topic"] for i in suggest(client, MULTI)["issues"]] == ["billing", "feature_request", "login_access"]
