@@ -255,7 +255,7 @@ def route_windows(engine: Engine, ticket: TicketInput, desk: str, text: str, seg
     return engine.route_segments(ticket, desk, pairs, means)
 
 
-def issue_rule(model: RoutingModel) -> IssueRule:
+def issue_rule_for(model: RoutingModel) -> IssueRule:
     """The rule that finds further issues with `model`: with its segment head when it has one."""
     return SEGMENT_HEAD_RULE if model.segment_head is not None else LEGACY_ISSUE_RULE
 
@@ -685,7 +685,7 @@ def _answer(work: Callable[[], Outcome]) -> Outcome | Exception:
 class Pipeline:
     """The ticket's path over the live index, the drafter and the sinks (each may be missing, with a reason)."""
 
-    # when a segment group of a multi-issue ticket is a further issue (bench/multi_issue.py); None: `issue_rule`
+    # when a segment group of a multi-issue ticket is a further issue (bench/multi_issue.py); None: `issue_rule_for`
     # of the served model (with its segment head when it has one)
     issue_rule: IssueRule | None = None
     issue_query = SearchQuery(k_cases=3, k_articles=2)  # sources retrieved for each further issue
@@ -832,7 +832,7 @@ class Pipeline:
         """Route the ticket's embedded segments into its issues, then retrieve, draft and record."""
         issues: list[TicketIssue] = []
         if segments:
-            rule = self.issue_rule or issue_rule(engine.model)
+            rule = self.issue_rule or issue_rule_for(engine.model)
             routed = engine.route_segments(job.inp.ticket, job.inp.desk, segments, vectors)
             windows = (route_windows(engine, job.inp.ticket, job.inp.desk, route.text, segments, vectors)
                        if rule.windows else None)
