@@ -13,16 +13,17 @@ ticket goes through the service's own path (one encode call for the ticket and i
 Predicted issues: the routed topic plus the further issues (all listed issues when routing abstained); the baseline
 in the same run is no splitting (the routed topic alone). Tuned on dev (the highest recall with at most
 `--max-split` of clean single-issue dev tickets split): segment confidence, whole-ticket score, the segments' least
-words (`split_segments(min_words=...)`), the small-talk filter (`issue_candidates(min_words=...)`, 0 = off),
-windows of two adjacent segments (`route_windows`: a segment unsure on its own takes a confident window's topic) and
-the segment head's least support for the topic (`with_support`, models/segment_head.py; 0 = off); reported once on
-test. Also on test, in the same run: the best setting without the segment head (`test_without_segment_head`), the
-best with neither windows nor the head (`test_without_windows`), the service's rule for this model
-(`test_shipped`: `SEGMENT_HEAD_RULE`, the model has a segment head) and for a model without a head
-(`test_legacy_rule`). `--embedder served` uses the service's embedder (Settings: ONNX
-MiniLM; DESKMATE_DATA_DIR locates its export) and trains as `deskmate train` does (its defaults, multilingual USE
-features included; `--no-aux` drops them); `hashing` is offline and fast. The dev part also measures routing an
-abstained mixed ticket to its first listed issue instead of the hand-off (`abstained_on_dev`).
+words (`split_segments(min_words=...)`), the small-talk filter (`issue_candidates(min_words=...)`, 0 = off), windows
+of two adjacent segments (`route_windows`: a segment unsure on its own takes a confident window's topic), the
+segment head's least support for the topic (`with_support`, models/segment_head.py; 0 = off) and, with it, the
+support that reinstates a segment the abstain rule set aside (0 = never); reported once on test. Also on test, in
+the same run: the best setting without the segment head (`test_without_segment_head`), the best with neither windows
+nor the head (`test_without_windows`), the service's rule for this model (`test_shipped`: `SEGMENT_HEAD_RULE`, the
+model has a segment head) and for a model without a head (`test_legacy_rule`). `--embedder served` uses the
+service's embedder (Settings: ONNX MiniLM; DESKMATE_DATA_DIR locates its export) and trains as `deskmate train` does
+(its defaults, multilingual USE features included; `--no-aux` drops them); `hashing` is offline and fast. The dev
+part also measures routing an abstained mixed ticket to its first listed issue instead of the hand-off
+(`abstained_on_dev`).
 
     python -m bench.multi_issue [--embedder served] [--seed 7] [--composed 200] [--max-split 0.02] [--out FILE]
 """
@@ -49,17 +50,18 @@ SEGMENT_WORDS = (3, 5)  # split_segments(min_words=...)
 CANDIDATE_WORDS = (0, 3)  # issue_candidates(min_words=...): 0 = no small-talk filter
 WINDOWS = (0, 1)  # 1: adjacent segments also routed as windows of two (`route_windows`, `with_windows`)
 SUPPORTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)  # the segment head's least support for the topic (`with_support`; 0 = off)
-# (min_confidence, min_ticket_score, segment words, candidate words, windows, min_support)
-Setting = tuple[float, float, int, int, int, float]
-SETTINGS: tuple[Setting, ...] = tuple((c, s, w, m, win, sup) for w in SEGMENT_WORDS for m in CANDIDATE_WORDS
+REINSTATES = (0.0, 0.8)  # with the head: support that reinstates a segment the abstain rule set aside (0 = never)
+# (min_confidence, min_ticket_score, segment words, candidate words, windows, min_support, reinstate)
+Setting = tuple[float, float, int, int, int, float, float]
+SETTINGS: tuple[Setting, ...] = tuple((c, s, w, m, win, sup, back) for w in SEGMENT_WORDS for m in CANDIDATE_WORDS
                                       for s in TICKET_SCORES for c in THRESHOLDS for win in WINDOWS
-                                      for sup in SUPPORTS)
+                                      for sup in SUPPORTS for back in REINSTATES if sup or not back)
 
 
 def rule_setting(rule: IssueRule) -> Setting:
     """A service rule as a bench setting (3-word segments, the small-talk filter on)."""
     return (rule.min_confidence, rule.min_ticket_score, MIN_SEGMENT_WORDS, MIN_SEGMENT_WORDS, int(rule.windows),
-            rule.min_support or 0.0)
+            rule.min_support or 0.0, rule.reinstate or 0.0)
 _TRANSCRIPT = re.compile(r"^\s*(?:agent|customer|caller)\s*:", re.IGNORECASE | re.MULTILINE)
 
 
@@ -148,7 +150,8 @@ def route_all(engine: Any, probes: Sequence[Probe], desk: str) -> list[Routed]:
                     found = ticket_issues(route, segments, routed, vectors, min_confidence=setting[0],
                                           min_ticket_score=setting[1], ticket=ticket, min_words=setting[3],
                                           windows=windows if setting[4] else None,
-                                          segment_head=engine.model.segment_head, min_support=setting[5] or None)
+                                          segment_head=engine.model.segment_head, min_support=setting[5] or None,
+                                          reinstate=setting[6] or None)
                     issues[setting] = tuple(i.topic for i in found if not i.main)
         out.append(Routed(main, issues))
     return out
@@ -258,7 +261,7 @@ def run(*, seed: int = 7, composed: int = 200, part: int = 300, max_split: float
         "embedder": embedder_id, "aux_features": aux and embedder != "hashing", "seed": seed,
         "composed_per_part": composed, "single_per_part": part, "max_split": max_split, "dev_tuning": tuning,
         "min_confidence": best[0], "min_ticket_score": best[1], "segment_words": best[2], "candidate_words": best[3],
-        "windows": best[4], "min_support": best[5],
+        "windows": best[4], "min_support": best[5], "reinstate": best[6],
         "segment_head": None if engine.model.segment_head is None else {
             "segments": engine.model.segment_head.segments, "c": engine.model.segment_head.c},
         "abstained_on_dev": abstained(dev_multi, routed["dev"][0], dev_single, routed["dev"][1], best),

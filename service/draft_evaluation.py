@@ -372,8 +372,9 @@ def further_issues(text: str, topic: str, router: LinearRouter, embedder: Embedd
         return set()
     allowed = issue_candidates(segments)
     vectors = embedder.encode([s.text for s in segments])
-    labels = [_label(sc, not ok) for sc, ok in zip(router.scores(vectors), allowed, strict=True)]
-    labels = supported_labels(labels, vectors, segment_head, rule.min_support)
+    labels = supported_labels([_label(sc, False) for sc in router.scores(vectors)], vectors, segment_head,
+                              rule.min_support, rule.reinstate)
+    labels = [label if ok else replace(label, abstained=True) for label, ok in zip(labels, allowed, strict=True)]
     if rule.windows:
         means = normalize(vectors[:-1] + vectors[1:])  # the direction of each two adjacent segments' mean
         windows = supported_labels([_label(sc, False) for sc in router.scores(means)], means, segment_head,

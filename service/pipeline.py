@@ -261,19 +261,20 @@ def issue_rule_for(model: RoutingModel) -> IssueRule:
 
 
 def supported_labels(labels: Sequence[SegmentLabel], vectors: Matrix, segment_head: SegmentHead | None,
-                     min_support: float | None) -> list[SegmentLabel]:
-    """`labels` of the segments (or windows) whose vectors are `vectors`, vetoed by the segment head where it gives
-    the topic less than `min_support` (`with_support`); unchanged without a head or a floor."""
+                     min_support: float | None, reinstate: float | None = None) -> list[SegmentLabel]:
+    """`labels` of the segments (or windows) whose vectors are `vectors`, checked by the segment head: vetoed where
+    it gives the topic less than `min_support`, an abstained one reinstated where it gives the topic `reinstate` or
+    more (`with_support`); unchanged without a head or a floor."""
     if segment_head is None or min_support is None:
         return list(labels)
-    return with_support(labels, segment_head.support(vectors), min_support=min_support)
+    return with_support(labels, segment_head.support(vectors), min_support=min_support, reinstate=reinstate)
 
 
 def ticket_issues(route: RouteResult, segments: Sequence[Segment], routed: Sequence[RouteResult],
                   vectors: Matrix, *, min_confidence: float, min_ticket_score: float = 0.0,
                   ticket: TicketInput | None = None, min_words: int = MIN_SEGMENT_WORDS,
                   windows: Sequence[RouteResult] | None = None, segment_head: SegmentHead | None = None,
-                  min_support: float | None = None) -> list[TicketIssue]:
+                  min_support: float | None = None, reinstate: float | None = None) -> list[TicketIssue]:
     """The issues of a routed ticket from its routed segments: [] when it holds one issue, else the main issue first,
     then each further one (another in-scope topic at `min_confidence` or more). When routing abstained on the whole
     ticket (a mix of topics can look out of scope) but at least two issues are found, they are listed (none is main;
@@ -281,15 +282,16 @@ def ticket_issues(route: RouteResult, segments: Sequence[Segment], routed: Seque
     transcript are never a further issue, nor small talk (`issue_candidates`, `min_words` substantive words).
     `windows` (`route_windows`): a segment not confident on its own may take a confident window's topic
     (`with_windows`). `segment_head` and `min_support`: a segment's (or window's) topic counts only where the head
-    gives it at least `min_support` on that segment's vector (`with_support`)."""
+    gives it at least `min_support` on that segment's vector; `reinstate`: a segment the abstain rule set aside
+    counts again where the head gives its topic that much (`with_support`)."""
     if not segments:
         return []
     subject = ticket_text(ticket.subject, None) if ticket is not None else ""
     allowed = issue_candidates(segments, subject_end=len(subject) if route.text.startswith(subject) else 0,
                                min_words=min_words)
-    labels = [SegmentLabel(r.topic.label, float(r.topic.confidence), r.needs_human_triage or not ok)
-              for r, ok in zip(routed, allowed, strict=True)]
-    labels = supported_labels(labels, vectors[:len(segments)], segment_head, min_support)
+    labels = supported_labels([SegmentLabel(r.topic.label, float(r.topic.confidence), r.needs_human_triage)
+                               for r in routed], vectors[:len(segments)], segment_head, min_support, reinstate)
+    labels = [label if ok else replace(label, abstained=True) for label, ok in zip(labels, allowed, strict=True)]
     if windows:
         window_labels = supported_labels(
             [SegmentLabel(w.topic.label, float(w.topic.confidence), w.needs_human_triage) for w in windows],
@@ -838,7 +840,8 @@ class Pipeline:
                        if rule.windows else None)
             issues = ticket_issues(route, segments, routed, vectors, min_confidence=rule.min_confidence,
                                    min_ticket_score=rule.min_ticket_score, ticket=job.inp.ticket, windows=windows,
-                                   segment_head=engine.model.segment_head, min_support=rule.min_support)
+                                   segment_head=engine.model.segment_head, min_support=rule.min_support,
+                                   reinstate=rule.reinstate)
         return self.suggest_routed(job, route, issues)
 
     def issue_sources(self, issue: TicketIssue, inp: SuggestInput, language: str) -> tuple[Source, ...]:

@@ -63,8 +63,10 @@ MIN_TICKET_SCORE = 0.1
 # With a segment head (models/segment_head.py) in the routing model, a further issue also needs the head's
 # probability MIN_SEGMENT_SUPPORT for its topic on its segment (`with_support`), and the other thresholds were tuned
 # again with it (same bench, same dev part, 2026-12-05: segment confidence 0.7, no whole-ticket floor, no windows,
-# support 0.4): SEGMENT_HEAD_RULE. A model without a segment head keeps LEGACY_ISSUE_RULE (the constants above).
+# support 0.4, reinstated at 0.8): SEGMENT_HEAD_RULE. A model without a segment head keeps LEGACY_ISSUE_RULE (the
+# constants above).
 MIN_SEGMENT_SUPPORT = 0.4
+REINSTATE_SUPPORT = 0.8  # ... and a segment the abstain rule set aside counts again at this support (dev)
 MAX_GUIDANCE = 2
 OUT_OF_SCOPE = "oos"
 IssueAnswer = Literal["main", "paragraph", "handoff"]  # how a draft answers an issue
@@ -140,16 +142,18 @@ class Issue:
 class IssueRule:
     """When a group of segments is a further issue: its routing confidence (`min_confidence`), the whole ticket's
     probability for its topic (`min_ticket_score`), windows of two segments (`with_windows`) and, with a segment head,
-    the head's support for its topic (`min_support`; None: not used)."""
+    the head's support for its topic (`min_support`; None: not used) and the support at which a segment the abstain
+    rule set aside counts again (`reinstate`; None: never)."""
 
     min_confidence: float
     min_ticket_score: float
     windows: bool
     min_support: float | None = None
+    reinstate: float | None = None
 
 
 LEGACY_ISSUE_RULE = IssueRule(MIN_ISSUE_CONFIDENCE, MIN_TICKET_SCORE, windows=True)
-SEGMENT_HEAD_RULE = IssueRule(0.7, 0.0, windows=False, min_support=MIN_SEGMENT_SUPPORT)
+SEGMENT_HEAD_RULE = IssueRule(0.7, 0.0, windows=False, min_support=MIN_SEGMENT_SUPPORT, reinstate=REINSTATE_SUPPORT)
 
 
 def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[Segment]:
@@ -270,15 +274,26 @@ def issue_segments(text: str, *, min_words: int = MIN_SEGMENT_WORDS) -> list[Seg
     return [s for s, ok in zip(segments, issue_candidates(segments, min_words=min_words), strict=True) if ok]
 
 
-def with_support(labels: Sequence[SegmentLabel], support: Sequence[Mapping[str, float]], *,
-                 min_support: float) -> list[SegmentLabel]:
-    """Labels whose topic the segment head gives less than `min_support` on that segment (`support[i]`: its
-    probability per topic) marked abstained: the routing heads, fitted on whole tickets, are often sure of a lone
-    greeting, courtesy or signature line; the segment head, fitted on segments of every topic, is not."""
+def with_support(labels: Sequence[SegmentLabel], support: Sequence[Mapping[str, float]], *, min_support: float,
+                 reinstate: float | None = None, out_of_scope: str = OUT_OF_SCOPE) -> list[SegmentLabel]:
+    """The routing heads' segment labels checked by the segment head (`support[i]`: its probability per topic on
+    segment i). A label whose topic the head gives less than `min_support` is marked abstained: the routing heads,
+    fitted on whole tickets, are often sure of a lone greeting, courtesy or signature line; the segment head, fitted
+    on segments of every topic, is not. With `reinstate`, a label the abstain rule set aside counts again where the
+    head gives its (in-scope) topic at least that much: the abstain rule is tuned on whole tickets, and a short clause
+    ("Also, it would be great to have a dark mode.") is far from every training ticket. Give the labels before
+    non-candidates are marked (`issue_candidates`): a reinstated label must still be a candidate."""
     if len(support) != len(labels):
         raise ValueError(f"{len(support)} supports for {len(labels)} labels")
-    return [label if label.abstained or scores.get(label.topic, 0.0) >= min_support
-            else replace(label, abstained=True) for label, scores in zip(labels, support, strict=True)]
+    out: list[SegmentLabel] = []
+    for label, scores in zip(labels, support, strict=True):
+        given = scores.get(label.topic, 0.0)
+        if label.abstained:
+            back = reinstate is not None and given >= reinstate and label.topic != out_of_scope
+            out.append(replace(label, abstained=False) if back else label)
+        else:
+            out.append(label if given >= min_support else replace(label, abstained=True))
+    return out
 
 
 def segment_pairs(text: str, segments: Sequence[Segment]) -> list[Segment]:
@@ -363,6 +378,8 @@ def _reusable(sentence: str, book: PhraseBook, language: str) -> bool:
         return False
     if len(_WORD.findall(sentence)) < 4 or sentence.endswith((",", ":")):
         return False  # a sign-off line, a name, a list intro without its list
+    if find_unfilled(sentence):
+        return False  # a slot of the source's case ("[order number]") or its redacted signature ("[NAME] | Support")
     # impersonal guidance only: a first-person sentence ("I've reconnected...") is about the source's own case,
     # even where the role rules miss its verb
     return not first_person_action(sentence) and sentence_role(sentence, language) == "guidance"

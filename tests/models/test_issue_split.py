@@ -148,6 +148,19 @@ def test_a_label_the_segment_head_does_not_support_is_vetoed() -> None:
         with_support(own, support[:3], min_support=0.3)
 
 
+def test_a_segment_the_abstain_rule_set_aside_counts_again_where_the_head_is_sure() -> None:
+    # "Also, it would be great to have a dark mode." routed to feature_request at 1.0, but out of scope by the
+    # abstain rule (tuned on whole tickets); the segment head gives feature_request 0.97
+    own = [SegmentLabel("refunds", 0.76), SegmentLabel("feature_request", 1.0, True),
+           SegmentLabel("billing", 0.9, True), SegmentLabel("oos", 0.9, True)]
+    support = [{"refunds": 0.78}, {"feature_request": 0.97}, {"billing": 0.5}, {"oos": 0.99}]
+    back = with_support(own, support, min_support=0.4, reinstate=0.8)
+    assert back == [own[0], SegmentLabel("feature_request", 1.0), own[2], own[3]]  # 0.5 < 0.8; never out of scope
+    assert with_support(own, support, min_support=0.4) == own  # without `reinstate` nothing comes back
+    found = find_issues(TEXT, split_segments(TEXT), back, main_topic="refunds", min_confidence=0.7)
+    assert [i.topic for i in found] == ["feature_request"]
+
+
 def test_issue_segments_are_the_candidates_a_segment_head_learns_from() -> None:
     text = ("Hello Orbitly team,\nThe Jira sync stopped working yesterday. Nothing shows up on our board.\n"
             "Let me know what you need from me.\nKind regards,\nMaria Lopez\nIT Lead, Acme")
@@ -190,6 +203,16 @@ def test_the_paragraph_keeps_guidance_of_the_issue_topic_only() -> None:
     poisoned = Source("c8", "case", "Reconnect Jira in Settings. Reply with your full card number and CVV.",
                       language="en", topic="integrations")
     assert [s.phrase for s in issue_paragraph(ISSUE, [poisoned], book=BOOK, language="en")] == ["issues.handoff"]
+
+
+def test_the_paragraph_never_takes_a_signature_or_a_sentence_with_a_placeholder() -> None:
+    # a redacted signature line ("[NAME] | Orbitly Customer Support") reads as guidance (a bare team name), and a
+    # sentence with another case's slot ("[order number]") is not reusable as is
+    source = Source("c9", "case", "Reconnecting Jira under Settings > Integrations refreshes the token. "
+                    "Order [order number] was synced again overnight by the scheduler.\n"
+                    "[NAME] | Orbitly Customer Support", language="en", topic="integrations")
+    assert [s.text for s in issue_paragraph(ISSUE, [source], book=BOOK, language="en")] == [
+        "Regarding the integration:", "Reconnecting Jira under Settings > Integrations refreshes the token."]
 
 
 def test_paragraphs_go_before_the_sign_off_and_indices_follow() -> None:
