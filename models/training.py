@@ -131,12 +131,12 @@ def fit_segment_head(embedder: Embedder, texts: list[str], labels: list[str], ve
     label; `vectors`: the texts' primary embeddings, reused for a text that is one segment. None with fewer than two
     labels. Returns the head and what it was fitted on."""
     start = time.perf_counter()
-    rows: list[int] = []  # a one-segment text: its own vector
+    rows: list[int] = []  # a text that is one segment: its own vector
     pieces: list[str] = []
     piece_labels: list[str] = []
     for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
         segments = issue_segments(text)
-        if len(segments) == 1:
+        if len(segments) == 1 and segments[0].text.strip() == text.strip():
             rows.append(i)
         else:
             pieces.extend(s.text for s in segments)

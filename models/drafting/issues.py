@@ -62,9 +62,9 @@ MIN_ISSUE_CONFIDENCE = 0.95
 MIN_TICKET_SCORE = 0.1
 # With a segment head (models/segment_head.py) in the routing model, a further issue also needs the head's
 # probability MIN_SEGMENT_SUPPORT for its topic on its segment (`with_support`), and the other thresholds were tuned
-# again with it (same bench, same dev part, 2026-12-05: segment confidence 0.7, no whole-ticket floor, no windows,
-# support 0.4, reinstated at 0.8): SEGMENT_HEAD_RULE. A model without a segment head keeps LEGACY_ISSUE_RULE (the
-# constants above).
+# again with it (same bench, same dev part, 2026-12-05, with the service's segmentation: segment confidence 0.9, no
+# whole-ticket floor, no windows, support 0.4, reinstated at 0.8): SEGMENT_HEAD_RULE. A model without a segment head
+# keeps LEGACY_ISSUE_RULE (the constants above).
 MIN_SEGMENT_SUPPORT = 0.4
 REINSTATE_SUPPORT = 0.8  # ... and a segment the abstain rule set aside counts again at this support (dev)
 MAX_GUIDANCE = 2
@@ -153,7 +153,7 @@ class IssueRule:
 
 
 LEGACY_ISSUE_RULE = IssueRule(MIN_ISSUE_CONFIDENCE, MIN_TICKET_SCORE, windows=True)
-SEGMENT_HEAD_RULE = IssueRule(0.7, 0.0, windows=False, min_support=MIN_SEGMENT_SUPPORT, reinstate=REINSTATE_SUPPORT)
+SEGMENT_HEAD_RULE = IssueRule(0.9, 0.0, windows=False, min_support=MIN_SEGMENT_SUPPORT, reinstate=REINSTATE_SUPPORT)
 
 
 def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[Segment]:

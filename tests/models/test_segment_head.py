@@ -76,12 +76,14 @@ def test_saved_and_loaded_with_its_checksum(tmp_path: Path) -> None:
 
 def test_fit_segment_head_splits_texts_and_reuses_a_one_segment_texts_vector() -> None:
     embedder = HashingEmbedder(64)
-    texts = ["Charged twice for the Pro plan", "The Jira sync stopped working. Nothing shows up on our board."]
+    texts = ["Charged twice for the Pro plan", "The Jira sync stopped working. Nothing shows up on our board.",
+             "Hello Orbitly team,\nThe export to CSV fails every time.\nKind regards,\nMaria Lopez\nIT Lead, Acme"]
     vectors = embedder.encode(texts)
-    head, info = fit_segment_head(embedder, texts, ["billing", "integrations"], vectors)
-    assert head is not None and head.labels == ("billing", "integrations")
-    assert info["segments"] == 3 and info["whole_texts"] == 1 and info["split_texts"] == 1
-    assert fit_segment_head(embedder, texts, ["billing", "billing"], vectors)[0] is None
+    head, info = fit_segment_head(embedder, texts, ["billing", "integrations", "data_export"], vectors)
+    assert head is not None and head.labels == ("billing", "data_export", "integrations")
+    # the third text keeps one candidate segment (greeting and signature left out): encoded on its own
+    assert info["segments"] == 4 and info["whole_texts"] == 1 and info["split_texts"] == 2
+    assert fit_segment_head(embedder, texts[:2], ["billing", "billing"], vectors[:2])[0] is None
 
 
 def test_the_routing_model_is_trained_saved_and_loaded_with_its_segment_head(tmp_path: Path) -> None:
