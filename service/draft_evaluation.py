@@ -39,12 +39,11 @@ from index.documents import Article, Case, load_articles, load_cases
 from index.search_index import SearchIndex
 from models.drafting.composer import ComposerDrafter, pick_case, split_sentences
 from models.drafting.issues import (
-    LEGACY_ISSUE_RULE,
-    SEGMENT_HEAD_RULE,
     IssueRule,
     SegmentLabel,
     find_issues,
     issue_candidates,
+    issue_rule_for,
     split_segments,
     with_windows,
 )
@@ -366,7 +365,7 @@ def further_issues(text: str, topic: str, router: LinearRouter, embedder: Embedd
     `segment_head` where it gives a topic less than the rule's `min_support`; merged by
     `models.drafting.issues.find_issues`), with `router` in place of the routing heads. `rule`: by default the
     service's rule for a model with (or without) a segment head."""
-    rule = rule or (SEGMENT_HEAD_RULE if segment_head is not None else LEGACY_ISSUE_RULE)
+    rule = rule or issue_rule_for(segment_head)
     segments = split_segments(text)
     if len(segments) < 2:
         return set()

@@ -35,9 +35,7 @@ from index.search_index import SearchIndex
 from models.drafting.handoff import NAME as HANDOFF
 from models.drafting.handoff import HandoffDrafter, handoff_warning
 from models.drafting.issues import (
-    LEGACY_ISSUE_RULE,
     MIN_SEGMENT_WORDS,
-    SEGMENT_HEAD_RULE,
     Issue,
     IssueAnswer,
     IssueRule,
@@ -46,6 +44,7 @@ from models.drafting.issues import (
     find_issues,
     issue_candidates,
     issue_paragraph,
+    issue_rule_for,
     main_span,
     segment_pairs,
     split_segments,
@@ -253,11 +252,6 @@ def route_windows(engine: Engine, ticket: TicketInput, desk: str, text: str, seg
     pairs = segment_pairs(text, segments)
     means = np.vstack([_mean_vector(vectors, (i, i + 1)) for i in range(len(pairs))])
     return engine.route_segments(ticket, desk, pairs, means)
-
-
-def issue_rule_for(model: RoutingModel) -> IssueRule:
-    """The rule that finds further issues with `model`: with its segment head when it has one."""
-    return SEGMENT_HEAD_RULE if model.segment_head is not None else LEGACY_ISSUE_RULE
 
 
 def supported_labels(labels: Sequence[SegmentLabel], vectors: Matrix, segment_head: SegmentHead | None,
@@ -834,7 +828,7 @@ class Pipeline:
         """Route the ticket's embedded segments into its issues, then retrieve, draft and record."""
         issues: list[TicketIssue] = []
         if segments:
-            rule = self.issue_rule or issue_rule_for(engine.model)
+            rule = self.issue_rule or issue_rule_for(engine.model.segment_head)
             routed = engine.route_segments(job.inp.ticket, job.inp.desk, segments, vectors)
             windows = (route_windows(engine, job.inp.ticket, job.inp.desk, route.text, segments, vectors)
                        if rule.windows else None)

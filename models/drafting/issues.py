@@ -156,6 +156,12 @@ LEGACY_ISSUE_RULE = IssueRule(MIN_ISSUE_CONFIDENCE, MIN_TICKET_SCORE, windows=Tr
 SEGMENT_HEAD_RULE = IssueRule(0.9, 0.0, windows=False, min_support=MIN_SEGMENT_SUPPORT, reinstate=REINSTATE_SUPPORT)
 
 
+def issue_rule_for(segment_head: object | None) -> IssueRule:
+    """The rule that finds further issues with a routing model whose segment head is `segment_head` (None: it has
+    none, a model from before segment heads or trained without one)."""
+    return SEGMENT_HEAD_RULE if segment_head is not None else LEGACY_ISSUE_RULE
+
+
 def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[Segment]:
     out: list[Segment] = []
     position = 0

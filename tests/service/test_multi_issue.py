@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from models.drafting.issues import LEGACY_ISSUE_RULE, SEGMENT_HEAD_RULE
+from models.drafting.issues import LEGACY_ISSUE_RULE, SEGMENT_HEAD_RULE, issue_rule_for
 from models.routing_heads import RoutingModel
 from service.app import create_app
-from service.pipeline import issue_rule_for
 from tests.service.test_retrieval_api import make_index, make_settings
 
 CASES = [
@@ -104,9 +103,9 @@ def test_a_signature_and_small_talk_are_not_split_into_issues(client: TestClient
 
 
 def test_the_rule_follows_the_served_model(trained_model: RoutingModel) -> None:
-    assert trained_model.segment_head is not None and issue_rule_for(trained_model) == SEGMENT_HEAD_RULE
+    assert trained_model.segment_head is not None and issue_rule_for(trained_model.segment_head) == SEGMENT_HEAD_RULE
     legacy = replace(trained_model, segment_head=None)  # a model trained before segment heads
-    assert issue_rule_for(legacy) == LEGACY_ISSUE_RULE and LEGACY_ISSUE_RULE.min_support is None
+    assert issue_rule_for(legacy.segment_head) == LEGACY_ISSUE_RULE and LEGACY_ISSUE_RULE.min_support is None
 
 
 def test_a_model_without_a_segment_head_finds_issues_by_the_legacy_rule(client: TestClient) -> None:
